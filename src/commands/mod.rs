@@ -1,0 +1,124 @@
+//! Command glue: read inputs and credentials, call the core, render the outcome.
+
+mod keygen;
+mod sign;
+mod verify;
+mod verify_report;
+
+use std::io::Write;
+
+use crate::cli::{Command, CredentialArgs, VendorArg};
+use crate::credentials::{Credentials, KeyPath};
+use crate::error::{Error, Result};
+use crate::json::TopLevel;
+use crate::secret::Secret;
+use crate::vendor::{self, Vendor};
+
+/// Where a command writes: the report on `out`, diagnostics on `err`.
+pub struct Output<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+}
+
+impl Output<'_> {
+    /// Writes a line of the report. A closed pipe (`| head`) is not an error worth
+    /// reporting, so write failures are ignored.
+    pub fn line(&mut self, text: impl std::fmt::Display) {
+        let _ = writeln!(self.out, "{text}");
+    }
+
+    pub fn warn(&mut self, text: impl std::fmt::Display) {
+        let _ = writeln!(self.err, "warning: {text}");
+    }
+
+    pub fn error(&mut self, error: &Error) {
+        let _ = writeln!(self.err, "error: {error}");
+    }
+}
+
+/// Runs a parsed command and returns its exit code.
+pub fn dispatch(command: Command, output: &mut Output) -> Result<i32> {
+    match command {
+        Command::Sign(args) => sign::run(args, output),
+        Command::Verify(args) => verify::run(args, output),
+        Command::Keygen(args) => keygen::run(args, output),
+    }
+}
+
+/// Builds credentials from flags and variables (clap has already merged the two).
+pub fn credentials(args: &CredentialArgs) -> Result<Credentials> {
+    let secret = match (&args.secret, &args.secret_file) {
+        (_, Some(path)) => Some(read_secret_file(path)?),
+        (Some(s), None) => Some(Secret::new(s.as_bytes())),
+        (None, None) => None,
+    };
+    let key = |path: &Option<std::path::PathBuf>, named_by: &'static str| {
+        path.as_ref().map(|p| KeyPath {
+            path: p.clone(),
+            named_by,
+        })
+    };
+    Ok(Credentials::new(
+        secret,
+        key(
+            &args.private_key,
+            "--private-key or CBTOOL_DAYU_PRIVATE_KEY",
+        ),
+        key(&args.public_key, "--public-key or CBTOOL_DAYU_PUBLIC_KEY"),
+    ))
+}
+
+/// Reads a secret file. One trailing newline is dropped: editors and `echo` add it, and
+/// a secret with a newline in it is never intended.
+fn read_secret_file(path: &std::path::Path) -> Result<Secret> {
+    let mut bytes = std::fs::read(path).map_err(|e| {
+        Error::new(format!(
+            "{}: cannot read the secret file: {e}",
+            path.display()
+        ))
+    })?;
+    if bytes.ends_with(b"\n") {
+        bytes.pop();
+        if bytes.ends_with(b"\r") {
+            bytes.pop();
+        }
+    }
+    if bytes.is_empty() {
+        return Err(Error::new(format!(
+            "{}: the secret file is empty",
+            path.display()
+        )));
+    }
+    Ok(Secret::new(bytes))
+}
+
+/// The vendor forced on the command line, or the one the body's members name.
+pub fn choose_vendor(
+    forced: Option<VendorArg>,
+    source: &str,
+    top: &TopLevel,
+) -> Result<&'static dyn Vendor> {
+    match forced {
+        Some(VendorArg::Autox3) => Ok(&vendor::autox3::AutoX3),
+        Some(VendorArg::Dayu) => Ok(&vendor::dayu::Dayu),
+        None => vendor::detect(source, top),
+    }
+}
+
+/// The input path and format from the input flags.
+pub fn input_spec(args: &crate::cli::InputArgs) -> (String, crate::input::Format) {
+    use crate::input::Format;
+    match &args.request {
+        Some(path) if !path.is_empty() => (path.clone(), Format::Request),
+        Some(_) => (args.file.clone(), Format::Request),
+        None if args.jsonl => (args.file.clone(), Format::JsonLines),
+        None => (args.file.clone(), Format::Auto),
+    }
+}
+
+/// Prints the warnings the credentials gathered while loading.
+pub fn flush_warnings(creds: &Credentials, output: &mut Output) {
+    for warning in creds.take_warnings() {
+        output.warn(warning);
+    }
+}

@@ -1,0 +1,45 @@
+//! `cbtool sign`: the signature alone, or the whole signed request.
+
+use super::{choose_vendor, credentials, flush_warnings, input_spec, Output};
+use crate::cli::SignArgs;
+use crate::error::{Result, EXIT_OK};
+use crate::input::Documents;
+use crate::vendor::Message;
+
+pub fn run(args: SignArgs, output: &mut Output) -> Result<i32> {
+    let creds = credentials(&args.credentials)?;
+    let (path, format) = input_spec(&args.input);
+    for doc in Documents::open(&path, format, args.input.max_size)? {
+        let doc = doc?;
+        let msg = Message {
+            source: doc.source.clone(),
+            body: &doc.body,
+            headers: doc.headers.clone(),
+        };
+        let top = msg.top_level()?;
+        let vendor = choose_vendor(args.input.vendor, &msg.source, &top)?;
+        let printed = if args.embed {
+            String::from_utf8_lossy(&vendor.embed(&msg, &creds)?).into_owned()
+        } else {
+            vendor.sign(&msg, &creds)?
+        };
+        flush_warnings(&creds, output);
+        if args.json {
+            let mut object = serde_json::json!({
+                "source": msg.source,
+                "vendor": vendor.id(),
+                "id": vendor.message_id(&top),
+            });
+            if args.embed {
+                object["embedded"] = serde_json::Value::String(printed);
+            } else {
+                object["signature"] = serde_json::Value::String(printed);
+                object["signed_string"] = vendor.signed_string(&msg, &creds)?.visible().into();
+            }
+            output.line(object);
+        } else {
+            output.line(printed);
+        }
+    }
+    Ok(EXIT_OK)
+}

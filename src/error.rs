@@ -1,0 +1,95 @@
+//! One error type for the whole tool, so that every failure reaches the user as a
+//! single `error:` line and maps to the documented exit code.
+
+use std::fmt;
+
+/// Exit code when the check held.
+pub const EXIT_OK: i32 = 0;
+/// Exit code when the check failed (bad signature, not acknowledged, schema violation).
+pub const EXIT_CHECK_FAILED: i32 = 1;
+/// Exit code for usage and input errors.
+pub const EXIT_USAGE: i32 = 2;
+
+/// A failure that stops a command. Every variant is a usage or input problem
+/// (exit 2): a failed *check* is not an error, it is an outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    message: String,
+}
+
+impl Error {
+    pub fn new(message: impl Into<String>) -> Self {
+        Error {
+            message: message.into(),
+        }
+    }
+
+    /// An error about a named input (file path or `<stdin>`), optionally at a position.
+    pub fn at(source: &str, position: Option<Position>, message: impl fmt::Display) -> Self {
+        match position {
+            Some(p) => Error::new(format!("{source}:{}:{}: {message}", p.line, p.column)),
+            None => Error::new(format!("{source}: {message}")),
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A 1-based line and column in a text input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Position {
+    /// The line and column (in characters) of a byte offset in `text`.
+    pub fn of_offset(text: &[u8], offset: usize) -> Position {
+        let before = &text[..offset.min(text.len())];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
+        Position { line, column }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let text = "ab\n车c\nx".as_bytes();
+        assert_eq!(
+            Position::of_offset(text, 0),
+            Position { line: 1, column: 1 }
+        );
+        // '车' is three bytes but one column.
+        assert_eq!(
+            Position::of_offset(text, 6),
+            Position { line: 2, column: 2 }
+        );
+        assert_eq!(
+            Position::of_offset(text, 8),
+            Position { line: 3, column: 1 }
+        );
+    }
+}

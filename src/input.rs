@@ -1,0 +1,428 @@
+//! Turns a command's inputs into callbacks: one JSON body, JSON Lines (streamed, one
+//! callback a line, in constant memory), a raw HTTP request, or a request envelope
+//! `{"headers": {…}, "body": {…}}`. What kind an input is, is detected; it can be forced.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+
+use crate::error::{Error, Result};
+use crate::http_request;
+use crate::json::{JsonKind, TopLevel};
+
+/// The largest document or line read by default: far above any real callback, far below
+/// what would exhaust memory.
+pub const DEFAULT_MAX_SIZE: usize = 16 * 1024 * 1024;
+
+/// How to read an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Auto,
+    Json,
+    JsonLines,
+    Request,
+}
+
+/// One callback read from an input.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The input's name, with `:line` for JSON Lines.
+    pub source: String,
+    /// The line number for JSON Lines input.
+    pub line: Option<usize>,
+    pub body: Vec<u8>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Document {
+    fn new(source: String, line: Option<usize>, body: Vec<u8>) -> Self {
+        Document {
+            source,
+            line,
+            body,
+            headers: Vec::new(),
+        }
+    }
+
+    /// Unwraps a request envelope, if this is one; bodies that are not stay as they are.
+    fn unwrap_envelope(mut self) -> Result<Self> {
+        if !contains(&self.body, b"\"headers\"") {
+            return Ok(self);
+        }
+        let Ok(top) = TopLevel::parse(&self.source, &self.body) else {
+            return Ok(self);
+        };
+        let (Some(headers), Some(body)) = (top.get("headers"), top.get("body")) else {
+            return Ok(self);
+        };
+        if headers.kind() != JsonKind::Object || top.keys().count() != 2 {
+            return Ok(self);
+        }
+        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(headers.text)
+            .map_err(|e| Error::new(format!("{}: envelope headers: {e}", self.source)))?;
+        let mut parsed = Vec::with_capacity(map.len());
+        for (name, value) in map {
+            let value = match value {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            parsed.push((name, value));
+        }
+        // A body given as a JSON string holds the exact bytes that were sent.
+        let body_bytes = match body.kind() {
+            JsonKind::String => body.as_string().unwrap_or_default().into_bytes(),
+            _ => body.text.as_bytes().to_vec(),
+        };
+        self.headers = parsed;
+        self.body = body_bytes;
+        Ok(self)
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Opens a path, or standard input for `-`.
+pub fn open(path: &str) -> Result<Box<dyn BufRead>> {
+    if path == "-" {
+        return Ok(Box::new(BufReader::with_capacity(1 << 16, io::stdin())));
+    }
+    let file = File::open(path)
+        .map_err(|e| Error::new(format!("{path}: cannot open: {}", io_reason(&e))))?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(Error::new(format!(
+            "{path}: is a directory; give a file (or - for standard input)"
+        )));
+    }
+    Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
+}
+
+/// The name an input has in messages.
+pub fn display_name(path: &str) -> String {
+    if path == "-" {
+        "<stdin>".to_string()
+    } else {
+        path.to_string()
+    }
+}
+
+fn io_reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Reads the whole input (up to `max`), for inputs that are one document.
+pub fn read_all(name: &str, reader: &mut dyn Read, max: usize) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader
+        .take(max as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::new(format!("{name}: cannot read: {}", io_reason(&e))))?;
+    if bytes.len() > max {
+        return Err(too_large(name, None, max));
+    }
+    Ok(bytes)
+}
+
+fn too_large(name: &str, line: Option<usize>, max: usize) -> Error {
+    let what = match line {
+        Some(l) => format!("{name}:{l}: the line is"),
+        None => format!("{name}: the input is"),
+    };
+    Error::new(format!(
+        "{what} larger than {} MiB, the limit for one callback; raise it with --max-size BYTES if this is intended",
+        max / (1024 * 1024)
+    ))
+}
+
+/// The callbacks in one input, read lazily so that JSON Lines stream.
+pub struct Documents {
+    name: String,
+    reader: Box<dyn BufRead>,
+    max: usize,
+    /// Set once the input is known to be JSON Lines.
+    lines: bool,
+    line: usize,
+    pending: Option<Document>,
+    done: bool,
+}
+
+impl Documents {
+    /// Reads `path` (or stdin for `-`) in the given format.
+    pub fn open(path: &str, format: Format, max: usize) -> Result<Documents> {
+        let name = display_name(path);
+        let reader = open(path)?;
+        let format = match format {
+            Format::Auto if path.ends_with(".jsonl") || path.ends_with(".ndjson") => {
+                Format::JsonLines
+            }
+            f => f,
+        };
+        Documents::from_reader(name, reader, format, max)
+    }
+
+    pub fn from_reader(
+        name: String,
+        mut reader: Box<dyn BufRead>,
+        format: Format,
+        max: usize,
+    ) -> Result<Documents> {
+        let mut docs = Documents {
+            name,
+            reader: Box::new(io::empty()),
+            max,
+            lines: format == Format::JsonLines,
+            line: 0,
+            pending: None,
+            done: false,
+        };
+        let peek = reader
+            .fill_buf()
+            .map_err(|e| Error::new(format!("{}: cannot read: {}", docs.name, io_reason(&e))))?;
+        let is_request = format == Format::Request
+            || (format == Format::Auto && http_request::looks_like_request(peek));
+        if is_request {
+            let bytes = read_all(&docs.name, &mut reader, max)?;
+            let request = http_request::parse(&docs.name, &bytes)?;
+            let mut doc = Document::new(docs.name.clone(), None, request.body);
+            doc.headers = request.headers;
+            docs.pending = Some(doc);
+            docs.done = true;
+            return Ok(docs);
+        }
+        if format == Format::Json {
+            let bytes = read_all(&docs.name, &mut reader, max)?;
+            docs.pending = Some(Document::new(docs.name.clone(), None, bytes).unwrap_envelope()?);
+            docs.done = true;
+            return Ok(docs);
+        }
+        docs.reader = reader;
+        if format == Format::Auto {
+            docs.detect()?;
+        }
+        Ok(docs)
+    }
+
+    /// JSON Lines when the first non-blank line is a whole JSON value and more follows;
+    /// otherwise the input is one (possibly pretty-printed) document.
+    fn detect(&mut self) -> Result<()> {
+        let mut head = Vec::new();
+        let mut first = Vec::new();
+        while first.trim_ascii().is_empty() {
+            head.extend_from_slice(&first);
+            first.clear();
+            self.line += 1;
+            if !read_line(&mut *self.reader, &mut first, self.max)
+                .map_err(|e| self.line_error(e))?
+            {
+                break;
+            }
+        }
+        let complete = serde_json::from_slice::<serde::de::IgnoredAny>(&first).is_ok();
+        if complete {
+            let first_line = self.line;
+            let mut rest = Vec::new();
+            let more = self.peek_nonblank(&mut rest)?;
+            if more {
+                self.lines = true;
+                let source = format!("{}:{first_line}", self.name);
+                self.pending = Some(
+                    Document::new(source, Some(first_line), trim_newline(first))
+                        .unwrap_envelope()?,
+                );
+                return Ok(());
+            }
+            head.extend_from_slice(&first);
+            head.extend_from_slice(&rest);
+        } else {
+            head.extend_from_slice(&first);
+            let remaining = self.max.saturating_sub(head.len());
+            head.extend(read_all(&self.name, &mut *self.reader, remaining)?);
+        }
+        self.pending = Some(Document::new(self.name.clone(), None, head).unwrap_envelope()?);
+        self.done = true;
+        Ok(())
+    }
+
+    /// Whether anything but whitespace follows; whitespace read is kept in `skipped`.
+    fn peek_nonblank(&mut self, skipped: &mut Vec<u8>) -> Result<bool> {
+        loop {
+            let buf = self.reader.fill_buf().map_err(|e| {
+                Error::new(format!("{}: cannot read: {}", self.name, io_reason(&e)))
+            })?;
+            if buf.is_empty() {
+                return Ok(false);
+            }
+            match buf.iter().position(|b| !b.is_ascii_whitespace()) {
+                Some(i) => {
+                    skipped.extend_from_slice(&buf[..i]);
+                    self.line += buf[..i].iter().filter(|&&b| b == b'\n').count();
+                    self.reader.consume(i);
+                    return Ok(true);
+                }
+                None => {
+                    let n = buf.len();
+                    skipped.extend_from_slice(buf);
+                    self.line += buf.iter().filter(|&&b| b == b'\n').count();
+                    self.reader.consume(n);
+                }
+            }
+        }
+    }
+
+    fn line_error(&self, e: LineError) -> Error {
+        match e {
+            LineError::TooLong => too_large(&self.name, Some(self.line), self.max),
+            LineError::Io(e) => Error::new(format!(
+                "{}:{}: cannot read: {}",
+                self.name,
+                self.line,
+                io_reason(&e)
+            )),
+        }
+    }
+
+    fn next_line(&mut self) -> Option<Result<Document>> {
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            self.line += 1;
+            match read_line(&mut *self.reader, &mut buf, self.max) {
+                Ok(false) => return None,
+                Ok(true) if buf.trim_ascii().is_empty() => continue,
+                Ok(true) => {
+                    let doc = Document::new(
+                        format!("{}:{}", self.name, self.line),
+                        Some(self.line),
+                        trim_newline(buf),
+                    );
+                    return Some(doc.unwrap_envelope());
+                }
+                Err(LineError::Io(e)) => {
+                    self.done = true;
+                    return Some(Err(self.line_error(LineError::Io(e))));
+                }
+                Err(e) => return Some(Err(self.line_error(e))),
+            }
+        }
+    }
+}
+
+impl Iterator for Documents {
+    type Item = Result<Document>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(doc) = self.pending.take() {
+            return Some(Ok(doc));
+        }
+        if self.done || !self.lines {
+            return None;
+        }
+        self.next_line()
+    }
+}
+
+fn trim_newline(mut line: Vec<u8>) -> Vec<u8> {
+    while matches!(line.last(), Some(b'\n' | b'\r')) {
+        line.pop();
+    }
+    line
+}
+
+enum LineError {
+    TooLong,
+    Io(io::Error),
+}
+
+/// Reads one line into `buf`; false at the end of input. A line over `max` is skipped
+/// to its end (so the next line can still be read) and reported.
+fn read_line(reader: &mut dyn BufRead, buf: &mut Vec<u8>, max: usize) -> Result<bool, LineError> {
+    let mut too_long = false;
+    let mut read_any = false;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(LineError::Io(e)),
+        };
+        if available.is_empty() {
+            break;
+        }
+        read_any = true;
+        let (chunk, found) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (&available[..=i], true),
+            None => (available, false),
+        };
+        if !too_long {
+            if buf.len() + chunk.len() > max + 2 {
+                too_long = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(chunk);
+            }
+        }
+        let n = chunk.len();
+        reader.consume(n);
+        if found {
+            break;
+        }
+    }
+    if too_long {
+        return Err(LineError::TooLong);
+    }
+    Ok(read_any)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docs(text: &str) -> Vec<Result<Document>> {
+        let reader: Box<dyn BufRead> = Box::new(io::Cursor::new(text.as_bytes().to_vec()));
+        Documents::from_reader("in".into(), reader, Format::Auto, 64)
+            .unwrap()
+            .collect()
+    }
+
+    #[test]
+    fn pretty_json_is_one_document() {
+        let d = docs("{\n  \"a\": 1\n}\n");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].as_ref().unwrap().body, b"{\n  \"a\": 1\n}\n");
+    }
+
+    #[test]
+    fn json_lines_stream_with_line_numbers() {
+        let d = docs("{\"a\":1}\n\n{\"a\":2}\r\n{\"a\":3}");
+        let lines: Vec<_> = d.iter().map(|r| r.as_ref().unwrap().line).collect();
+        assert_eq!(lines, [Some(1), Some(3), Some(4)]);
+        assert_eq!(d[1].as_ref().unwrap().body, b"{\"a\":2}");
+    }
+
+    #[test]
+    fn overlong_lines_are_skipped_and_reported() {
+        let long = "x".repeat(100);
+        let d = docs(&format!("{{\"a\":1}}\n{{\"b\":\"{long}\"}}\n{{\"a\":3}}\n"));
+        assert_eq!(d.len(), 3);
+        assert!(d[1]
+            .as_ref()
+            .unwrap_err()
+            .message()
+            .starts_with("in:2: the line is larger"));
+        assert_eq!(d[2].as_ref().unwrap().body, b"{\"a\":3}");
+    }
+
+    #[test]
+    fn envelopes_and_requests_carry_headers() {
+        let d = docs(r#"{"headers":{"Dayu-Sign":"abc"},"body":{"orderId":1}}"#);
+        let doc = d[0].as_ref().unwrap();
+        assert_eq!(doc.body, br#"{"orderId":1}"#);
+        assert_eq!(doc.headers, [("Dayu-Sign".to_string(), "abc".to_string())]);
+        let d = docs("POST / HTTP/1.1\r\nDayu-Sign: x\r\n\r\n{}");
+        assert_eq!(d[0].as_ref().unwrap().headers[0].1, "x");
+    }
+}

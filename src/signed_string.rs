@@ -1,0 +1,226 @@
+//! The exact bytes a signature covers, with the secret's position known so that the
+//! string can be shown to a user without revealing the secret.
+
+use std::ops::Range;
+
+use crate::secret::placeholder;
+
+/// Bytes that are hashed or signed, and where (if anywhere) the secret sits in them.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignedString {
+    bytes: Vec<u8>,
+    secret: Option<Range<usize>>,
+}
+
+impl SignedString {
+    pub fn public(bytes: Vec<u8>) -> Self {
+        SignedString {
+            bytes,
+            secret: None,
+        }
+    }
+
+    /// Builds a string from parts, one of which may be the secret.
+    pub fn from_parts<'p>(parts: impl IntoIterator<Item = Part<'p>>) -> Self {
+        let mut bytes = Vec::new();
+        let mut secret = None;
+        for part in parts {
+            match part {
+                Part::Text(t) => bytes.extend_from_slice(t),
+                Part::Secret(s) => {
+                    secret = Some(bytes.len()..bytes.len() + s.len());
+                    bytes.extend_from_slice(s);
+                }
+            }
+        }
+        SignedString { bytes, secret }
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    pub fn secret_range(&self) -> Option<Range<usize>> {
+        self.secret.clone()
+    }
+
+    /// A copy with `suffix` appended after everything (including the secret).
+    pub fn with_suffix(&self, suffix: &[u8]) -> Self {
+        let mut copy = self.clone();
+        copy.bytes.extend_from_slice(suffix);
+        copy
+    }
+
+    /// The string with invisible and non-ASCII characters escaped and the secret replaced
+    /// by a placeholder naming its length: safe to print, and unambiguous.
+    pub fn visible(&self) -> String {
+        match &self.secret {
+            None => visible(&self.bytes),
+            Some(r) => format!(
+                "{}{}{}",
+                visible(&self.bytes[..r.start]),
+                placeholder(r.len()),
+                visible(&self.bytes[r.end..])
+            ),
+        }
+    }
+}
+
+impl std::fmt::Debug for SignedString {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.visible())
+    }
+}
+
+/// A piece of a signed string.
+pub enum Part<'p> {
+    Text(&'p [u8]),
+    Secret(&'p [u8]),
+}
+
+/// Escapes bytes so that everything that could hide a difference shows: control
+/// characters, non-ASCII characters (as `\u{..}`), invalid UTF-8 (as `\xNN`) and the
+/// backslash itself. Printable ASCII and the space are shown as they are.
+pub fn visible(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                ' '..='~' => out.push(c),
+                c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
+                c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visible_escapes_what_could_hide() {
+        assert_eq!(
+            visible("a b\\\n\t\u{200b}车".as_bytes()),
+            "a b\\\\\\n\\t\\u{200b}\\u{8f66}"
+        );
+        assert_eq!(visible(b"\x00\xff"), "\\x00\\xff");
+    }
+
+    #[test]
+    fn secret_is_replaced_by_its_length() {
+        let s = SignedString::from_parts([Part::Text(b"m1"), Part::Secret(b"topsecret")]);
+        assert_eq!(s.bytes(), b"m1topsecret");
+        assert_eq!(s.visible(), "m1<appSecret: 9 bytes>");
+        assert_eq!(format!("{s:?}"), "m1<appSecret: 9 bytes>");
+    }
+}
+
+/// Compares the string a user's code hashed with the correct one and describes the first
+/// difference with a little context. The secret never shows: context stops where the
+/// secret begins (it is last in both strings when the rule is followed), and any copy of
+/// the secret in the user's string is masked.
+pub fn compare(expected: &SignedString, theirs: &[u8]) -> String {
+    let want = expected.bytes();
+    if want == theirs {
+        return "your signed string is identical to the correct one: the difference is in how it is hashed or encoded".to_string();
+    }
+    let first = want
+        .iter()
+        .zip(theirs)
+        .position(|(a, b)| a != b)
+        .unwrap_or(want.len().min(theirs.len()));
+    let secret = expected.secret_range();
+    let secret_start = secret.as_ref().map_or(want.len(), |r| r.start);
+    let secret_len = secret.as_ref().map_or(0, |r| r.len());
+    if first >= want.len()
+        && theirs.len() > want.len()
+        && secret.as_ref().is_none_or(|r| r.end <= first)
+    {
+        return format!(
+            "yours has {} extra byte(s) at the end, after everything the rule signs: `{}`",
+            theirs.len() - want.len(),
+            visible(&mask(&theirs[want.len()..], expected))
+        );
+    }
+    if first >= secret_start {
+        return format!(
+            "the strings agree for the first {first} bytes, up to where the appSecret begins; from there they differ (the correct string has {} of secret, yours has {} bytes from that point): the secrets differ, or yours has extra bytes after it",
+            placeholder(secret_len),
+            theirs.len().saturating_sub(first)
+        );
+    }
+    let from = first.saturating_sub(24);
+    let show = |bytes: &[u8], limit: usize| {
+        let end = (first + 24).min(limit).max(first);
+        let slice = &bytes[from.min(end)..end];
+        let ellipsis = if end < bytes.len() { "…" } else { "" };
+        format!("…{}{ellipsis}", visible(&mask(slice, expected)))
+    };
+    format!(
+        "first difference at byte {first} (line {} of the string):\n  expected: {}\n  yours:    {}",
+        want[..first].iter().filter(|&&b| b == b'\n').count() + 1,
+        show(want, secret_start),
+        show(theirs, theirs.len().saturating_sub(secret_len))
+    )
+}
+
+/// The bytes with every copy of the expected string's secret replaced by a placeholder.
+fn mask(bytes: &[u8], expected: &SignedString) -> Vec<u8> {
+    let Some(r) = expected.secret_range().filter(|r| !r.is_empty()) else {
+        return bytes.to_vec();
+    };
+    let secret = &expected.bytes()[r.clone()];
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(secret) {
+            out.extend_from_slice(placeholder(secret.len()).as_bytes());
+            i += secret.len();
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod compare_tests {
+    use super::*;
+
+    fn expected() -> SignedString {
+        SignedString::from_parts([Part::Text(b"m1t{\"a\":1}1{}"), Part::Secret(b"sekret")])
+    }
+
+    #[test]
+    fn shows_the_first_difference_without_the_secret() {
+        let report = compare(&expected(), b"m1t{\"a\": 1}1{}sekret");
+        assert!(report.contains("first difference at byte 8"), "{report}");
+        assert!(report.contains("yours:    …m1t{\"a\": 1}1{}"), "{report}");
+        assert!(!report.contains("sekret"), "{report}");
+    }
+
+    #[test]
+    fn trailing_bytes_and_secret_differences() {
+        let report = compare(&expected(), b"m1t{\"a\":1}1{}sekret\n");
+        assert!(
+            report.contains("1 extra byte(s) at the end") && report.contains("`\\n`"),
+            "{report}"
+        );
+        let report = compare(&expected(), b"m1t{\"a\":1}1{}other!");
+        assert!(
+            report.contains("up to where the appSecret begins"),
+            "{report}"
+        );
+        assert!(!report.contains("other"), "{report}");
+    }
+}

@@ -1,0 +1,333 @@
+//! AutoX3: `sha1(msgId + msgType + staffInfo + createTime + content + appSecret)`, hex,
+//! over the exact text of `staffInfo` and `content` as they appear in the body.
+
+mod diagnose;
+mod reserialize;
+
+use std::borrow::Cow;
+
+use sha1::{Digest, Sha1};
+
+use super::{Diagnosis, Message, Target, Vendor, Verdict};
+use crate::credentials::Credentials;
+use crate::error::{Error, Result};
+use crate::json::{self, JsonKind, RawField, TopLevel};
+use crate::secret::{constant_time_eq, Secret};
+use crate::signed_string::{Part, SignedString};
+
+/// The AutoX3 vendor.
+pub struct AutoX3;
+
+/// The only message type the documents describe.
+pub const RECEIVEBASE_CREATE: &str = "event.autox3.order.receivebase.create";
+
+/// The normal response a receiver must give, byte for byte as the documents show it.
+pub const NORMAL_RESPONSE: &str = r#"{"data":null,"errorInfo":"","status":0}"#;
+
+/// The members of a callback that take part in the signature.
+struct Fields<'a> {
+    top: TopLevel<'a>,
+    msg_id: String,
+    msg_type: String,
+    staff_info: RawField<'a>,
+    create_time: CreateTime,
+    content: RawField<'a>,
+    /// `content` as it is hashed: the raw text, or the decoded value when the sender
+    /// transmitted it as a JSON string.
+    content_text: Cow<'a, str>,
+}
+
+struct CreateTime {
+    digits: String,
+    /// Sent as a JSON string rather than a number.
+    quoted: bool,
+}
+
+impl<'a> Fields<'a> {
+    fn parse(source: &str, body: &'a [u8]) -> Result<Fields<'a>> {
+        let top = TopLevel::parse(source, body)?;
+        let field = |name: &str| {
+            top.get(name).ok_or_else(|| {
+                Error::new(format!(
+                    "{source}: missing `{name}`; an AutoX3 callback has msgId, msgType, staffInfo, createTime, content and msgSignature"
+                ))
+            })
+        };
+        let string = |name: &str| -> Result<String> {
+            let raw = field(name)?;
+            raw.as_string()
+                .ok_or_else(|| wrong_type(source, &top, name, raw, "a string"))
+        };
+        let msg_id = string("msgId")?;
+        let msg_type = string("msgType")?;
+        let staff_info = field("staffInfo")?;
+        let create_time = create_time(source, &top, field("createTime")?)?;
+        let content = field("content")?;
+        let content_text = match content.kind() {
+            JsonKind::String => Cow::Owned(content.as_string().unwrap_or_default()),
+            _ => Cow::Borrowed(content.text),
+        };
+        Ok(Fields {
+            top,
+            msg_id,
+            msg_type,
+            staff_info,
+            create_time,
+            content,
+            content_text,
+        })
+    }
+
+    fn signed_string(&self, secret: &Secret) -> SignedString {
+        SignedString::from_parts([
+            Part::Text(self.msg_id.as_bytes()),
+            Part::Text(self.msg_type.as_bytes()),
+            Part::Text(self.staff_info.text.as_bytes()),
+            Part::Text(self.create_time.digits.as_bytes()),
+            Part::Text(self.content_text.as_bytes()),
+            Part::Secret(secret.expose()),
+        ])
+    }
+}
+
+fn wrong_type(source: &str, top: &TopLevel, name: &str, raw: RawField, want: &str) -> Error {
+    Error::at(
+        source,
+        Some(top.position(raw.offset)),
+        format!(
+            "`{name}` is {}; AutoX3 sends it as {want}",
+            raw.kind().name()
+        ),
+    )
+}
+
+fn create_time(source: &str, top: &TopLevel, raw: RawField) -> Result<CreateTime> {
+    let (digits, quoted) = match raw.kind() {
+        JsonKind::Number => (raw.text.to_string(), false),
+        JsonKind::String => (raw.as_string().unwrap_or_default(), true),
+        _ => {
+            return Err(wrong_type(
+                source,
+                top,
+                "createTime",
+                raw,
+                "a number of milliseconds",
+            ))
+        }
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::at(
+            source,
+            Some(top.position(raw.offset)),
+            format!(
+                "`createTime` is `{}`; AutoX3 sends whole milliseconds since 1970 (digits only)",
+                raw.text
+            ),
+        ));
+    }
+    Ok(CreateTime { digits, quoted })
+}
+
+/// SHA-1 of the signed string, as the vendor's Java demo prints it (upper-case hex).
+fn hex_sha1(signed: &SignedString) -> String {
+    hex::encode_upper(Sha1::digest(signed.bytes()))
+}
+
+/// A received signature: 40 hex digits, either case.
+fn parse_hex_signature(signature: &str) -> std::result::Result<Vec<u8>, String> {
+    let s = signature.trim();
+    if s == "${hashCode}" {
+        return Err(
+            "the signature is `${hashCode}`, the documents' placeholder, not a signature".into(),
+        );
+    }
+    let bytes = hex::decode(s).map_err(|_| {
+        format!(
+            "the signature is not hex ({} characters); AutoX3 sends 40 hex digits",
+            s.chars().count()
+        )
+    })?;
+    match bytes.len() {
+        20 => Ok(bytes),
+        32 => Err(
+            "the signature has 64 hex digits: that is SHA-256, AutoX3 uses SHA-1 (40 hex digits)"
+                .into(),
+        ),
+        16 => Err(
+            "the signature has 32 hex digits: that is MD5, AutoX3 uses SHA-1 (40 hex digits)"
+                .into(),
+        ),
+        n => Err(format!(
+            "the signature has {} hex digits; AutoX3 sends 40 (SHA-1)",
+            n * 2
+        )),
+    }
+}
+
+impl Vendor for AutoX3 {
+    fn id(&self) -> &'static str {
+        "autox3"
+    }
+
+    fn name(&self) -> &'static str {
+        "AutoX3"
+    }
+
+    fn detect(&self, top: &TopLevel) -> bool {
+        top.contains("msgId") || top.contains("msgSignature")
+    }
+
+    fn message_id(&self, top: &TopLevel) -> Option<String> {
+        top.get("msgId").and_then(|f| f.as_string())
+    }
+
+    fn signed_string(&self, msg: &Message, creds: &Credentials) -> Result<SignedString> {
+        let fields = Fields::parse(&msg.source, msg.body)?;
+        Ok(fields.signed_string(creds.secret()?))
+    }
+
+    fn sign(&self, msg: &Message, creds: &Credentials) -> Result<String> {
+        Ok(hex_sha1(&self.signed_string(msg, creds)?))
+    }
+
+    /// Compacts the body (keeping key order, numbers and escapes as written), then fills
+    /// `msgSignature` with the signature of exactly those bytes.
+    fn embed(&self, msg: &Message, creds: &Credentials) -> Result<Vec<u8>> {
+        let compact = json::minify(json::utf8(&msg.source, msg.body)?);
+        let fields = Fields::parse(&msg.source, compact.as_bytes())?;
+        let signature = hex_sha1(&fields.signed_string(creds.secret()?));
+        let quoted = format!("\"{signature}\"");
+        let mut out = compact.clone().into_bytes();
+        match fields.top.get("msgSignature") {
+            Some(old) => {
+                out.splice(old.offset..old.end(), quoted.bytes());
+            }
+            None => {
+                // The compact object ends with `}`: add the member just before it.
+                let close = out.len() - 1;
+                out.splice(close..close, format!(",\"msgSignature\":{quoted}").bytes());
+            }
+        }
+        Ok(out)
+    }
+
+    fn carried_signature(&self, msg: &Message) -> Result<Option<String>> {
+        let top = msg.top_level()?;
+        match top.get("msgSignature") {
+            None => Ok(None),
+            Some(raw) => raw.as_string().map(Some).ok_or_else(|| {
+                wrong_type(
+                    &msg.source,
+                    &top,
+                    "msgSignature",
+                    raw,
+                    "a string of 40 hex digits",
+                )
+            }),
+        }
+    }
+
+    fn signature_hint(&self) -> &'static str {
+        "the body has no msgSignature; pass --signature SIG"
+    }
+
+    fn verify(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Verdict> {
+        let fields = Fields::parse(&msg.source, msg.body)?;
+        let signed = fields.signed_string(creds.secret()?);
+        let digest = Sha1::digest(signed.bytes());
+        let mut notes = Vec::new();
+        if fields.create_time.quoted {
+            notes.push("createTime is sent as a string; the documents send a number (the digits are signed either way)".to_string());
+        }
+        if fields.content.kind() == JsonKind::String {
+            notes.push(
+                "content is sent as a JSON string; its decoded text is what is signed".to_string(),
+            );
+        }
+        let (valid, reason) = match parse_hex_signature(&target.signature) {
+            Ok(received) => {
+                let valid = constant_time_eq(&received, &digest);
+                if valid
+                    && target
+                        .signature
+                        .trim()
+                        .bytes()
+                        .any(|b| b.is_ascii_lowercase())
+                {
+                    notes.push("the signature is lower-case hex; the vendor prints upper-case, so compare hex case-insensitively".to_string());
+                }
+                (
+                    valid,
+                    (!valid).then(|| "signature does not match".to_string()),
+                )
+            }
+            Err(why) => (false, Some(why)),
+        };
+        Ok(Verdict {
+            vendor: self.id(),
+            valid,
+            id: Some(fields.msg_id.clone()),
+            signed_string: signed,
+            received: target.signature.clone(),
+            expected: Some(hex::encode_upper(digest)),
+            reason,
+            notes,
+        })
+    }
+
+    fn diagnose(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Diagnosis> {
+        let fields = Fields::parse(&msg.source, msg.body)?;
+        Ok(diagnose::diagnose(&fields, creds.secret()?, target))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn creds() -> Credentials {
+        Credentials::with_secret(Secret::new("s"))
+    }
+
+    // Expected values: printf '%s' 'm1t{}1{}s' | sha1sum
+    #[test]
+    fn signs_the_raw_text() {
+        let body = br#"{"msgId":"m1","msgType":"t","staffInfo":{},"createTime":1,"content":{}}"#;
+        let msg = Message::new("t.json", body);
+        let signed = AutoX3.signed_string(&msg, &creds()).unwrap();
+        assert_eq!(signed.bytes(), b"m1t{}1{}s");
+        assert_eq!(
+            AutoX3.sign(&msg, &creds()).unwrap(),
+            "BBDF780FCCBDCD58DCBD45B86663A8030D7C5012"
+        );
+    }
+
+    #[test]
+    fn embed_compacts_and_signs_the_sent_bytes() {
+        let body = b"{ \"msgId\": \"m1\", \"msgType\": \"t\", \"staffInfo\": { }, \"createTime\": 1, \"content\": {} }";
+        let out = AutoX3
+            .embed(&Message::new("t.json", body), &creds())
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"msgId":"m1","msgType":"t","staffInfo":{},"createTime":1,"content":{},"msgSignature":"BBDF780FCCBDCD58DCBD45B86663A8030D7C5012"}"#
+        );
+    }
+
+    #[test]
+    fn field_errors_name_the_field_and_position() {
+        let body = b"{\"msgId\": 5, \"msgType\":\"t\"}";
+        let e = AutoX3
+            .sign(&Message::new("f.json", body), &creds())
+            .unwrap_err();
+        assert_eq!(
+            e.message(),
+            "f.json:1:11: `msgId` is a number; AutoX3 sends it as a string"
+        );
+        let body = br#"{"msgId":"m","msgType":"t","staffInfo":{},"createTime":1.5,"content":{}}"#;
+        let e = AutoX3
+            .sign(&Message::new("f.json", body), &creds())
+            .unwrap_err();
+        assert!(e.message().contains("`createTime` is `1.5`"), "{e}");
+    }
+}

@@ -1,0 +1,217 @@
+//! Dayu (大鱼): SHA1WithRSA over `orderId=<orderId>&serviceProgessTimeNum=<n>` (the
+//! vendor's spelling), standard base64, in the `Dayu-Sign` header.
+
+mod diagnose;
+
+use base64::Engine;
+use sha1::{Digest, Sha1};
+
+use super::{Diagnosis, Message, Target, Vendor, Verdict};
+use crate::credentials::Credentials;
+use crate::error::{Error, Result};
+use crate::json::{self, JsonKind, RawField, TopLevel};
+use crate::signed_string::SignedString;
+
+/// The Dayu vendor.
+pub struct Dayu;
+
+/// The header that carries the signature.
+pub const SIGNATURE_HEADER: &str = "Dayu-Sign";
+
+/// The two values the signature covers, as text.
+struct Fields {
+    order_id: String,
+    progress: String,
+}
+
+impl Fields {
+    fn parse(source: &str, top: &TopLevel) -> Result<Fields> {
+        let order_id = top
+            .get("orderId")
+            .ok_or_else(|| missing(source, "orderId"))?;
+        let record = top
+            .get("orderRecord")
+            .ok_or_else(|| missing(source, "orderRecord"))?;
+        if record.kind() != JsonKind::Object {
+            return Err(Error::at(
+                source,
+                Some(top.position(record.offset)),
+                format!(
+                    "`orderRecord` is {}; Dayu sends an object",
+                    record.kind().name()
+                ),
+            ));
+        }
+        let inner = TopLevel::parse(source, record.text.as_bytes())?;
+        let progress = inner
+            .get("serviceProgessTimeNum")
+            .ok_or_else(|| missing(source, "orderRecord.serviceProgessTimeNum"))?;
+        Ok(Fields {
+            order_id: integer_text(source, top, "orderId", order_id, 0)?,
+            progress: integer_text(
+                source,
+                &inner,
+                "orderRecord.serviceProgessTimeNum",
+                progress,
+                record.offset,
+            )?,
+        })
+    }
+
+    fn signed_string(&self) -> SignedString {
+        SignedString::public(canonical(&self.order_id, &self.progress).into_bytes())
+    }
+}
+
+fn canonical(order_id: &str, progress: &str) -> String {
+    format!("orderId={order_id}&serviceProgessTimeNum={progress}")
+}
+
+fn missing(source: &str, name: &str) -> Error {
+    Error::new(format!(
+        "{source}: missing `{name}`; a Dayu callback has orderId and orderRecord.serviceProgessTimeNum, which the signature covers"
+    ))
+}
+
+/// The decimal text of an integer field, as Java's string concatenation writes it.
+fn integer_text(
+    source: &str,
+    top: &TopLevel,
+    name: &str,
+    raw: RawField,
+    base: usize,
+) -> Result<String> {
+    let text = match raw.kind() {
+        JsonKind::Number => raw.text.to_string(),
+        JsonKind::String => raw.as_string().unwrap_or_default(),
+        _ => String::new(),
+    };
+    let digits = text.strip_prefix('-').unwrap_or(&text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        let offset = base + raw.offset;
+        let position = (base == 0).then(|| top.position(offset));
+        return Err(Error::at(
+            source,
+            position,
+            format!("`{name}` is `{}`; Dayu sends an integer", raw.text),
+        ));
+    }
+    Ok(text)
+}
+
+/// Decodes a received signature: standard base64 with padding; whitespace and line
+/// breaks are dropped first because Java's MIME encoder wraps at 76 columns.
+fn decode_signature(signature: &str) -> std::result::Result<Vec<u8>, String> {
+    let cleaned: String = signature.chars().filter(|c| !c.is_whitespace()).collect();
+    if cleaned.is_empty() {
+        return Err("the signature is empty".into());
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(&cleaned)
+        .map_err(|e| {
+            let hint = if cleaned.contains(['-', '_']) {
+                " (it has `-` or `_`: URL-safe base64; Dayu uses standard base64)"
+            } else if signature.trim().contains(' ') {
+                " (it has spaces: a `+` may have been turned into a space by URL decoding)"
+            } else {
+                ""
+            };
+            format!("the signature is not valid base64: {e}{hint}")
+        })
+}
+
+impl Vendor for Dayu {
+    fn id(&self) -> &'static str {
+        "dayu"
+    }
+
+    fn name(&self) -> &'static str {
+        "Dayu"
+    }
+
+    fn detect(&self, top: &TopLevel) -> bool {
+        top.contains("orderId") || top.contains("orderRecord")
+    }
+
+    fn message_id(&self, top: &TopLevel) -> Option<String> {
+        let fields = Fields::parse("", top).ok()?;
+        Some(format!("{}/{}", fields.order_id, fields.progress))
+    }
+
+    fn signed_string(&self, msg: &Message, _creds: &Credentials) -> Result<SignedString> {
+        let top = msg.top_level()?;
+        Ok(Fields::parse(&msg.source, &top)?.signed_string())
+    }
+
+    fn sign(&self, msg: &Message, creds: &Credentials) -> Result<String> {
+        let signed = self.signed_string(msg, creds)?;
+        let key = creds.private_key()?;
+        let digest = Sha1::digest(signed.bytes());
+        let signature = key
+            .sign(rsa::Pkcs1v15Sign::new::<Sha1>(), &digest)
+            .map_err(|e| Error::new(format!("cannot sign with the private key: {e}")))?;
+        Ok(base64::engine::general_purpose::STANDARD.encode(signature))
+    }
+
+    /// The request envelope: headers as sent, and the body compacted exactly as sent.
+    fn embed(&self, msg: &Message, creds: &Credentials) -> Result<Vec<u8>> {
+        let signature = self.sign(msg, creds)?;
+        let body = json::minify(json::utf8(&msg.source, msg.body)?);
+        let headers = serde_json::json!({
+            "Content-Type": "application/json",
+            SIGNATURE_HEADER: signature,
+        });
+        Ok(format!("{{\"headers\":{headers},\"body\":{body}}}").into_bytes())
+    }
+
+    fn carried_signature(&self, msg: &Message) -> Result<Option<String>> {
+        Ok(msg.header(SIGNATURE_HEADER).map(str::to_string))
+    }
+
+    fn signature_hint(&self) -> &'static str {
+        "Dayu sends it in the Dayu-Sign header; pass --signature SIG, --request FILE (a captured HTTP request), or an envelope {\"headers\": {\"Dayu-Sign\": …}, \"body\": …}"
+    }
+
+    fn verify(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Verdict> {
+        let top = msg.top_level()?;
+        let fields = Fields::parse(&msg.source, &top)?;
+        let signed = fields.signed_string();
+        let key = creds.public_key()?;
+        let (valid, reason) = match decode_signature(&target.signature) {
+            Ok(sig) if sig.len() != key.size() => (
+                false,
+                Some(format!(
+                    "the signature is {} bytes but the key makes {}-byte signatures: a different key size signed it, or the signature is cut",
+                    sig.len(),
+                    key.size()
+                )),
+            ),
+            Ok(sig) => {
+                let valid = key.verify_sha1(signed.bytes(), &sig);
+                (valid, (!valid).then(|| "signature does not verify with this public key".to_string()))
+            }
+            Err(why) => (false, Some(why)),
+        };
+        let mut notes = Vec::new();
+        if target.signature.trim().contains(['\n', '\r']) {
+            notes.push("the signature is wrapped over several lines (Java MIME base64); the line breaks were ignored".to_string());
+        }
+        Ok(Verdict {
+            vendor: self.id(),
+            valid,
+            id: Some(format!("{}/{}", fields.order_id, fields.progress)),
+            signed_string: signed,
+            received: target.signature.clone(),
+            expected: None,
+            reason,
+            notes,
+        })
+    }
+
+    fn diagnose(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Diagnosis> {
+        let top = msg.top_level()?;
+        let fields = Fields::parse(&msg.source, &top)?;
+        let key = creds.public_key()?;
+        Ok(diagnose::diagnose(&fields, &top, msg.body, key, target))
+    }
+}

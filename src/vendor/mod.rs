@@ -1,0 +1,160 @@
+//! The vendors cbtool knows, each behind one trait: a third vendor is one new module
+//! and one line in [`all`].
+
+pub mod autox3;
+pub mod dayu;
+
+use crate::credentials::Credentials;
+use crate::error::{Error, Result};
+use crate::json::TopLevel;
+use crate::signed_string::SignedString;
+
+/// A callback as received or about to be sent: its body and the headers that matter.
+#[derive(Debug, Clone)]
+pub struct Message<'a> {
+    /// Names the input in messages: a path, `<stdin>`, or `path:line` for JSON Lines.
+    pub source: String,
+    pub body: &'a [u8],
+    pub headers: Vec<(String, String)>,
+}
+
+impl<'a> Message<'a> {
+    pub fn new(source: impl Into<String>, body: &'a [u8]) -> Self {
+        Message {
+            source: source.into(),
+            body,
+            headers: Vec::new(),
+        }
+    }
+
+    /// A header's value; names compare case-insensitively, as HTTP says.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn top_level(&self) -> Result<TopLevel<'a>> {
+        TopLevel::parse(&self.source, self.body)
+    }
+}
+
+/// Where the signature being checked came from; diagnoses word their advice by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureOrigin {
+    /// Carried by the callback itself (body field or header): the sender made it.
+    Sender,
+    /// Given with `--signature`: the user's own code made it.
+    User,
+}
+
+/// The signature to check and where it came from.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub signature: String,
+    pub origin: SignatureOrigin,
+}
+
+/// The outcome of checking one callback.
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    pub vendor: &'static str,
+    pub valid: bool,
+    /// msgId for AutoX3, `orderId/serviceProgessTimeNum` for Dayu.
+    pub id: Option<String>,
+    pub signed_string: SignedString,
+    /// The signature that was checked, as received.
+    pub received: String,
+    /// The signature the message should carry, where the credential can make one.
+    pub expected: Option<String>,
+    /// Why the check failed, in one sentence.
+    pub reason: Option<String>,
+    /// Things worth knowing even when the signature matches.
+    pub notes: Vec<String>,
+}
+
+/// What `--explain` found.
+#[derive(Debug, Clone)]
+pub struct Diagnosis {
+    /// The id of the cause that reproduces the signature, if any.
+    pub matched: Option<String>,
+    /// One or two sentences: what happened and what to change.
+    pub explanation: String,
+    /// The signed string that reproduced the signature (secret hidden when shown).
+    pub matched_string: Option<SignedString>,
+    /// Every cause id that was tried, in order.
+    pub tried: Vec<&'static str>,
+}
+
+/// One vendor's signing scheme, detection and diagnosis.
+pub trait Vendor: Sync {
+    /// Lower-case id used on the command line and in JSON: `autox3`, `dayu`.
+    fn id(&self) -> &'static str;
+    /// The name users know.
+    fn name(&self) -> &'static str;
+    /// Whether a body's top-level members look like this vendor's callback.
+    fn detect(&self, top: &TopLevel) -> bool;
+    /// The message's identity for reports and de-duplication.
+    fn message_id(&self, top: &TopLevel) -> Option<String>;
+    /// The exact string the signature covers.
+    fn signed_string(&self, msg: &Message, creds: &Credentials) -> Result<SignedString>;
+    /// The signature alone, as the vendor transmits it.
+    fn sign(&self, msg: &Message, creds: &Credentials) -> Result<String>;
+    /// The whole signed request, as `sign --embed` prints it.
+    fn embed(&self, msg: &Message, creds: &Credentials) -> Result<Vec<u8>>;
+    /// The signature a received message carries (body field or header), if any.
+    fn carried_signature(&self, msg: &Message) -> Result<Option<String>>;
+    /// Where this vendor puts the signature, for the error when there is none.
+    fn signature_hint(&self) -> &'static str;
+    /// Checks `target` against the message.
+    fn verify(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Verdict>;
+    /// Searches for the way `target` was made when it does not verify.
+    fn diagnose(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Diagnosis>;
+}
+
+/// Every vendor, in detection order.
+pub fn all() -> &'static [&'static dyn Vendor] {
+    &[&autox3::AutoX3, &dayu::Dayu]
+}
+
+/// The vendor named on the command line.
+pub fn by_id(id: &str) -> Option<&'static dyn Vendor> {
+    all().iter().copied().find(|v| v.id() == id)
+}
+
+/// The vendor a body belongs to, from its top-level members.
+pub fn detect(source: &str, top: &TopLevel) -> Result<&'static dyn Vendor> {
+    all().iter().copied().find(|v| v.detect(top)).ok_or_else(|| {
+        let keys: Vec<&str> = top.keys().take(6).collect();
+        Error::new(format!(
+            "{source}: cannot tell the vendor: no msgId/msgSignature (AutoX3) or orderId/orderRecord (Dayu) at the top level (found: {}); pass --vendor autox3|dayu",
+            if keys.is_empty() { "no keys".to_string() } else { keys.join(", ") }
+        ))
+    })
+}
+
+/// The signature to check: `--signature` wins over what the message carries.
+pub fn target(
+    vendor: &dyn Vendor,
+    msg: &Message,
+    override_signature: Option<&str>,
+) -> Result<Target> {
+    if let Some(sig) = override_signature {
+        return Ok(Target {
+            signature: sig.to_string(),
+            origin: SignatureOrigin::User,
+        });
+    }
+    match vendor.carried_signature(msg)? {
+        Some(signature) => Ok(Target {
+            signature,
+            origin: SignatureOrigin::Sender,
+        }),
+        None => Err(Error::new(format!(
+            "{}: no signature to check: {}",
+            msg.source,
+            vendor.signature_hint()
+        ))),
+    }
+}
