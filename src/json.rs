@@ -83,6 +83,13 @@ impl JsonKind {
 impl<'a> TopLevel<'a> {
     /// Parses `bytes` as one JSON object. `source` names the input in errors.
     pub fn parse(source: &str, bytes: &'a [u8]) -> Result<TopLevel<'a>> {
+        if bytes.starts_with(b"\xef\xbb\xbf") {
+            return Err(Error::at(
+                source,
+                None,
+                "starts with a UTF-8 byte order mark (EF BB BF), which senders do not send and JSON forbids; save it as UTF-8 without BOM",
+            ));
+        }
         let text = utf8(source, bytes)?;
         let first = text.trim_start_matches(|c: char| c.is_ascii_whitespace());
         match first.as_bytes().first() {

@@ -1,0 +1,172 @@
+//! Bad input gets one `error:` line naming the file (and position) and exit 2; never a
+//! panic. And the secret never shows, whatever happens.
+
+mod common;
+
+use common::*;
+
+fn verify_bytes(bytes: &[u8]) -> Run {
+    cbtool_stdin(&["verify", "--secret-file", SECRET_FILE, "-"], bytes)
+}
+
+#[test]
+fn malformed_bodies() {
+    verify_bytes(b"").assert_input_error("<stdin>: is empty");
+    verify_bytes(b" \n\t\n").assert_input_error("is empty");
+    verify_bytes(b"hello").assert_input_error(
+        "<stdin>:1:1: expected a JSON object, found something that is not JSON",
+    );
+    verify_bytes(b"[1,2]").assert_input_error("found an array");
+    verify_bytes(b"null").assert_input_error("found null");
+    verify_bytes(b"{\"msgId\": \"x\",\n \"content\": {").assert_input_error("truncated");
+    verify_bytes(b"{\"msgId\": \"\xff\"}").assert_input_error("<stdin>:1:12: invalid UTF-8");
+    verify_bytes(b"{\"msgId\":\"a\",\"msgId\":\"b\"}").assert_input_error("duplicate key `msgId`");
+    verify_bytes(b"\xef\xbb\xbf{}")
+        .assert_input_error("<stdin>: starts with a UTF-8 byte order mark");
+}
+
+#[test]
+fn missing_and_mistyped_fields() {
+    verify_bytes(br#"{"msgId":"m","msgSignature":"AB"}"#).assert_input_error("missing `msgType`");
+    verify_bytes(br#"{"msgId":"m","msgType":"t","staffInfo":{},"createTime":"soon","content":{},"msgSignature":"AB"}"#)
+        .assert_input_error("`createTime` is `\"soon\"`");
+    verify_bytes(br#"{"msgId":"m","msgType":"t","staffInfo":{},"createTime":1,"content":{},"msgSignature":5}"#)
+        .assert_input_error("<stdin>:1:86: `msgSignature` is a number");
+    verify_bytes(br#"{"something":"else"}"#).assert_input_error("cannot tell the vendor");
+    cbtool_stdin(
+        &[
+            "verify",
+            "--public-key",
+            PUBLIC_KEY,
+            "--signature",
+            "AAAA",
+            "-",
+        ],
+        br#"{"orderId":5577}"#,
+    )
+    .assert_input_error("missing `orderRecord`");
+    cbtool_stdin(
+        &[
+            "verify",
+            "--public-key",
+            PUBLIC_KEY,
+            "--signature",
+            "AAAA",
+            "-",
+        ],
+        br#"{"orderId":"x","orderRecord":{"serviceProgessTimeNum":1}}"#,
+    )
+    .assert_input_error("`orderId` is `\"x\"`");
+}
+
+#[test]
+fn files_that_cannot_be_read() {
+    cbtool(&["verify", "--secret-file", SECRET_FILE, "no/such/file.json"])
+        .assert_input_error("no/such/file.json: cannot open: no such file");
+    cbtool(&["verify", "--secret-file", SECRET_FILE, "fixtures"])
+        .assert_input_error("is a directory");
+    cbtool(&[
+        "verify",
+        "--secret-file",
+        "no-secret.txt",
+        "fixtures/autox3/receivebase-create.en.json",
+    ])
+    .assert_input_error("no-secret.txt: cannot read the secret file");
+    let run = cbtool(&["verify", "--no-such-flag"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.starts_with("error:"), "{}", run.stderr);
+}
+
+#[test]
+fn a_100_mb_line_is_refused_without_reading_it_whole() {
+    let mut big = Vec::with_capacity(100 * 1024 * 1024 + 64);
+    big.extend_from_slice(b"{\"msgId\":\"");
+    big.resize(100 * 1024 * 1024, b'a');
+    big.extend_from_slice(b"\"}\n");
+    let run = verify_bytes(&big);
+    run.assert_input_error("larger than 16 MiB");
+}
+
+#[test]
+fn the_secret_never_appears() {
+    let runs = [
+        cbtool(&[
+            "sign",
+            "--secret",
+            SECRET,
+            "fixtures/autox3/receivebase-create.en.json",
+        ]),
+        cbtool(&[
+            "sign",
+            "--json",
+            "--secret",
+            SECRET,
+            "fixtures/autox3/receivebase-create.en.json",
+        ]),
+        cbtool(&[
+            "sign",
+            "--embed",
+            "--secret",
+            SECRET,
+            "fixtures/autox3/receivebase-create.en.json",
+        ]),
+        cbtool(&[
+            "verify",
+            "--explain",
+            "--secret",
+            SECRET,
+            "fixtures/autox3/diagnosis/wrong_secret.json",
+        ]),
+        cbtool(&[
+            "verify",
+            "--explain",
+            "--json",
+            "--secret",
+            SECRET,
+            "fixtures/autox3/diagnosis/trailing_newline.json",
+        ]),
+        cbtool(&[
+            "verify",
+            "--explain",
+            "--json",
+            "--secret",
+            SECRET,
+            "fixtures/autox3/stream.jsonl",
+        ]),
+        cbtool(&[
+            "verify",
+            "--secret",
+            SECRET,
+            "--signed-string",
+            "fixtures/autox3/signed-strings/en.correct.txt",
+            "fixtures/autox3/receivebase-create.en.json",
+        ]),
+        cbtool(&[
+            "verify",
+            "--secret",
+            SECRET,
+            "--signed-string",
+            "fixtures/autox3/diagnosis/signed-strings/secret_first.txt",
+            "fixtures/autox3/receivebase-create.compact.json",
+        ]),
+        cbtool(&["verify", "--secret", SECRET, "not-there.json"]),
+        cbtool_stdin(&["verify", "--secret", SECRET, "-"], b"{\"msgId\":1}"),
+        cbtool_with(
+            &["verify", "--help"],
+            None,
+            &[("CBTOOL_AUTOX3_SECRET", SECRET)],
+        ),
+    ];
+    for run in runs {
+        assert!(
+            !run.all_output().contains(SECRET),
+            "secret leaked:\n{}",
+            run.all_output()
+        );
+        assert!(
+            !run.all_output().contains("panicked"),
+            "{}",
+            run.all_output()
+        );
+    }
+}
