@@ -80,7 +80,7 @@ impl Document {
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(haystack, needle).is_some()
 }
 
 /// Opens a path, or standard input for `-`.
@@ -147,6 +147,8 @@ pub struct Documents {
     /// Set once the input is known to be JSON Lines.
     lines: bool,
     line: usize,
+    /// The length of the last line read, to size the next buffer.
+    last_len: usize,
     pending: Option<Document>,
     done: bool,
 }
@@ -177,6 +179,7 @@ impl Documents {
             max,
             lines: format == Format::JsonLines,
             line: 0,
+            last_len: 0,
             pending: None,
             done: false,
         };
@@ -287,7 +290,9 @@ impl Documents {
     }
 
     fn next_line(&mut self) -> Option<Result<Document>> {
-        let mut buf = Vec::new();
+        // Sized like the previous line: callbacks in one stream are alike, and growing a
+        // buffer by doubling costs several copies per line.
+        let mut buf = Vec::with_capacity(self.last_len + 64);
         loop {
             buf.clear();
             self.line += 1;
@@ -295,6 +300,7 @@ impl Documents {
                 Ok(false) => return None,
                 Ok(true) if buf.trim_ascii().is_empty() => continue,
                 Ok(true) => {
+                    self.last_len = buf.len();
                     let doc = Document::new(
                         format!("{}:{}", self.name, self.line),
                         Some(self.line),
@@ -353,7 +359,7 @@ fn read_line(reader: &mut dyn BufRead, buf: &mut Vec<u8>, max: usize) -> Result<
             break;
         }
         read_any = true;
-        let (chunk, found) = match available.iter().position(|&b| b == b'\n') {
+        let (chunk, found) = match memchr::memchr(b'\n', available) {
             Some(i) => (&available[..=i], true),
             None => (available, false),
         };

@@ -14,7 +14,7 @@ use serde_json::value::RawValue;
 use crate::error::{Error, Position, Result};
 
 /// The top-level members of a JSON object, in source order, values kept as raw text.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct TopLevel<'a> {
     text: &'a str,
     members: Vec<(Cow<'a, str>, &'a RawValue)>,

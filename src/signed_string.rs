@@ -21,8 +21,14 @@ impl SignedString {
     }
 
     /// Builds a string from parts, one of which may be the secret.
-    pub fn from_parts<'p>(parts: impl IntoIterator<Item = Part<'p>>) -> Self {
-        let mut bytes = Vec::new();
+    pub fn from_parts(parts: &[Part]) -> Self {
+        let total = parts
+            .iter()
+            .map(|p| match p {
+                Part::Text(t) | Part::Secret(t) => t.len(),
+            })
+            .sum();
+        let mut bytes = Vec::with_capacity(total);
         let mut secret = None;
         for part in parts {
             match part {
@@ -117,7 +123,7 @@ mod tests {
 
     #[test]
     fn secret_is_replaced_by_its_length() {
-        let s = SignedString::from_parts([Part::Text(b"m1"), Part::Secret(b"topsecret")]);
+        let s = SignedString::from_parts(&[Part::Text(b"m1"), Part::Secret(b"topsecret")]);
         assert_eq!(s.bytes(), b"m1topsecret");
         assert_eq!(s.visible(), "m1<appSecret: 9 bytes>");
         assert_eq!(format!("{s:?}"), "m1<appSecret: 9 bytes>");
@@ -198,7 +204,7 @@ mod compare_tests {
     use super::*;
 
     fn expected() -> SignedString {
-        SignedString::from_parts([Part::Text(b"m1t{\"a\":1}1{}"), Part::Secret(b"sekret")])
+        SignedString::from_parts(&[Part::Text(b"m1t{\"a\":1}1{}"), Part::Secret(b"sekret")])
     }
 
     #[test]

@@ -11,13 +11,9 @@ pub fn run(args: SignArgs, output: &mut Output) -> Result<i32> {
     let (path, format) = input_spec(&args.input);
     for doc in Documents::open(&path, format, args.input.max_size)? {
         let doc = doc?;
-        let msg = Message {
-            source: doc.source.clone(),
-            body: &doc.body,
-            headers: doc.headers.clone(),
-        };
+        let msg = Message::with_headers(doc.source.clone(), &doc.body, doc.headers.clone());
         let top = msg.top_level()?;
-        let vendor = choose_vendor(args.input.vendor, &msg.source, &top)?;
+        let vendor = choose_vendor(args.input.vendor, &msg.source, top)?;
         let printed = if args.embed {
             String::from_utf8_lossy(&vendor.embed(&msg, &creds)?).into_owned()
         } else {
@@ -28,7 +24,7 @@ pub fn run(args: SignArgs, output: &mut Output) -> Result<i32> {
             let mut object = serde_json::json!({
                 "source": msg.source,
                 "vendor": vendor.id(),
-                "id": vendor.message_id(&top),
+                "id": vendor.message_id(top),
             });
             if args.embed {
                 object["embedded"] = serde_json::Value::String(printed);

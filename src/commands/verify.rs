@@ -93,13 +93,9 @@ fn check(
     creds: &Credentials,
     theirs: Option<&[u8]>,
 ) -> Result<Checked> {
-    let msg = Message {
-        source: doc.source.clone(),
-        body: &doc.body,
-        headers: doc.headers.clone(),
-    };
+    let msg = Message::with_headers(doc.source.clone(), &doc.body, doc.headers.clone());
     let top = msg.top_level()?;
-    let vendor = choose_vendor(args.input.vendor, &msg.source, &top)?;
+    let vendor = choose_vendor(args.input.vendor, &msg.source, top)?;
     let target = vendor::target(vendor, &msg, args.signature.as_deref())?;
     let verdict = vendor.verify(&msg, creds, &target)?;
     let diagnosis = if args.explain {

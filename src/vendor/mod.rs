@@ -4,6 +4,8 @@
 pub mod autox3;
 pub mod dayu;
 
+use std::cell::OnceCell;
+
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::json::TopLevel;
@@ -16,14 +18,26 @@ pub struct Message<'a> {
     pub source: String,
     pub body: &'a [u8],
     pub headers: Vec<(String, String)>,
+    /// The body parsed once: detection, the carried signature and verification all need
+    /// it, and parsing dominates the cost of verifying a stream.
+    parsed: OnceCell<Result<TopLevel<'a>>>,
 }
 
 impl<'a> Message<'a> {
     pub fn new(source: impl Into<String>, body: &'a [u8]) -> Self {
+        Message::with_headers(source, body, Vec::new())
+    }
+
+    pub fn with_headers(
+        source: impl Into<String>,
+        body: &'a [u8],
+        headers: Vec<(String, String)>,
+    ) -> Self {
         Message {
             source: source.into(),
             body,
-            headers: Vec::new(),
+            headers,
+            parsed: OnceCell::new(),
         }
     }
 
@@ -35,8 +49,11 @@ impl<'a> Message<'a> {
             .map(|(_, v)| v.as_str())
     }
 
-    pub fn top_level(&self) -> Result<TopLevel<'a>> {
-        TopLevel::parse(&self.source, self.body)
+    pub fn top_level(&self) -> Result<&TopLevel<'a>> {
+        self.parsed
+            .get_or_init(|| TopLevel::parse(&self.source, self.body))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 }
 

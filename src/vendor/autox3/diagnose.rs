@@ -322,7 +322,7 @@ impl<'f, 'a> Search<'f, 'a> {
         if assembly.newline {
             parts.push(Part::Text(b"\n"));
         }
-        SignedString::from_parts(parts)
+        SignedString::from_parts(&parts)
     }
 
     fn digest(&self, signed: &SignedString, algorithm: Algorithm, secret: &Secret) -> Vec<u8> {

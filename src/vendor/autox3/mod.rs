@@ -26,7 +26,7 @@ pub const NORMAL_RESPONSE: &str = r#"{"data":null,"errorInfo":"","status":0}"#;
 
 /// The members of a callback that take part in the signature.
 struct Fields<'a> {
-    top: TopLevel<'a>,
+    top: &'a TopLevel<'a>,
     msg_id: String,
     msg_type: String,
     staff_info: RawField<'a>,
@@ -44,8 +44,7 @@ struct CreateTime {
 }
 
 impl<'a> Fields<'a> {
-    fn parse(source: &str, body: &'a [u8]) -> Result<Fields<'a>> {
-        let top = TopLevel::parse(source, body)?;
+    fn parse(source: &str, top: &'a TopLevel<'a>) -> Result<Fields<'a>> {
         let field = |name: &str| {
             top.get(name).ok_or_else(|| {
                 Error::new(format!(
@@ -56,12 +55,12 @@ impl<'a> Fields<'a> {
         let string = |name: &str| -> Result<String> {
             let raw = field(name)?;
             raw.as_string()
-                .ok_or_else(|| wrong_type(source, &top, name, raw, "a string"))
+                .ok_or_else(|| wrong_type(source, top, name, raw, "a string"))
         };
         let msg_id = string("msgId")?;
         let msg_type = string("msgType")?;
         let staff_info = field("staffInfo")?;
-        let create_time = create_time(source, &top, field("createTime")?)?;
+        let create_time = create_time(source, top, field("createTime")?)?;
         let content = field("content")?;
         let content_text = match content.kind() {
             JsonKind::String => Cow::Owned(content.as_string().unwrap_or_default()),
@@ -79,7 +78,7 @@ impl<'a> Fields<'a> {
     }
 
     fn signed_string(&self, secret: &Secret) -> SignedString {
-        SignedString::from_parts([
+        SignedString::from_parts(&[
             Part::Text(self.msg_id.as_bytes()),
             Part::Text(self.msg_type.as_bytes()),
             Part::Text(self.staff_info.text.as_bytes()),
@@ -141,6 +140,10 @@ fn parse_hex_signature(signature: &str) -> std::result::Result<Vec<u8>, String> 
             "the signature is `${hashCode}`, the documents' placeholder, not a signature".into(),
         );
     }
+    let mut digest = [0u8; 20];
+    if hex::decode_to_slice(s, &mut digest).is_ok() {
+        return Ok(digest.to_vec());
+    }
     let bytes = hex::decode(s).map_err(|_| {
         format!(
             "the signature is not hex ({} characters); AutoX3 sends 40 hex digits",
@@ -182,7 +185,7 @@ impl Vendor for AutoX3 {
     }
 
     fn signed_string(&self, msg: &Message, creds: &Credentials) -> Result<SignedString> {
-        let fields = Fields::parse(&msg.source, msg.body)?;
+        let fields = Fields::parse(&msg.source, msg.top_level()?)?;
         Ok(fields.signed_string(creds.secret()?))
     }
 
@@ -194,7 +197,8 @@ impl Vendor for AutoX3 {
     /// `msgSignature` with the signature of exactly those bytes.
     fn embed(&self, msg: &Message, creds: &Credentials) -> Result<Vec<u8>> {
         let compact = json::minify(json::utf8(&msg.source, msg.body)?);
-        let fields = Fields::parse(&msg.source, compact.as_bytes())?;
+        let top = TopLevel::parse(&msg.source, compact.as_bytes())?;
+        let fields = Fields::parse(&msg.source, &top)?;
         let signature = hex_sha1(&fields.signed_string(creds.secret()?));
         let quoted = format!("\"{signature}\"");
         let mut out = compact.clone().into_bytes();
@@ -218,7 +222,7 @@ impl Vendor for AutoX3 {
             Some(raw) => raw.as_string().map(Some).ok_or_else(|| {
                 wrong_type(
                     &msg.source,
-                    &top,
+                    top,
                     "msgSignature",
                     raw,
                     "a string of 40 hex digits",
@@ -232,7 +236,7 @@ impl Vendor for AutoX3 {
     }
 
     fn verify(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Verdict> {
-        let fields = Fields::parse(&msg.source, msg.body)?;
+        let fields = Fields::parse(&msg.source, msg.top_level()?)?;
         let signed = fields.signed_string(creds.secret()?);
         let digest = Sha1::digest(signed.bytes());
         let mut notes = Vec::new();
@@ -276,7 +280,7 @@ impl Vendor for AutoX3 {
     }
 
     fn diagnose(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Diagnosis> {
-        let fields = Fields::parse(&msg.source, msg.body)?;
+        let fields = Fields::parse(&msg.source, msg.top_level()?)?;
         Ok(diagnose::diagnose(&fields, creds.secret()?, target))
     }
 }

@@ -140,7 +140,7 @@ impl Vendor for Dayu {
 
     fn signed_string(&self, msg: &Message, _creds: &Credentials) -> Result<SignedString> {
         let top = msg.top_level()?;
-        Ok(Fields::parse(&msg.source, &top)?.signed_string())
+        Ok(Fields::parse(&msg.source, top)?.signed_string())
     }
 
     fn sign(&self, msg: &Message, creds: &Credentials) -> Result<String> {
@@ -174,7 +174,7 @@ impl Vendor for Dayu {
 
     fn verify(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Verdict> {
         let top = msg.top_level()?;
-        let fields = Fields::parse(&msg.source, &top)?;
+        let fields = Fields::parse(&msg.source, top)?;
         let signed = fields.signed_string();
         let key = creds.public_key()?;
         let (valid, reason) = match decode_signature(&target.signature) {
@@ -210,8 +210,8 @@ impl Vendor for Dayu {
 
     fn diagnose(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Diagnosis> {
         let top = msg.top_level()?;
-        let fields = Fields::parse(&msg.source, &top)?;
+        let fields = Fields::parse(&msg.source, top)?;
         let key = creds.public_key()?;
-        Ok(diagnose::diagnose(&fields, &top, msg.body, key, target))
+        Ok(diagnose::diagnose(&fields, top, msg.body, key, target))
     }
 }

@@ -1,0 +1,93 @@
+//! Hot paths: AutoX3 signing input + SHA-1 on a ~1 KB callback, Dayu verification
+//! (one RSA-2048 public-key operation), and JSON Lines streaming through the input layer.
+//! `benches/compare.sh` puts the end-to-end figures next to their anchors.
+
+use std::io::{BufRead, Cursor};
+
+use cbtool::credentials::{Credentials, KeyPath};
+use cbtool::input::{Documents, Format};
+use cbtool::secret::Secret;
+use cbtool::vendor::{self, Message, Vendor};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(format!("{ROOT}/{path}")).expect("fixture")
+}
+
+fn autox3(c: &mut Criterion) {
+    let body = fixture("fixtures/autox3/receivebase-create.compact.json");
+    let creds = Credentials::with_secret(Secret::new("cbtool-test-only-secret"));
+    let mut group = c.benchmark_group("autox3");
+    group.throughput(Throughput::Bytes(body.len() as u64));
+    group.bench_function("verify one callback", |b| {
+        b.iter(|| {
+            let msg = Message::new("bench", &body);
+            let target = vendor::target(&vendor::autox3::AutoX3, &msg, None).expect("target");
+            let verdict = vendor::autox3::AutoX3
+                .verify(&msg, &creds, &target)
+                .expect("verify");
+            assert!(verdict.valid);
+        })
+    });
+    group.finish();
+}
+
+fn dayu(c: &mut Criterion) {
+    let envelope = fixture("fixtures/dayu/envelopes/03-accepted.json");
+    let docs: Vec<_> = Documents::from_reader(
+        "bench".into(),
+        Box::new(Cursor::new(envelope)),
+        Format::Auto,
+        1 << 20,
+    )
+    .expect("open")
+    .collect::<Result<_, _>>()
+    .expect("read");
+    let doc = &docs[0];
+    let creds = Credentials::new(
+        None,
+        None,
+        Some(KeyPath {
+            path: format!("{ROOT}/fixtures/dayu/keys/public.pem").into(),
+            named_by: "bench",
+        }),
+    );
+    c.bench_function("dayu/verify one callback", |b| {
+        b.iter(|| {
+            let msg = Message::with_headers("bench", &doc.body, doc.headers.clone());
+            let target = vendor::target(&vendor::dayu::Dayu, &msg, None).expect("target");
+            assert!(
+                vendor::dayu::Dayu
+                    .verify(&msg, &creds, &target)
+                    .expect("verify")
+                    .valid
+            );
+        })
+    });
+}
+
+fn stream(c: &mut Criterion) {
+    let line = fixture("fixtures/autox3/receivebase-create.compact.json");
+    let mut text = Vec::new();
+    for _ in 0..1000 {
+        text.extend_from_slice(line.trim_ascii_end());
+        text.push(b'\n');
+    }
+    let mut group = c.benchmark_group("jsonl");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("read 1000 lines", |b| {
+        b.iter(|| {
+            let reader: Box<dyn BufRead> = Box::new(Cursor::new(text.clone()));
+            let n = Documents::from_reader("bench".into(), reader, Format::JsonLines, 1 << 20)
+                .expect("open")
+                .count();
+            assert_eq!(n, 1000);
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, autox3, dayu, stream);
+criterion_main!(benches);
