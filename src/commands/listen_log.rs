@@ -1,0 +1,146 @@
+//! What `listen` prints: the bound address first, a line per request as it is answered,
+//! and a summary at the end — text on stderr, or JSON Lines on stdout with `--json`.
+
+use std::net::SocketAddr;
+
+use serde_json::json;
+
+use super::Output;
+use crate::listen::Record;
+
+/// Counts for the closing summary.
+#[derive(Debug, Default)]
+pub struct Tally {
+    pub requests: u64,
+    pub processed: u64,
+    pub duplicates: u64,
+    pub rejected: u64,
+    pub faults: u64,
+}
+
+impl Tally {
+    pub fn add(&mut self, record: &Record) {
+        let d = &record.decision;
+        self.requests += 1;
+        if d.fault.is_some() {
+            self.faults += 1;
+        } else if !d.acked() {
+            self.rejected += 1;
+        } else if d.duplicate {
+            self.duplicates += 1;
+        } else {
+            self.processed += 1;
+        }
+    }
+}
+
+pub struct Log {
+    pub json: bool,
+}
+
+impl Log {
+    pub fn listening(&self, addr: SocketAddr, output: &mut Output) {
+        let _ = writeln!(output.err, "listening on http://{addr}");
+        if self.json {
+            output.line(json!({"event": "listening", "addr": addr.to_string()}));
+        }
+    }
+
+    pub fn record(&self, record: &Record, output: &mut Output) {
+        if self.json {
+            output.line(record_json(record));
+        } else {
+            let _ = writeln!(output.err, "{}", record_text(record));
+        }
+    }
+
+    pub fn summary(&self, tally: &Tally, reason: &str, output: &mut Output) {
+        let _ = writeln!(
+            output.err,
+            "listen: stopped ({reason}): {} requests, {} processed, {} duplicates, {} rejected, {} faults",
+            tally.requests, tally.processed, tally.duplicates, tally.rejected, tally.faults
+        );
+        if self.json {
+            output.line(json!({
+                "event": "summary",
+                "reason": reason,
+                "requests": tally.requests,
+                "processed": tally.processed,
+                "duplicates": tally.duplicates,
+                "rejected": tally.rejected,
+                "faults": tally.faults,
+            }));
+        }
+    }
+}
+
+fn record_json(r: &Record) -> serde_json::Value {
+    let d = &r.decision;
+    let (saved, save_error) = match &r.saved {
+        Some(Ok(path)) => (Some(path.display().to_string()), None),
+        Some(Err(e)) => (None, Some(e.clone())),
+        None => (None, None),
+    };
+    json!({
+        "event": "request",
+        "seq": r.seq,
+        "method": r.method,
+        "path": r.path,
+        "vendor": d.vendor,
+        "id": d.id,
+        "signature_valid": d.signature_valid,
+        "duplicate": d.duplicate,
+        "acked": d.acked(),
+        "http_status": r.http_status,
+        "fault": d.fault.map(|f| f.id()),
+        "error": d.error,
+        "warnings": d.warnings,
+        "saved": saved,
+        "save_error": save_error,
+    })
+}
+
+fn record_text(r: &Record) -> String {
+    let d = &r.decision;
+    let mut parts = Vec::new();
+    match d.signature_valid {
+        Some(true) => parts.push("signature valid".to_string()),
+        Some(false) => parts.push("signature INVALID".to_string()),
+        None => {}
+    }
+    if d.signature_valid == Some(true) && d.fault.is_none() && d.error.is_none() {
+        parts.push(if d.duplicate { "duplicate" } else { "new" }.to_string());
+    }
+    if let Some(fault) = d.fault {
+        parts.push(format!("fault {}", fault.id()));
+    }
+    let answer = match r.http_status {
+        Some(status) => status.to_string(),
+        None => "no answer".to_string(),
+    };
+    parts.push(format!(
+        "{} ({answer})",
+        if d.acked() { "acked" } else { "not acked" }
+    ));
+    let mut line = format!(
+        "#{} {} {} {} {}: {}",
+        r.seq,
+        r.method,
+        r.path,
+        d.vendor.unwrap_or("-"),
+        d.id.as_deref().unwrap_or("-"),
+        parts.join(", ")
+    );
+    if let Some(error) = d.error.as_ref().filter(|_| d.fault.is_none()) {
+        line.push_str(&format!(": {error}"));
+    }
+    for warning in &d.warnings {
+        line.push_str(&format!("; warning: {warning}"));
+    }
+    match &r.saved {
+        Some(Ok(path)) => line.push_str(&format!(" [saved {}]", path.display())),
+        Some(Err(e)) => line.push_str(&format!(" [not saved: {e}]")),
+        None => {}
+    }
+    line
+}
