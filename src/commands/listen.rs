@@ -174,6 +174,8 @@ async fn watch_until_stop(
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
     let mut ctrl_c_live = true;
+    let terminate = terminated();
+    tokio::pin!(terminate);
     let deadline = tokio::time::sleep(args.exit_after.unwrap_or_default());
     tokio::pin!(deadline);
     loop {
@@ -193,6 +195,20 @@ async fn watch_until_stop(
                 ctrl_c_live = false;
             }
             () = &mut deadline, if args.exit_after.is_some() => return "--exit-after reached",
+            () = &mut terminate => return "terminated",
         }
     }
+}
+
+/// Resolves on SIGTERM (process managers stop services with it); never elsewhere.
+async fn terminated() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            term.recv().await;
+            return;
+        }
+    }
+    std::future::pending::<()>().await;
 }
