@@ -254,3 +254,20 @@ fn allow_remote_binds_with_a_warning() {
         "{err}"
     );
 }
+
+#[test]
+fn a_port_in_use_is_a_one_line_error() {
+    let l = listen(&[]);
+    let out = Command::new(BIN)
+        .args(["listen", "--addr", &l.addr, "--secret-file"])
+        .arg(fixture("autox3/secret.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let last = err.lines().last().unwrap();
+    assert!(
+        last.starts_with(&format!("error: cannot listen on {}:", l.addr)),
+        "{err}"
+    );
+}

@@ -144,3 +144,87 @@ fn record_text(r: &Record) -> String {
     }
     line
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::listen::{Action, Decision, FaultMode};
+    use crate::vendor::Reply;
+
+    fn record(decision: Decision, http_status: Option<u16>) -> Record {
+        Record {
+            seq: 7,
+            method: "POST".into(),
+            path: "/cb".into(),
+            decision,
+            http_status,
+            saved: None,
+        }
+    }
+
+    fn acked(duplicate: bool) -> Decision {
+        Decision {
+            vendor: Some("autox3"),
+            id: Some("m1".into()),
+            signature_valid: Some(true),
+            duplicate,
+            fault: None,
+            warnings: vec!["createTime is sent as a string".into()],
+            error: None,
+            action: Action::Reply(Reply::generic(200, "")),
+        }
+    }
+
+    #[test]
+    fn text_lines_say_what_happened() {
+        let line = record_text(&record(acked(true), Some(200)));
+        assert_eq!(
+            line,
+            "#7 POST /cb autox3 m1: signature valid, duplicate, acked (200); warning: createTime is sent as a string"
+        );
+        let faulted = Decision {
+            fault: Some(FaultMode::Close),
+            error: Some("injected fault (close)".into()),
+            warnings: Vec::new(),
+            ..acked(false)
+        };
+        let line = record_text(&record(faulted, None));
+        assert_eq!(
+            line,
+            "#7 POST /cb autox3 m1: signature valid, fault close, not acked (no answer)"
+        );
+        let garbage = Decision::generic(400, "the body is not JSON".into());
+        let line = record_text(&record(garbage, Some(400)));
+        assert_eq!(
+            line,
+            "#7 POST /cb - -: not acked (400): the body is not JSON"
+        );
+    }
+
+    #[test]
+    fn json_lines_carry_the_contract_fields_and_the_tally_adds_up() {
+        let mut tally = Tally::default();
+        let records = [
+            record(acked(false), Some(200)),
+            record(acked(true), Some(200)),
+            record(Decision::generic(413, "too large".into()), Some(413)),
+        ];
+        for r in &records {
+            tally.add(r);
+        }
+        let first = record_json(&records[0]);
+        for key in ["id", "vendor", "signature_valid", "duplicate", "acked"] {
+            assert!(first.get(key).is_some(), "{key} missing: {first}");
+        }
+        assert_eq!(first["acked"], true);
+        assert_eq!(
+            (
+                tally.requests,
+                tally.processed,
+                tally.duplicates,
+                tally.rejected
+            ),
+            (3, 1, 1, 1)
+        );
+    }
+}
