@@ -1,7 +1,9 @@
 //! The command-line interface, and nothing else: clap types that mirror the flags.
 //! Completions and the man page are generated from these definitions.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -37,6 +39,11 @@ pub enum Command {
         after_help = "Examples:\n  cbtool keygen --out keys/\n  cbtool keygen --bits 3072 --out keys/ --force"
     )]
     Keygen(KeygenArgs),
+    /// Run a reference receiver on loopback: verify, de-duplicate, answer as documented, inject faults
+    #[command(
+        after_help = "Examples:\n  cbtool listen --secret-file fixtures/autox3/secret.txt --public-key fixtures/dayu/keys/public.pem\n  cbtool listen --addr 127.0.0.1:0 --json --store seen.ids --save captured/ --secret-file secret.txt\n  cbtool listen --secret-file secret.txt --fail-first 2 --fail-mode close --delay 250ms"
+    )]
+    Listen(ListenArgs),
 }
 
 /// Where credentials come from. Never required on the command line: each has a
@@ -136,4 +143,84 @@ pub struct KeygenArgs {
     /// Print a JSON summary instead of text
     #[arg(long)]
     pub json: bool,
+}
+
+/// How `listen` misbehaves on a faulted delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailMode {
+    /// Answer HTTP 500
+    Http500,
+    /// Answer the vendor's refusal (AutoX3: HTTP 200 with status 1)
+    Status1,
+    /// Answer nothing; close after --fail-hold
+    Timeout,
+    /// Close the connection without an answer
+    Close,
+    /// Answer HTTP 200 with a body that is not JSON
+    #[value(name = "badjson")]
+    BadJson,
+}
+
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+    /// Address to listen on; port 0 picks a free port (the bound address is printed first)
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Allow an address other than loopback: the receiver then answers other machines
+    #[arg(long)]
+    pub allow_remote: bool,
+    /// Force the vendor instead of detecting it from each body
+    #[arg(long, value_enum)]
+    pub vendor: Option<VendorArg>,
+    /// Largest body accepted; larger ones get 413
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
+    pub max_body: usize,
+    /// Keep the ids already processed in FILE, so they stay duplicates across restarts
+    #[arg(long, value_name = "FILE")]
+    pub store: Option<PathBuf>,
+    /// Write every received callback into DIR as a raw HTTP request (read back by verify --request)
+    #[arg(long, value_name = "DIR")]
+    pub save: Option<PathBuf>,
+    /// Fault the first N deliveries of each message (by msgId, or orderId/serviceProgessTimeNum)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub fail_first: u32,
+    /// Fault this share of deliveries, 0 to 1, drawn from --seed
+    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = probability)]
+    pub fail_rate: f64,
+    /// Seed for --fail-rate, so that a run can be repeated
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub seed: u64,
+    /// What a faulted delivery gets
+    #[arg(long, value_enum, default_value = "http500")]
+    pub fail_mode: FailMode,
+    /// How long a `timeout` fault holds the connection before closing it
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub fail_hold: Duration,
+    /// Wait before every answer (e.g. 250ms, 2s)
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = humantime::parse_duration)]
+    pub delay: Duration,
+    /// Time allowed for a request's head, and again for its body
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub read_timeout: Duration,
+    /// Connections served at once; more wait to be accepted
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub max_connections: usize,
+    /// Stop after answering N requests
+    #[arg(long, value_name = "N")]
+    pub max_requests: Option<u64>,
+    /// Stop after this long (e.g. 30s)
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub exit_after: Option<Duration>,
+    /// Print JSON Lines on stdout: the bound address, one object per request, a summary
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn probability(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{text}` is not a probability from 0 to 1")),
+    }
 }

@@ -1,6 +1,8 @@
 //! Command glue: read inputs and credentials, call the core, render the outcome.
 
 mod keygen;
+mod listen;
+mod listen_log;
 mod sign;
 mod verify;
 mod verify_report;
@@ -42,6 +44,7 @@ pub fn dispatch(command: Command, output: &mut Output) -> Result<i32> {
         Command::Sign(args) => sign::run(args, output),
         Command::Verify(args) => verify::run(args, output),
         Command::Keygen(args) => keygen::run(args, output),
+        Command::Listen(args) => listen::run(args, output),
     }
 }
 

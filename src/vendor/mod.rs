@@ -1,9 +1,11 @@
 //! The vendors cbtool knows, each behind one trait: a third vendor is one new module
 //! and one line in [`all`].
 
+pub mod answer;
 pub mod autox3;
 pub mod dayu;
 
+pub use answer::{Outcome, Reply};
 use std::cell::OnceCell;
 
 use crate::credentials::Credentials;
@@ -128,6 +130,10 @@ pub trait Vendor: Sync {
     fn verify(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Verdict>;
     /// Searches for the way `target` was made when it does not verify.
     fn diagnose(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Diagnosis>;
+    /// Whether the credential this vendor verifies with was given and loads.
+    fn verifier_ready(&self, creds: &Credentials) -> Result<()>;
+    /// What a receiver answers for `outcome`, in the form this vendor's sender reads.
+    fn response(&self, outcome: &Outcome) -> Reply;
 }
 
 /// Every vendor, in detection order.

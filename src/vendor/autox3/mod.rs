@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use sha1::{Digest, Sha1};
 
-use super::{Diagnosis, Message, Target, Vendor, Verdict};
+use super::{Diagnosis, Message, Outcome, Reply, Target, Vendor, Verdict};
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::json::{self, JsonKind, RawField, TopLevel};
@@ -283,6 +283,32 @@ impl Vendor for AutoX3 {
         let fields = Fields::parse(&msg.source, msg.top_level()?)?;
         Ok(diagnose::diagnose(&fields, creds.secret()?, target))
     }
+
+    fn verifier_ready(&self, creds: &Credentials) -> Result<()> {
+        creds.secret().map(|_| ())
+    }
+
+    fn response(&self, outcome: &Outcome) -> Reply {
+        answer(outcome)
+    }
+}
+
+/// The documents: the sender retries until it gets [`NORMAL_RESPONSE`]; anything else is
+/// a failure, so every non-acknowledgement carries `status` 1 and a reason.
+fn answer(outcome: &Outcome) -> Reply {
+    let (status, reason) = match outcome {
+        Outcome::Processed | Outcome::Duplicate => {
+            return Reply {
+                status: 200,
+                body: NORMAL_RESPONSE.to_string(),
+            }
+        }
+        Outcome::BadSignature(why) => (401, why),
+        Outcome::BadMessage(why) => (400, why),
+        Outcome::Refused(why) => (200, why),
+        Outcome::ReceiverError(why) => (500, why),
+    };
+    Reply::generic(status, reason)
 }
 
 #[cfg(test)]
@@ -304,6 +330,20 @@ mod tests {
             AutoX3.sign(&msg, &creds()).unwrap(),
             "BBDF780FCCBDCD58DCBD45B86663A8030D7C5012"
         );
+    }
+
+    #[test]
+    fn answers_normally_only_when_acknowledged() {
+        for outcome in [Outcome::Processed, Outcome::Duplicate] {
+            assert_eq!(AutoX3.response(&outcome).body, NORMAL_RESPONSE);
+        }
+        let bad = AutoX3.response(&Outcome::BadSignature("signature does not match".into()));
+        assert_eq!(bad.status, 401);
+        assert_eq!(
+            bad.body,
+            r#"{"data":null,"errorInfo":"signature does not match","status":1}"#
+        );
+        assert_eq!(AutoX3.response(&Outcome::Refused("no".into())).status, 200);
     }
 
     #[test]

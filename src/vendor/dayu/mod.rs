@@ -6,7 +6,7 @@ mod diagnose;
 use base64::Engine;
 use sha1::{Digest, Sha1};
 
-use super::{Diagnosis, Message, Target, Vendor, Verdict};
+use super::{Diagnosis, Message, Outcome, Reply, Target, Vendor, Verdict};
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::json::{self, JsonKind, RawField, TopLevel};
@@ -213,5 +213,31 @@ impl Vendor for Dayu {
         let fields = Fields::parse(&msg.source, top)?;
         let key = creds.public_key()?;
         Ok(diagnose::diagnose(&fields, top, msg.body, key, target))
+    }
+
+    fn verifier_ready(&self, creds: &Credentials) -> Result<()> {
+        creds.public_key().map(|_| ())
+    }
+
+    /// The documents define no answer body; the sender is taken to accept any 2xx, so
+    /// acknowledgements are 200 and every refusal is a 4xx (5xx for the receiver's own fault).
+    fn response(&self, outcome: &Outcome) -> Reply {
+        let (status, error) = match outcome {
+            Outcome::Processed => (200, None),
+            Outcome::Duplicate => (200, Some("duplicate: already processed")),
+            Outcome::BadSignature(why) => (401, Some(why.as_str())),
+            Outcome::BadMessage(why) => (400, Some(why.as_str())),
+            Outcome::Refused(why) => (422, Some(why.as_str())),
+            Outcome::ReceiverError(why) => (500, Some(why.as_str())),
+        };
+        let body = match error {
+            None => serde_json::json!({"ok": true}),
+            Some(e) if outcome.acknowledged() => serde_json::json!({"ok": true, "note": e}),
+            Some(e) => serde_json::json!({"ok": false, "error": e}),
+        };
+        Reply {
+            status,
+            body: body.to_string(),
+        }
     }
 }

@@ -1,0 +1,214 @@
+//! `cbtool listen`: build the receiver from the flags, bind, run the server on a tokio
+//! runtime, and log each request as it is answered until a stop condition.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+
+use super::listen_log::{Log, Tally};
+use super::{credentials, flush_warnings, Output};
+use crate::cli::{FailMode, ListenArgs, VendorArg};
+use crate::credentials::Credentials;
+use crate::error::{Error, Result, EXIT_OK};
+use crate::listen::{self, FaultMode, FaultPlan, Limits, Receiver, Saver, SeenIds, Shared};
+use crate::vendor::{self, Vendor};
+
+/// How long shutdown waits for answers in flight.
+const GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
+pub fn run(args: ListenArgs, output: &mut Output) -> Result<i32> {
+    check_address(&args, output)?;
+    let creds = credentials(&args.credentials)?;
+    let forced = args.vendor.map(|v| -> &'static dyn Vendor {
+        match v {
+            VendorArg::Autox3 => &vendor::autox3::AutoX3,
+            VendorArg::Dayu => &vendor::dayu::Dayu,
+        }
+    });
+    check_vendors(&creds, forced, output)?;
+    let seen = open_store(&args, output)?;
+    let faults = FaultPlan::new(
+        args.fail_first,
+        args.fail_rate,
+        args.seed,
+        fault_mode(args.fail_mode),
+    );
+    let saver = args.save.as_deref().map(Saver::new).transpose()?;
+    let receiver = Receiver::new(creds, forced, seen, faults);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::new(format!("cannot start the server runtime: {e}")))?;
+    runtime.block_on(serve(args, receiver, saver, output))
+}
+
+/// A receiver reachable from other machines answers anyone: only on request.
+fn check_address(args: &ListenArgs, output: &mut Output) -> Result<()> {
+    if args.addr.ip().is_loopback() {
+        return Ok(());
+    }
+    if !args.allow_remote {
+        return Err(Error::new(format!(
+            "--addr {}: not a loopback address; other machines could reach the receiver. Use 127.0.0.1, or pass --allow-remote",
+            args.addr
+        )));
+    }
+    output.warn(format!(
+        "listening on {}, reachable from other machines (--allow-remote)",
+        args.addr
+    ));
+    Ok(())
+}
+
+/// At least one vendor must be checkable; callbacks of the others will get a 500.
+fn check_vendors(
+    creds: &Credentials,
+    forced: Option<&'static dyn Vendor>,
+    output: &mut Output,
+) -> Result<()> {
+    let vendors: Vec<&dyn Vendor> = match forced {
+        Some(v) => vec![v],
+        None => vendor::all().to_vec(),
+    };
+    let mut problems = Vec::new();
+    for v in &vendors {
+        if let Err(e) = v.verifier_ready(creds) {
+            problems.push((v.name(), e));
+        }
+    }
+    flush_warnings(creds, output);
+    if problems.len() == vendors.len() {
+        let all: Vec<String> = problems.iter().map(|(_, e)| e.to_string()).collect();
+        return Err(Error::new(format!(
+            "listen cannot check any callback: {}",
+            all.join("; ")
+        )));
+    }
+    for (name, e) in problems {
+        output.warn(format!("{name} callbacks will be answered 500: {e}"));
+    }
+    Ok(())
+}
+
+fn open_store(args: &ListenArgs, output: &mut Output) -> Result<SeenIds> {
+    let Some(path) = &args.store else {
+        return Ok(SeenIds::in_memory());
+    };
+    let (seen, loaded) = SeenIds::open(path)?;
+    if loaded.torn_bytes > 0 {
+        output.warn(format!(
+            "{}: dropped an unfinished last line ({} bytes; it was never acknowledged)",
+            path.display(),
+            loaded.torn_bytes
+        ));
+    }
+    let _ = writeln!(
+        output.err,
+        "{}: {} ids already seen",
+        path.display(),
+        loaded.ids
+    );
+    Ok(seen)
+}
+
+fn fault_mode(mode: FailMode) -> FaultMode {
+    match mode {
+        FailMode::Http500 => FaultMode::Http500,
+        FailMode::Status1 => FaultMode::Status1,
+        FailMode::Timeout => FaultMode::Timeout,
+        FailMode::Close => FaultMode::Close,
+        FailMode::BadJson => FaultMode::BadJson,
+    }
+}
+
+async fn serve(
+    args: ListenArgs,
+    receiver: Receiver,
+    saver: Option<Saver>,
+    output: &mut Output<'_>,
+) -> Result<i32> {
+    let listener = TcpListener::bind(args.addr)
+        .await
+        .map_err(|e| Error::new(format!("cannot listen on {}: {e}", args.addr)))?;
+    let local: SocketAddr = listener
+        .local_addr()
+        .map_err(|e| Error::new(format!("cannot read the bound address: {e}")))?;
+    let log = Log { json: args.json };
+    log.listening(local, output);
+    let limits = Limits {
+        max_body: args.max_body,
+        read_timeout: args.read_timeout,
+        max_connections: args.max_connections,
+        delay: args.delay,
+        hang: args.fail_hold,
+        grace: GRACE,
+    };
+    let (events, mut records) = mpsc::unbounded_channel();
+    let (stop, stopped) = watch::channel(false);
+    let shared = Arc::new(Shared::new(receiver, saver, limits, local, events));
+    let server = tokio::spawn(listen::serve(listener, shared, stopped));
+    let mut tally = Tally::default();
+    let reason = watch_until_stop(&args, &log, &mut records, &mut tally, output).await;
+    let _ = stop.send(true);
+    let _ = server.await;
+    // Answers that were in flight at the stop are still logged.
+    while let Ok(record) = records.try_recv() {
+        log.record(&record, output);
+        tally.add(&record);
+    }
+    log.summary(&tally, reason, output);
+    Ok(EXIT_OK)
+}
+
+/// Logs requests until Ctrl-C, `--exit-after` or `--max-requests`; returns which.
+async fn watch_until_stop(
+    args: &ListenArgs,
+    log: &Log,
+    records: &mut mpsc::UnboundedReceiver<listen::Record>,
+    tally: &mut Tally,
+    output: &mut Output<'_>,
+) -> &'static str {
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    let mut ctrl_c_live = true;
+    let terminate = terminated();
+    tokio::pin!(terminate);
+    let deadline = tokio::time::sleep(args.exit_after.unwrap_or_default());
+    tokio::pin!(deadline);
+    loop {
+        tokio::select! {
+            record = records.recv() => {
+                let Some(record) = record else { return "server stopped" };
+                log.record(&record, output);
+                tally.add(&record);
+                if args.max_requests.is_some_and(|n| tally.requests >= n) {
+                    return "--max-requests reached";
+                }
+            }
+            signal = &mut ctrl_c, if ctrl_c_live => {
+                if signal.is_ok() {
+                    return "interrupted";
+                }
+                ctrl_c_live = false;
+            }
+            () = &mut deadline, if args.exit_after.is_some() => return "--exit-after reached",
+            () = &mut terminate => return "terminated",
+        }
+    }
+}
+
+/// Resolves on SIGTERM (process managers stop services with it); never elsewhere.
+async fn terminated() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            term.recv().await;
+            return;
+        }
+    }
+    std::future::pending::<()>().await;
+}

@@ -1,0 +1,185 @@
+//! One HTTP exchange: read the request within the limits, let the [`Receiver`] decide,
+//! save the request if asked, then answer, hang or close as decided.
+
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{HeaderMap, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, HOST};
+use hyper::{Method, Request, Response, StatusCode};
+
+use super::receiver::{Action, Decision};
+use super::save::Received;
+use super::server::Shared;
+
+/// What happened to one request, for the log.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// Arrival number, from 1.
+    pub seq: u64,
+    pub method: String,
+    pub path: String,
+    pub decision: Decision,
+    /// The status answered; none when the connection was closed or left hanging.
+    pub http_status: Option<u16>,
+    /// Where `--save` wrote the request, or why it could not.
+    pub saved: Option<Result<PathBuf, String>>,
+}
+
+/// The service error that makes hyper drop the connection without an answer.
+#[derive(Debug)]
+pub struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped on purpose (fault injection)")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+/// A request head and body as read.
+struct Read {
+    headers: Vec<(String, String)>,
+    host: String,
+    body: Bytes,
+}
+
+/// Handles one request from arrival to answer.
+pub async fn exchange(
+    request: Request<Incoming>,
+    shared: Arc<Shared>,
+) -> Result<Response<Full<Bytes>>, Dropped> {
+    let seq = shared.seq.fetch_add(1, Ordering::Relaxed) + 1;
+    let method = request.method().to_string();
+    let path = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
+    let (decision, saved) = if request.method() != Method::POST {
+        let why = format!("{method} is not accepted: callbacks are POSTed");
+        (Decision::generic(405, why), None)
+    } else {
+        match read(request, &shared).await {
+            Ok(read) => decide(read, seq, &path, &shared).await,
+            Err(refusal) => (refusal, None),
+        }
+    };
+    if !shared.limits.delay.is_zero() {
+        tokio::time::sleep(shared.limits.delay).await;
+    }
+    let action = decision.action.clone();
+    let http_status = match &action {
+        Action::Reply(r) => Some(r.status),
+        Action::Hang | Action::Close => None,
+    };
+    let _ = shared.events.send(Record {
+        seq,
+        method,
+        path,
+        decision,
+        http_status,
+        saved,
+    });
+    match action {
+        Action::Reply(reply) => Ok(response(reply.status, reply.body)),
+        Action::Hang => {
+            tokio::time::sleep(shared.limits.hang).await;
+            Err(Dropped)
+        }
+        Action::Close => Err(Dropped),
+    }
+}
+
+/// Reads the body within the size and time limits; a refusal when it cannot.
+async fn read(request: Request<Incoming>, shared: &Shared) -> Result<Read, Decision> {
+    let limits = &shared.limits;
+    let headers = request
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
+            (k.as_str().to_string(), value)
+        })
+        .collect();
+    let host = request
+        .headers()
+        .get(HOST)
+        .map(|h| String::from_utf8_lossy(h.as_bytes()).into_owned())
+        .unwrap_or_else(|| shared.local_addr.to_string());
+    let too_large = || {
+        let why = format!(
+            "the body is larger than {} bytes (the receiver's --max-body)",
+            limits.max_body
+        );
+        Decision::generic(413, why)
+    };
+    if declared_length(request.headers()).is_some_and(|n| n > limits.max_body as u64) {
+        return Err(too_large());
+    }
+    let limited = Limited::new(request.into_body(), limits.max_body);
+    let body = match tokio::time::timeout(limits.read_timeout, limited.collect()).await {
+        Err(_) => {
+            let why = format!(
+                "the body did not arrive within {}",
+                humantime::format_duration(limits.read_timeout)
+            );
+            return Err(Decision::generic(408, why));
+        }
+        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => return Err(too_large()),
+        Ok(Err(e)) => return Err(Decision::generic(400, format!("cannot read the body: {e}"))),
+        Ok(Ok(collected)) => collected.to_bytes(),
+    };
+    Ok(Read {
+        headers,
+        host,
+        body,
+    })
+}
+
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers.get(CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
+}
+
+/// Verifies and de-duplicates off the async threads: RSA and fsync both block.
+async fn decide(
+    read: Read,
+    seq: u64,
+    path: &str,
+    shared: &Arc<Shared>,
+) -> (Decision, Option<Result<PathBuf, String>>) {
+    let shared = Arc::clone(shared);
+    let path = path.to_string();
+    let work = tokio::task::spawn_blocking(move || {
+        let decision = shared.receiver.handle(&read.headers, &read.body);
+        let saved = shared.saver.as_ref().map(|saver| {
+            let received = Received {
+                seq,
+                path: &path,
+                host: &read.host,
+                headers: &read.headers,
+                body: &read.body,
+            };
+            saver
+                .save(&received, decision.vendor)
+                .map_err(|e| e.to_string())
+        });
+        (decision, saved)
+    });
+    match work.await {
+        Ok(done) => done,
+        Err(e) => (Decision::generic(500, format!("internal error: {e}")), None),
+    }
+}
+
+fn response(status: u16, body: String) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}

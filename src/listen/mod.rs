@@ -1,0 +1,20 @@
+//! The reference receiver behind `cbtool listen`: an HTTP server on loopback that
+//! verifies, de-duplicates and answers callbacks as the vendor documents say a receiver
+//! should, and misbehaves on request so that senders' retries can be tested.
+//!
+//! [`receiver`] decides (no I/O but the id store), [`exchange`] turns one HTTP request
+//! into a decision and an answer, [`server`] accepts connections and shuts down cleanly.
+
+mod exchange;
+pub mod faults;
+pub mod receiver;
+pub mod save;
+pub mod server;
+pub mod store;
+
+pub use exchange::Record;
+pub use faults::{FaultMode, FaultPlan};
+pub use receiver::{Action, Decision, MessageCheck, Receiver};
+pub use save::Saver;
+pub use server::{serve, Limits, Shared};
+pub use store::SeenIds;

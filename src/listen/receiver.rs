@@ -1,0 +1,312 @@
+//! What the reference receiver does with one callback, independent of HTTP: detect the
+//! vendor, verify, inject a fault if asked, de-duplicate, and choose the answer.
+
+use super::faults::{FaultMode, FaultPlan};
+use super::store::SeenIds;
+use crate::credentials::Credentials;
+use crate::vendor::{self, Message, Outcome, Reply, Vendor};
+
+/// An extra check on a callback whose signature held (e.g. schema validation). Its
+/// findings are reported as warnings; they never change the answer.
+pub trait MessageCheck: Send + Sync {
+    fn check(&self, vendor: &dyn Vendor, msg: &Message) -> Vec<String>;
+}
+
+/// What to do on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Reply(Reply),
+    /// Answer nothing and keep the connection open (the sender should time out).
+    Hang,
+    /// Close the connection without an answer.
+    Close,
+}
+
+/// The receiver's decision about one callback, with what the log needs.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub vendor: Option<&'static str>,
+    pub id: Option<String>,
+    pub signature_valid: Option<bool>,
+    pub duplicate: bool,
+    pub fault: Option<FaultMode>,
+    pub warnings: Vec<String>,
+    /// Why the callback was not acknowledged, when it was not.
+    pub error: Option<String>,
+    pub action: Action,
+}
+
+impl Decision {
+    /// A refusal before any vendor was involved.
+    pub fn generic(status: u16, error: String) -> Decision {
+        Decision {
+            vendor: None,
+            id: None,
+            signature_valid: None,
+            duplicate: false,
+            fault: None,
+            warnings: Vec::new(),
+            action: Action::Reply(Reply::generic(status, &error)),
+            error: Some(error),
+        }
+    }
+
+    /// Whether the sender was told the callback was taken.
+    pub fn acked(&self) -> bool {
+        self.error.is_none() && self.fault.is_none()
+    }
+}
+
+/// The receiver's configuration and state, shared by every connection.
+pub struct Receiver {
+    creds: Credentials,
+    forced: Option<&'static dyn Vendor>,
+    seen: SeenIds,
+    faults: FaultPlan,
+    checks: Vec<Box<dyn MessageCheck>>,
+}
+
+impl Receiver {
+    pub fn new(
+        creds: Credentials,
+        forced: Option<&'static dyn Vendor>,
+        seen: SeenIds,
+        faults: FaultPlan,
+    ) -> Self {
+        Receiver {
+            creds,
+            forced,
+            seen,
+            faults,
+            checks: Vec::new(),
+        }
+    }
+
+    /// Adds a check whose findings are reported as warnings.
+    pub fn with_check(mut self, check: Box<dyn MessageCheck>) -> Self {
+        self.checks.push(check);
+        self
+    }
+
+    pub fn credentials(&self) -> &Credentials {
+        &self.creds
+    }
+
+    /// Decides the answer to a POSTed body with its request headers.
+    pub fn handle(&self, headers: &[(String, String)], body: &[u8]) -> Decision {
+        let msg = Message::with_headers("request", body, headers.to_vec());
+        let top = match msg.top_level() {
+            Ok(top) => top,
+            Err(e) => return Decision::generic(400, format!("the body is not JSON: {e}")),
+        };
+        let vendor = match self.forced {
+            Some(v) => v,
+            None => match vendor::detect(&msg.source, top) {
+                Ok(v) => v,
+                Err(e) => return Decision::generic(400, e.to_string()),
+            },
+        };
+        let mut decision = Decision {
+            vendor: Some(vendor.id()),
+            id: vendor.message_id(top),
+            ..Decision::generic(400, String::new())
+        };
+        let outcome = self.judge(vendor, &msg, &mut decision);
+        decision.action = Action::Reply(vendor.response(&outcome));
+        if let Some(mode) = decision.fault {
+            decision.action = fault_action(vendor, mode);
+        }
+        decision.error = match outcome {
+            Outcome::Processed | Outcome::Duplicate => None,
+            Outcome::BadSignature(why)
+            | Outcome::BadMessage(why)
+            | Outcome::Refused(why)
+            | Outcome::ReceiverError(why) => Some(why),
+        };
+        decision
+    }
+
+    /// Verifies, applies faults and de-duplicates, filling in what it learns.
+    fn judge(&self, vendor: &dyn Vendor, msg: &Message, decision: &mut Decision) -> Outcome {
+        if let Err(e) = vendor.verifier_ready(&self.creds) {
+            return Outcome::ReceiverError(format!(
+                "this receiver cannot check {} callbacks: {e}",
+                vendor.name()
+            ));
+        }
+        let target = match vendor.carried_signature(msg) {
+            Ok(Some(signature)) => vendor::Target {
+                signature,
+                origin: vendor::SignatureOrigin::Sender,
+            },
+            Ok(None) => {
+                decision.signature_valid = Some(false);
+                return Outcome::BadSignature(format!(
+                    "no signature: {}",
+                    no_signature_hint(vendor)
+                ));
+            }
+            Err(e) => return Outcome::BadMessage(e.to_string()),
+        };
+        let verdict = match vendor.verify(msg, &self.creds, &target) {
+            Ok(v) => v,
+            Err(e) => return Outcome::BadMessage(e.to_string()),
+        };
+        decision.signature_valid = Some(verdict.valid);
+        if !verdict.valid {
+            // `reason` describes the received signature only; `expected` stays here.
+            let why = verdict.reason.unwrap_or_else(|| "bad signature".into());
+            return Outcome::BadSignature(why);
+        }
+        decision.warnings = verdict.notes;
+        for check in &self.checks {
+            decision.warnings.extend(check.check(vendor, msg));
+        }
+        let Some(id) = decision.id.clone().or(verdict.id) else {
+            return Outcome::BadMessage("the callback has no id to de-duplicate by".into());
+        };
+        decision.id = Some(id.clone());
+        let key = format!("{}:{id}", vendor.id());
+        if let Some(mode) = self.faults.decide(&key) {
+            decision.fault = Some(mode);
+            return Outcome::Refused(format!("injected fault ({})", mode.id()));
+        }
+        match self.seen.claim(&key) {
+            Ok(true) => Outcome::Processed,
+            Ok(false) => {
+                decision.duplicate = true;
+                Outcome::Duplicate
+            }
+            Err(e) => Outcome::ReceiverError(format!("cannot record the id: {e}")),
+        }
+    }
+}
+
+fn no_signature_hint(vendor: &dyn Vendor) -> String {
+    let hint = vendor.signature_hint();
+    // The hint ends with advice for the command line, which a sender cannot follow.
+    let hint = hint.split("; pass").next().unwrap_or(hint);
+    format!("{} callback without its signature ({hint})", vendor.name())
+}
+
+fn fault_action(vendor: &dyn Vendor, mode: FaultMode) -> Action {
+    let reason = format!("injected fault ({})", mode.id());
+    match mode {
+        FaultMode::Http500 => Action::Reply(Reply::generic(500, &reason)),
+        FaultMode::Status1 => Action::Reply(vendor.response(&Outcome::Refused(reason))),
+        FaultMode::Timeout => Action::Hang,
+        FaultMode::Close => Action::Close,
+        FaultMode::BadJson => {
+            let normal = crate::vendor::autox3::NORMAL_RESPONSE;
+            Action::Reply(Reply {
+                status: 200,
+                body: normal[..normal.len() - 1].to_string(),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::Secret;
+
+    const M1: &[u8] = br#"{"msgId":"m1","msgType":"t","staffInfo":{},"createTime":1,"content":{},"msgSignature":"BBDF780FCCBDCD58DCBD45B86663A8030D7C5012"}"#;
+
+    fn receiver(faults: FaultPlan) -> Receiver {
+        let creds = Credentials::with_secret(Secret::new("s"));
+        Receiver::new(creds, None, SeenIds::in_memory(), faults)
+    }
+
+    fn reply(d: &Decision) -> &Reply {
+        match &d.action {
+            Action::Reply(r) => r,
+            other => panic!("no reply: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn new_then_duplicate_both_acknowledged() {
+        let r = receiver(FaultPlan::none());
+        let first = r.handle(&[], M1);
+        assert!(first.acked() && !first.duplicate);
+        assert_eq!(first.id.as_deref(), Some("m1"));
+        let again = r.handle(&[], M1);
+        assert!(again.acked() && again.duplicate);
+        assert_eq!(reply(&again).body, crate::vendor::autox3::NORMAL_RESPONSE);
+    }
+
+    #[test]
+    fn tampered_and_unsigned_are_refused_without_the_expected_signature() {
+        let r = receiver(FaultPlan::none());
+        let tampered = String::from_utf8(M1.to_vec())
+            .unwrap()
+            .replace("\"createTime\":1", "\"createTime\":2");
+        let d = r.handle(&[], tampered.as_bytes());
+        assert_eq!(d.signature_valid, Some(false));
+        assert_eq!(reply(&d).status, 401);
+        let expected = crate::vendor::autox3::AutoX3
+            .sign(&Message::new("t", tampered.as_bytes()), r.credentials())
+            .unwrap();
+        assert!(!reply(&d).body.to_ascii_uppercase().contains(&expected));
+        assert!(!d.error.unwrap().to_ascii_uppercase().contains(&expected));
+        let unsigned =
+            br#"{"msgId":"m2","msgType":"t","staffInfo":{},"createTime":1,"content":{}}"#;
+        let d = r.handle(&[], unsigned);
+        assert_eq!(reply(&d).status, 401);
+        assert!(d.error.unwrap().contains("no msgSignature"));
+    }
+
+    #[test]
+    fn a_tampered_body_does_not_leak_its_real_signature() {
+        let r = receiver(FaultPlan::none());
+        let body = br#"{"msgId":"m1","msgType":"t","staffInfo":{},"createTime":1,"content":{},"msgSignature":"0000000000000000000000000000000000000000"}"#;
+        let d = r.handle(&[], body);
+        assert!(!reply(&d).body.contains("BBDF780F"), "{}", reply(&d).body);
+        assert!(!d.error.unwrap().contains("BBDF780F"));
+    }
+
+    #[test]
+    fn garbage_and_unknown_vendors_are_400() {
+        let r = receiver(FaultPlan::none());
+        assert_eq!(reply(&r.handle(&[], b"nope")).status, 400);
+        assert_eq!(reply(&r.handle(&[], b"{\"a\":1}")).status, 400);
+        let dayu = br#"{"orderId":1,"orderRecord":{"serviceProgessTimeNum":0}}"#;
+        let d = r.handle(&[], dayu);
+        assert_eq!(reply(&d).status, 500, "no public key configured");
+        assert_eq!(d.vendor, Some("dayu"));
+    }
+
+    #[test]
+    fn faults_come_before_deduplication() {
+        let r = receiver(FaultPlan::new(1, 0.0, 0, FaultMode::Status1));
+        let d = r.handle(&[], M1);
+        assert_eq!(d.fault, Some(FaultMode::Status1));
+        assert!(!d.acked());
+        assert!(reply(&d).body.contains("\"status\":1"));
+        let d = r.handle(&[], M1);
+        assert!(
+            d.acked() && !d.duplicate,
+            "the faulted delivery was not processed"
+        );
+        let r = receiver(FaultPlan::new(1, 0.0, 0, FaultMode::BadJson));
+        let d = r.handle(&[], M1);
+        assert_eq!(reply(&d).status, 200);
+        assert!(serde_json::from_str::<serde_json::Value>(&reply(&d).body).is_err());
+    }
+
+    struct Shouty;
+    impl MessageCheck for Shouty {
+        fn check(&self, vendor: &dyn Vendor, _msg: &Message) -> Vec<String> {
+            vec![format!("{} looked at it", vendor.id())]
+        }
+    }
+
+    #[test]
+    fn checks_add_warnings_without_changing_the_answer() {
+        let r = receiver(FaultPlan::none()).with_check(Box::new(Shouty));
+        let d = r.handle(&[], M1);
+        assert!(d.acked());
+        assert_eq!(d.warnings, ["autox3 looked at it"]);
+    }
+}

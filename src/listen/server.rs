@@ -1,0 +1,124 @@
+//! Accepts connections on the bound socket, with a connection limit and a header
+//! time-out, and shuts down cleanly: stop accepting, let answers in flight finish for a
+//! grace period, then drop what is left.
+
+use std::net::SocketAddr;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, watch, Semaphore};
+use tokio::task::JoinSet;
+
+use super::exchange::{exchange, Record};
+use super::receiver::Receiver;
+use super::save::Saver;
+
+/// The server's bounds and timing.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest body accepted (413 above).
+    pub max_body: usize,
+    /// Time allowed for the request head, and separately for the body.
+    pub read_timeout: Duration,
+    /// Connections served at once; more wait in the accept backlog.
+    pub max_connections: usize,
+    /// Added before every answer (`--delay`).
+    pub delay: Duration,
+    /// How long a `timeout` fault holds the connection before closing it.
+    pub hang: Duration,
+    /// How long shutdown waits for answers in flight.
+    pub grace: Duration,
+}
+
+/// What every connection shares.
+pub struct Shared {
+    pub receiver: Receiver,
+    pub saver: Option<Saver>,
+    pub limits: Limits,
+    pub local_addr: SocketAddr,
+    pub events: mpsc::UnboundedSender<Record>,
+    pub seq: AtomicU64,
+}
+
+impl Shared {
+    pub fn new(
+        receiver: Receiver,
+        saver: Option<Saver>,
+        limits: Limits,
+        local_addr: SocketAddr,
+        events: mpsc::UnboundedSender<Record>,
+    ) -> Self {
+        Shared {
+            receiver,
+            saver,
+            limits,
+            local_addr,
+            events,
+            seq: AtomicU64::new(0),
+        }
+    }
+}
+
+/// Serves until `shutdown` turns true (or its sender is dropped).
+pub async fn serve(listener: TcpListener, shared: Arc<Shared>, shutdown: watch::Receiver<bool>) {
+    let permits = Arc::new(Semaphore::new(shared.limits.max_connections.max(1)));
+    let mut connections = JoinSet::new();
+    let mut stop = shutdown.clone();
+    loop {
+        let permit = tokio::select! {
+            permit = Arc::clone(&permits).acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+            _ = stop.changed() => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => {
+                    // Out of descriptors or a connection reset before accept: back off briefly.
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                }
+            },
+            _ = stop.changed() => break,
+        };
+        let shared = Arc::clone(&shared);
+        let stop = shutdown.clone();
+        connections.spawn(async move {
+            connection(stream, shared, stop).await;
+            drop(permit);
+        });
+        while connections.try_join_next().is_some() {}
+    }
+    drop(listener);
+    let grace = shared.limits.grace;
+    let drained = async { while connections.join_next().await.is_some() {} };
+    if tokio::time::timeout(grace, drained).await.is_err() {
+        connections.abort_all();
+        while connections.join_next().await.is_some() {}
+    }
+}
+
+/// One connection: HTTP/1.1 with keep-alive, closed gracefully on shutdown.
+async fn connection(stream: TcpStream, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+    let read_timeout = shared.limits.read_timeout;
+    let service = service_fn(move |request| exchange(request, Arc::clone(&shared)));
+    let conn = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(read_timeout)
+        .serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => {}
+        _ = stop.changed() => {
+            conn.as_mut().graceful_shutdown();
+            let _ = conn.await;
+        }
+    }
+}

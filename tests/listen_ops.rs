@@ -1,0 +1,273 @@
+//! End-to-end tests of `cbtool listen` operations: fault injection, the id store across
+//! a kill, time-outs, connection limits, stop conditions and address safety.
+
+// A test that cannot unwrap has failed: panicking is the report.
+#![allow(clippy::unwrap_used)]
+
+mod listen_support;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use listen_support::*;
+use serde_json::Value;
+
+#[test]
+fn fail_first_two_gives_two_failures_then_an_ack_in_every_mode() {
+    for mode in ["http500", "status1", "close", "badjson"] {
+        let mut l = listen(&["--fail-first", "2", "--fail-mode", mode]);
+        for attempt in 1..=2 {
+            let answer = post_with(&l.addr, &[], &autox3_body(), Duration::from_secs(5));
+            match (mode, answer) {
+                ("http500", Ok(a)) => assert_eq!(a.status, 500),
+                ("status1", Ok(a)) => {
+                    assert_eq!(a.status, 200);
+                    let body: Value = serde_json::from_str(&a.body).unwrap();
+                    assert_eq!(body["status"], 1);
+                }
+                ("close", Err(e)) => assert_eq!(e.kind(), std::io::ErrorKind::UnexpectedEof),
+                ("badjson", Ok(a)) => {
+                    assert_eq!(a.status, 200);
+                    assert!(
+                        serde_json::from_str::<Value>(&a.body).is_err(),
+                        "{}",
+                        a.body
+                    );
+                }
+                (mode, other) => panic!("{mode} attempt {attempt}: {other:?}"),
+            }
+            let record = l.record();
+            assert_eq!(record["fault"], mode, "{record}");
+            assert_eq!(record["acked"], false);
+        }
+        let answer = post(&l.addr, &[], &autox3_body());
+        assert_eq!(
+            (answer.status, answer.body.as_str()),
+            (200, NORMAL),
+            "{mode}"
+        );
+        let record = l.record();
+        assert_eq!(
+            (record["acked"].clone(), record["duplicate"].clone()),
+            (true.into(), false.into())
+        );
+    }
+}
+
+#[test]
+fn timeout_faults_hold_the_answer_and_delay_slows_every_answer() {
+    let mut l = listen(&[
+        "--fail-first",
+        "1",
+        "--fail-mode",
+        "timeout",
+        "--fail-hold",
+        "5s",
+    ]);
+    let started = Instant::now();
+    let e = post_with(&l.addr, &[], &autox3_body(), Duration::from_millis(300)).unwrap_err();
+    assert!(
+        matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ),
+        "{e}"
+    );
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(l.record()["fault"], "timeout");
+    assert_eq!(post(&l.addr, &[], &autox3_body()).status, 200);
+    drop(l);
+    let l = listen(&["--delay", "300ms"]);
+    let started = Instant::now();
+    assert_eq!(post(&l.addr, &[], &autox3_body()).status, 200);
+    assert!(started.elapsed() >= Duration::from_millis(300));
+}
+
+#[test]
+fn fail_rate_one_faults_every_delivery() {
+    let mut l = listen(&["--fail-rate", "1", "--seed", "7"]);
+    for _ in 0..3 {
+        assert_eq!(post(&l.addr, &[], &autox3_body()).status, 500);
+        assert_eq!(l.record()["fault"], "http500");
+    }
+}
+
+#[test]
+fn the_store_keeps_acknowledged_ids_across_a_kill() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("seen.ids");
+    let store_arg = store.to_str().unwrap();
+    let mut l = listen(&["--store", store_arg]);
+    assert_eq!(post(&l.addr, &[], &autox3_body()).status, 200);
+    assert_eq!(l.record()["duplicate"], false);
+    drop(l); // SIGKILL: no chance to flush anything
+             // A kill in the middle of the next write leaves a torn line behind.
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&store)
+        .unwrap();
+    file.write_all(b"\"autox3:torn").unwrap();
+    let mut l = listen(&["--store", store_arg]);
+    let answer = post(&l.addr, &[], &autox3_body());
+    assert_eq!((answer.status, answer.body.as_str()), (200, NORMAL));
+    assert_eq!(l.record()["duplicate"], true);
+    let (body, sign) = dayu_event();
+    assert_eq!(post(&l.addr, &[("Dayu-Sign", &sign)], &body).status, 200);
+    assert_eq!(l.record()["duplicate"], false);
+    let text = std::fs::read_to_string(&store).unwrap();
+    assert_eq!(
+        text,
+        "\"autox3:e6ddea1d-0b8b-24e7-cb26-91c3aa0969db\"\n\"dayu:5577/2\"\n"
+    );
+}
+
+#[test]
+fn a_slow_request_head_times_out_without_stopping_the_server() {
+    let mut l = listen(&["--read-timeout", "300ms"]);
+    let mut slow = TcpStream::connect(&l.addr).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    slow.write_all(b"POST / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    let started = Instant::now();
+    let mut raw = Vec::new();
+    let _ = slow.read_to_end(&mut raw);
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "the head time-out did not fire"
+    );
+    assert_eq!(post(&l.addr, &[], &autox3_body()).status, 200);
+    assert_eq!(l.record()["acked"], true);
+}
+
+#[test]
+fn max_requests_stops_with_a_summary() {
+    let mut l = listen(&["--max-requests", "2"]);
+    assert_eq!(post(&l.addr, &[], &autox3_body()).status, 200);
+    assert_eq!(post(&l.addr, &[], b"{").status, 400);
+    l.record();
+    l.record();
+    let (code, out, err) = l.finish();
+    assert_eq!(code, 0, "{err}");
+    let summary: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["event"], "summary");
+    assert_eq!(
+        (summary["processed"].clone(), summary["rejected"].clone()),
+        (1.into(), 1.into())
+    );
+    assert!(err.contains("listening on http://127.0.0.1:"), "{err}");
+    assert!(
+        err.contains("listen: stopped (--max-requests reached): 2 requests, 1 processed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn ctrl_c_or_sigterm_stops_cleanly_with_a_one_line_summary() {
+    for (signal, reason) in [("-INT", "interrupted"), ("-TERM", "terminated")] {
+        let l = listen(&[]);
+        assert_eq!(post(&l.addr, &[], &autox3_body()).status, 200);
+        let status = Command::new("kill")
+            .args([signal, &l.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let (code, _, err) = l.finish();
+        assert_eq!(code, 0, "{err}");
+        let summary: Vec<&str> = err
+            .lines()
+            .filter(|l| l.starts_with("listen: stopped"))
+            .collect();
+        let expected = format!(
+            "listen: stopped ({reason}): 1 requests, 1 processed, 0 duplicates, 0 rejected, 0 faults"
+        );
+        assert_eq!(summary, [expected]);
+    }
+}
+
+#[test]
+fn a_non_loopback_address_needs_allow_remote() {
+    let out = Command::new(BIN)
+        .args(["listen", "--addr", "0.0.0.0:0", "--secret-file"])
+        .arg(fixture("autox3/secret.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("error: --addr 0.0.0.0:0: not a loopback address"),
+        "{err}"
+    );
+    assert!(err.contains("--allow-remote"), "{err}");
+    let out = Command::new(BIN)
+        .args(["listen", "--addr", "127.0.0.1:0"])
+        .env_remove("CBTOOL_AUTOX3_SECRET")
+        .env_remove("CBTOOL_DAYU_PUBLIC_KEY")
+        .env_remove("CBTOOL_DAYU_PRIVATE_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("listen cannot check any callback"));
+}
+
+#[test]
+fn the_connection_limit_makes_extra_connections_wait() {
+    let mut l = listen(&["--max-connections", "1"]);
+    let mut holder = TcpStream::connect(&l.addr).unwrap();
+    holder.write_all(b"POST / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let addr = l.addr.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(post(&addr, &[], &autox3_body()).status));
+    assert!(
+        rx.recv_timeout(Duration::from_millis(400)).is_err(),
+        "a second connection was served while the only slot was taken"
+    );
+    drop(holder);
+    assert_eq!(rx.recv_timeout(Duration::from_secs(5)).unwrap(), 200);
+    assert_eq!(l.record()["acked"], true);
+}
+
+#[test]
+fn allow_remote_binds_with_a_warning() {
+    let out = Command::new(BIN)
+        .args([
+            "listen",
+            "--addr",
+            "0.0.0.0:0",
+            "--allow-remote",
+            "--exit-after",
+            "100ms",
+        ])
+        .arg("--secret-file")
+        .arg(fixture("autox3/secret.txt"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning: listening on 0.0.0.0:0, reachable from other machines"),
+        "{err}"
+    );
+    assert!(
+        err.contains("listen: stopped (--exit-after reached): 0 requests"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_port_in_use_is_a_one_line_error() {
+    let l = listen(&[]);
+    let out = Command::new(BIN)
+        .args(["listen", "--addr", &l.addr, "--secret-file"])
+        .arg(fixture("autox3/secret.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let last = err.lines().last().unwrap();
+    assert!(
+        last.starts_with(&format!("error: cannot listen on {}:", l.addr)),
+        "{err}"
+    );
+}
