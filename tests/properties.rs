@@ -1,4 +1,5 @@
 //! Properties over generated payloads: what cbtool signs, it verifies; any change to a
+#![allow(clippy::unwrap_used)] // test helpers: a panic is the failure report
 //! signed byte breaks verification; and no input makes the core panic.
 
 use cbtool::credentials::Credentials;
