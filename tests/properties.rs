@@ -1,6 +1,7 @@
 //! Properties over generated payloads: what cbtool signs, it verifies; any change to a
-#![allow(clippy::unwrap_used)] // test helpers: a panic is the failure report
 //! signed byte breaks verification; and no input makes the core panic.
+
+#![allow(clippy::unwrap_used)] // test helpers: a panic is the failure report
 
 use cbtool::credentials::Credentials;
 use cbtool::secret::Secret;
