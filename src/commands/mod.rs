@@ -1,6 +1,9 @@
 //! Command glue: read inputs and credentials, call the core, render the outcome.
 
 mod keygen;
+mod replay;
+mod replay_input;
+mod replay_live;
 mod sign;
 mod verify;
 mod verify_report;
@@ -42,6 +45,7 @@ pub fn dispatch(command: Command, output: &mut Output) -> Result<i32> {
         Command::Sign(args) => sign::run(args, output),
         Command::Verify(args) => verify::run(args, output),
         Command::Keygen(args) => keygen::run(args, output),
+        Command::Replay(args) => replay::run(args, output),
     }
 }
 
