@@ -437,3 +437,21 @@ fn ctrl_c_stops_and_reports_what_was_not_acknowledged() {
     );
     assert_eq!(server.requests().len(), 1);
 }
+
+#[test]
+fn tls_is_verified_unless_trusted_or_insecure() {
+    let (server, ca_pem) = Server::tls(|_, _| Action::ok());
+    let (code, report, _) = replay(&server, &["--no-retry", COMPACT]);
+    assert_eq!(code, 1);
+    let e = &errors(&report, 0)[0];
+    assert!(e.contains("UnknownIssuer") && e.contains("--cacert"), "{e}");
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, ca_pem).unwrap();
+    let ca = ca.to_str().unwrap();
+    let (code, _, err) = replay(&server, &["--no-retry", "--cacert", ca, COMPACT]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = replay(&server, &["--no-retry", "--insecure", COMPACT]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(server.requests().len(), 2);
+}

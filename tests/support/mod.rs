@@ -72,6 +72,7 @@ type Handler = dyn Fn(usize, &Received) -> Action + Send + Sync;
 /// The server; stops when dropped.
 pub struct Server {
     addr: SocketAddr,
+    scheme: &'static str,
     requests: Arc<Mutex<Vec<Received>>>,
     stop: Arc<AtomicBool>,
     started: Instant,
@@ -80,24 +81,50 @@ pub struct Server {
 impl Server {
     /// Answers request `n` (0-based, in arrival order) with `handler(n, &request)`.
     pub fn new(handler: impl Fn(usize, &Received) -> Action + Send + Sync + 'static) -> Server {
+        Server::start(Arc::new(handler), None)
+    }
+
+    /// The same over TLS, with a fresh self-signed certificate for 127.0.0.1; returns
+    /// the certificate (PEM) for `--cacert`.
+    pub fn tls(
+        handler: impl Fn(usize, &Received) -> Action + Send + Sync + 'static,
+    ) -> (Server, String) {
+        let certified =
+            rcgen::generate_simple_self_signed(vec!["127.0.0.1".into(), "localhost".into()])
+                .unwrap();
+        let key =
+            rustls::pki_types::PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
+        let config = rustls::ServerConfig::builder()
+            .with_no_client_auth()
+            .with_single_cert(vec![certified.cert.der().clone()], key)
+            .unwrap();
+        let server = Server::start(Arc::new(handler), Some(Arc::new(config)));
+        (server, certified.cert.pem())
+    }
+
+    fn start(handler: Arc<Handler>, tls: Option<Arc<rustls::ServerConfig>>) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let requests = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
-        let handler: Arc<Handler> = Arc::new(handler);
         let (reqs, halt) = (requests.clone(), stop.clone());
+        let scheme = if tls.is_some() { "https" } else { "http" };
         thread::spawn(move || {
             for stream in listener.incoming() {
                 if halt.load(Ordering::SeqCst) {
                     break;
                 }
                 let Ok(stream) = stream else { continue };
-                let (reqs, handler) = (reqs.clone(), handler.clone());
-                thread::spawn(move || serve(stream, &reqs, &*handler));
+                let (reqs, handler, tls) = (reqs.clone(), handler.clone(), tls.clone());
+                thread::spawn(move || match tls {
+                    Some(config) => serve_tls(stream, config, &reqs, &*handler),
+                    None => serve(stream, &reqs, &*handler),
+                });
             }
         });
         Server {
             addr,
+            scheme,
             requests,
             stop,
             started: Instant::now(),
@@ -110,7 +137,7 @@ impl Server {
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}/callback", self.addr)
+        format!("{}://{}/callback", self.scheme, self.addr)
     }
 
     pub fn requests(&self) -> Vec<Received> {
@@ -137,32 +164,67 @@ impl Drop for Server {
     }
 }
 
-fn serve(mut stream: TcpStream, requests: &Mutex<Vec<Received>>, handler: &Handler) {
-    let Some(request) = read_request(&mut stream) else {
-        return;
-    };
+/// Records the request and asks the handler what to do.
+fn handle(request: Received, requests: &Mutex<Vec<Received>>, handler: &Handler) -> Action {
     let n = {
         let mut all = requests.lock().unwrap();
         all.push(request.clone());
         all.len() - 1
     };
-    match handler(n, &request) {
+    handler(n, &request)
+}
+
+fn respond(stream: &mut impl Write, status: u16, headers: &[(String, String)], body: &str) {
+    let mut head = format!(
+        "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(body.as_bytes());
+    let _ = stream.flush();
+}
+
+fn serve_tls(
+    stream: TcpStream,
+    config: Arc<rustls::ServerConfig>,
+    requests: &Mutex<Vec<Received>>,
+    handler: &Handler,
+) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let Ok(conn) = rustls::ServerConnection::new(config) else {
+        return;
+    };
+    let mut tls = rustls::StreamOwned::new(conn, stream);
+    let Some(request) = read_request(&mut tls) else {
+        return;
+    };
+    if let Action::Respond {
+        status,
+        headers,
+        body,
+    } = handle(request, requests, handler)
+    {
+        respond(&mut tls, status, &headers, &body);
+        tls.conn.send_close_notify();
+        let _ = tls.flush();
+    }
+}
+
+fn serve(mut stream: TcpStream, requests: &Mutex<Vec<Received>>, handler: &Handler) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let Some(request) = read_request(&mut stream) else {
+        return;
+    };
+    match handle(request, requests, handler) {
         Action::Respond {
             status,
             headers,
             body,
-        } => {
-            let mut head = format!(
-                "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
-                body.len()
-            );
-            for (k, v) in headers {
-                head.push_str(&format!("{k}: {v}\r\n"));
-            }
-            head.push_str("\r\n");
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(body.as_bytes());
-        }
+        } => respond(&mut stream, status, &headers, &body),
         Action::Hang(d) => thread::sleep(d),
         Action::Reset => {
             let _ = socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
@@ -175,8 +237,7 @@ fn serve(mut stream: TcpStream, requests: &Mutex<Vec<Received>>, handler: &Handl
     }
 }
 
-fn read_request(stream: &mut TcpStream) -> Option<Received> {
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+fn read_request(stream: &mut impl Read) -> Option<Received> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 8192];
     loop {
