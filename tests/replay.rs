@@ -1,61 +1,16 @@
-//! `cbtool replay` end to end: the built binary against real loopback servers that
-//! script a fault per attempt and record what arrives.
+//! `cbtool replay` end to end, delivery: the built binary against real loopback servers
+//! that script a fault per attempt and record what arrives.
 
 // Helpers here are test code too: a failed set-up should stop the test loudly.
 #![allow(clippy::unwrap_used)]
 
 mod support;
 
-use std::path::Path;
-use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use support::cli::*;
 use support::{Action, Received, Server};
-
-const SECRET: &str = "fixtures/autox3/secret.txt";
-const COMPACT: &str = "fixtures/autox3/receivebase-create.compact.json";
-const PRIVATE: &str = "fixtures/dayu/keys/private.pem";
-
-fn cbtool(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cbtool"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("CBTOOL_AUTOX3_SECRET")
-        .env_remove("CBTOOL_DAYU_PRIVATE_KEY")
-        .env_remove("CBTOOL_DAYU_PUBLIC_KEY")
-        .output()
-        .expect("cbtool runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Runs replay with `--json` and returns the exit code and the report.
-fn replay(server: &Server, args: &[&str]) -> (i32, Value, String) {
-    let url = server.url();
-    let mut all = vec!["replay", "--json", "--url", &url];
-    all.extend_from_slice(args);
-    let out = cbtool(&all);
-    let report =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
-    (out.status.code().unwrap(), report, stderr(&out))
-}
-
-fn attempts(report: &Value, message: usize) -> Vec<Value> {
-    report["messages"][message]["attempts"]
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
-fn errors(report: &Value, message: usize) -> Vec<String> {
-    attempts(report, message)
-        .iter()
-        .map(|a| a["error"].as_str().unwrap_or("").to_string())
-        .collect()
-}
 
 #[test]
 fn retries_a_500_with_the_same_signed_bytes() {
@@ -180,12 +135,6 @@ fn the_schedule_keeps_its_shape_when_scaled() {
     assert!(gaps[5] > gaps[3] * 2, "gaps {gaps:?}");
 }
 
-fn progress(r: &Received) -> i64 {
-    r.json()["orderRecord"]["serviceProgessTimeNum"]
-        .as_i64()
-        .unwrap()
-}
-
 #[test]
 fn one_dayu_order_goes_in_order_while_others_go_concurrently() {
     // The first callback of order 5577 fails once; its later steps must wait for it,
@@ -249,47 +198,6 @@ fn assert_verifies_as_dayu(r: &Received) {
 }
 
 #[test]
-fn a_raw_http_request_is_sent_as_captured() {
-    let server = Server::script(vec![]);
-    let file = "fixtures/dayu/requests/03-accepted.http";
-    let (code, report, _) = replay(&server, &["--header", "X-Trace: ci-1", file]);
-    assert_eq!(code, 0);
-    let raw = std::fs::read(file).unwrap();
-    let captured = cbtool::http_request::parse(file, &raw).unwrap();
-    let got = &server.requests()[0];
-    assert_eq!(got.body, captured.body);
-    let carried = captured
-        .headers
-        .iter()
-        .find(|(k, _)| k == "Dayu-Sign")
-        .unwrap();
-    assert_eq!(got.header("dayu-sign"), Some(carried.1.as_str()));
-    assert_eq!(got.header("x-trace"), Some("ci-1"));
-    assert_eq!(report["messages"][0]["vendor"], "dayu");
-    assert_eq!(report["messages"][0]["id"], "5577/2");
-}
-
-#[test]
-fn duplicates_must_be_acknowledged_too() {
-    let server = Server::script(vec![
-        Action::ok(),
-        Action::ok(),
-        Action::status(409, "duplicate msgId"),
-    ]);
-    let (code, report, _) = replay(&server, &["--duplicate", "2", COMPACT]);
-    assert_eq!(code, 1);
-    let a = attempts(&report, 0);
-    assert_eq!(a.len(), 3);
-    assert_eq!(a[2]["duplicate"], true);
-    assert!(report["messages"][0]["reason"]
-        .as_str()
-        .unwrap()
-        .contains("a duplicate was not acknowledged"));
-    let got = server.requests();
-    assert!(got.iter().all(|r| r.body == got[0].body));
-}
-
-#[test]
 fn a_redirect_is_a_failure_that_names_its_target() {
     let server = Server::script(vec![Action::Respond {
         status: 302,
@@ -300,24 +208,6 @@ fn a_redirect_is_a_failure_that_names_its_target() {
     assert_eq!(code, 1);
     assert_eq!(server.requests().len(), 1);
     assert!(errors(&report, 0)[0].contains("redirect to https://elsewhere.example/cb"));
-}
-
-#[test]
-fn fresh_gives_new_ids_that_still_verify() {
-    let server = Server::script(vec![]);
-    let args = ["--secret-file", SECRET, "--fresh", COMPACT];
-    assert_eq!(replay(&server, &args).0, 0);
-    assert_eq!(replay(&server, &args).0, 0);
-    let got = server.requests();
-    let ids: Vec<Value> = got.iter().map(|r| r.json()["msgId"].clone()).collect();
-    assert_ne!(ids[0], ids[1]);
-    let original: Value = serde_json::from_slice(&std::fs::read(COMPACT).unwrap()).unwrap();
-    assert_ne!(ids[0], original["msgId"]);
-    let dir = tempfile::tempdir().unwrap();
-    let body = dir.path().join("body.json");
-    std::fs::write(&body, &got[1].body).unwrap();
-    let out = cbtool(&["verify", "--secret-file", SECRET, body.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
 #[test]
@@ -336,122 +226,4 @@ fn an_endless_body_is_cut_at_the_cap() {
     assert_eq!(code, 0, "Dayu takes any 2xx");
     assert_eq!(attempts(&report, 0)[0]["http_status"], 200);
     assert!(started.elapsed() < Duration::from_secs(3));
-}
-
-#[test]
-fn usage_and_input_errors_exit_2() {
-    let cases: [(&[&str], &str); 5] = [
-        (&["replay", "--url", "ftp://x/", COMPACT], "scheme `ftp`"),
-        (
-            &["replay", "--url", "http://127.0.0.1:1/", "missing.json"],
-            "missing.json: cannot open",
-        ),
-        (
-            &[
-                "replay",
-                "--url",
-                "http://127.0.0.1:1/",
-                "--schedule",
-                "2,soon",
-                COMPACT,
-            ],
-            "`soon`",
-        ),
-        (
-            &["replay", "--url", "http://127.0.0.1:1/", "--fresh", COMPACT],
-            "--fresh",
-        ),
-        (
-            &[
-                "replay",
-                "--url",
-                "http://127.0.0.1:1/",
-                "-H",
-                "nocolon",
-                COMPACT,
-            ],
-            "--header",
-        ),
-    ];
-    for (args, needle) in cases {
-        let out = cbtool(args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        let err = stderr(&out);
-        assert!(
-            err.starts_with("error: ") && err.contains(needle),
-            "{args:?}: {err}"
-        );
-    }
-}
-
-#[test]
-fn directories_are_sent_in_name_order() {
-    let server = Server::script(vec![]);
-    let (code, report, _) = replay(&server, &["--concurrency", "1", "fixtures/dayu/envelopes"]);
-    assert_eq!(code, 0);
-    assert_eq!(report["summary"]["messages"], 10);
-    let steps: Vec<i64> = server.requests().iter().map(progress).collect();
-    // 01-created … 10-cancelled: the documents' steps, in file-name order.
-    assert_eq!(steps, [0, 1, 2, 3, 5, 6, 7, 8, 9, 10]);
-    assert!(Path::new("fixtures/dayu/envelopes").is_dir());
-}
-
-#[cfg(unix)]
-#[test]
-fn ctrl_c_stops_and_reports_what_was_not_acknowledged() {
-    let server = Server::new(|_, _| Action::status(500, "down"));
-    let dir = tempfile::tempdir().unwrap();
-    let report_path = dir.path().join("report.json");
-    let url = server.url();
-    let child = Command::new(env!("CARGO_BIN_EXE_cbtool"))
-        .args(["replay", "--concurrency", "1", "--url", &url, "--report"])
-        .arg(&report_path)
-        .args([COMPACT, "fixtures/dayu/envelopes/01-created.json"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while server.requests().is_empty() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    // The first attempt failed; cbtool now waits 2 s for the retry.
-    std::thread::sleep(Duration::from_millis(100));
-    let killed = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
-    let report: Value = serde_json::from_slice(&std::fs::read(&report_path).unwrap()).unwrap();
-    assert_eq!(report["summary"]["interrupted"], true);
-    assert_eq!(report["summary"]["failed"], 2);
-    assert_eq!(report["messages"][0]["state"], "in_progress");
-    assert_eq!(report["messages"][1]["state"], "not_sent");
-    let err = stderr(&out);
-    assert!(
-        err.contains("INTERRUPTED") && err.contains("NOT SENT"),
-        "{err}"
-    );
-    assert_eq!(server.requests().len(), 1);
-}
-
-#[test]
-fn tls_is_verified_unless_trusted_or_insecure() {
-    let (server, ca_pem) = Server::tls(|_, _| Action::ok());
-    let (code, report, _) = replay(&server, &["--no-retry", COMPACT]);
-    assert_eq!(code, 1);
-    let e = &errors(&report, 0)[0];
-    assert!(e.contains("UnknownIssuer") && e.contains("--cacert"), "{e}");
-    let dir = tempfile::tempdir().unwrap();
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, ca_pem).unwrap();
-    let ca = ca.to_str().unwrap();
-    let (code, _, err) = replay(&server, &["--no-retry", "--cacert", ca, COMPACT]);
-    assert_eq!(code, 0, "{err}");
-    let (code, _, err) = replay(&server, &["--no-retry", "--insecure", COMPACT]);
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(server.requests().len(), 2);
 }

@@ -101,6 +101,7 @@ impl Observer for Live<'_> {
             bar.set_style(style.progress_chars("=> "));
         }
         bar.set_prefix(format!("  retry {next_attempt} of {}", message.source));
+        bar.set_message(format!("in {:.1}s", wait.as_secs_f64()));
         c.bars
             .borrow_mut()
             .insert(index, (bar, Instant::now(), wait));

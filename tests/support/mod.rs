@@ -5,6 +5,8 @@
 // Test-only code: a failed set-up should stop the test loudly.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod cli;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
