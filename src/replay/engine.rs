@@ -61,7 +61,7 @@ pub struct AttemptEvent<'a> {
     /// `n` of `of`: attempt n/7, or duplicate n/N for `--duplicate` re-sends.
     pub ordinal: u32,
     pub of: u32,
-    /// Since the run started.
+    /// When the attempt started, since the run started (to the millisecond).
     pub offset: Duration,
 }
 
@@ -126,7 +126,7 @@ impl<T: Transport, C: Clock, O: Observer> Engine<'_, T, C, O> {
             n += 1;
             let attempt = self.attempt(message, n, first, false).await;
             let acked = attempt.acked;
-            self.record(index, message, rec, attempt, (n, max), origin);
+            self.record(index, message, rec, attempt, (n, max), (first, origin));
             if acked {
                 break self.duplicates(index, message, rec, n, first, origin).await;
             }
@@ -156,7 +156,7 @@ impl<T: Transport, C: Clock, O: Observer> Engine<'_, T, C, O> {
         for d in 1..=total {
             let attempt = self.attempt(message, acked_at + d, first, true).await;
             let acked = attempt.acked;
-            self.record(index, message, rec, attempt, (d, total), origin);
+            self.record(index, message, rec, attempt, (d, total), (first, origin));
             if !acked {
                 return State::Failed;
             }
@@ -190,9 +190,9 @@ impl<T: Transport, C: Clock, O: Observer> Engine<'_, T, C, O> {
         rec: &Recorder,
         attempt: Attempt,
         (ordinal, of): (u32, u32),
-        origin: Duration,
+        (first, origin): (Duration, Duration),
     ) {
-        let offset = self.clock.now().saturating_sub(origin);
+        let offset = first.saturating_sub(origin) + Duration::from_millis(attempt.started_ms);
         self.observer.attempted(&AttemptEvent {
             index,
             message,

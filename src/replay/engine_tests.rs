@@ -330,3 +330,57 @@ async fn an_interrupted_run_leaves_a_true_record() {
     assert_eq!(out[0].attempts.len(), 2);
     assert_eq!(out[1].state, State::NotSent);
 }
+
+/// Notes what the engine reports, as one line per event.
+#[derive(Default)]
+struct Notes(RefCell<Vec<String>>);
+
+impl Observer for Notes {
+    fn attempted(&self, e: &AttemptEvent) {
+        let kind = if e.attempt.duplicate { "dup" } else { "try" };
+        let line = format!(
+            "{kind} {}/{} at {}ms",
+            e.ordinal,
+            e.of,
+            e.offset.as_millis()
+        );
+        self.0.borrow_mut().push(line);
+    }
+
+    fn waiting(&self, _: usize, _: &Outgoing, next: u32, wait: Duration) {
+        self.0
+            .borrow_mut()
+            .push(format!("wait {}ms for {next}", wait.as_millis()));
+    }
+
+    fn finished(&self, _: usize, _: &Outgoing, state: State) {
+        self.0.borrow_mut().push(format!("done {}", state.id()));
+    }
+}
+
+#[test]
+fn the_observer_hears_attempts_waits_and_duplicates_in_order() {
+    let clock = ManualClock::default();
+    let transport = Script::new(&clock, ms(10)).script("a", vec![status(500, "")]);
+    let notes = Notes::default();
+    let s = settings(Schedule::parse("1s,2s").unwrap(), 1, 1);
+    let msgs = [message("a", None)];
+    let recorder = Recorder::new(&msgs);
+    let engine = Engine {
+        transport: &transport,
+        clock: &clock,
+        observer: &notes,
+        settings: &s,
+    };
+    futures_util::FutureExt::now_or_never(engine.run(&msgs, &recorder)).unwrap();
+    assert_eq!(
+        *notes.0.borrow(),
+        [
+            "try 1/3 at 0ms",
+            "wait 1000ms for 2",
+            "try 2/3 at 1010ms",
+            "dup 1/1 at 1020ms",
+            "done delivered",
+        ]
+    );
+}
