@@ -147,6 +147,7 @@ pub struct KeygenArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AckArg {
     /// Any 2xx status (Dayu's default)
+    #[value(name = "http-2xx")]
     Http2xx,
     /// HTTP 200 and a JSON body whose `status` is 0 (AutoX3's default)
     Autox3Status,

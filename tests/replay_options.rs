@@ -190,3 +190,17 @@ fn tls_is_verified_unless_trusted_or_insecure() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(server.requests().len(), 2);
 }
+
+#[test]
+fn ack_overrides_the_vendor_rule() {
+    // AutoX3 normally needs `status: 0`; with http-2xx a bare 200 "OK" is enough.
+    let server = Server::new(|_, _| Action::status(200, "OK"));
+    let (code, _, _) = replay(&server, &["--no-retry", "--ack", "http-2xx", COMPACT]);
+    assert_eq!(code, 0);
+    // Dayu normally takes any 2xx; with autox3-status the same answer is a failure.
+    let dayu = "fixtures/dayu/envelopes/03-accepted.json";
+    let (code, report, _) = replay(&server, &["--no-retry", "--ack", "autox3-status", dayu]);
+    assert_eq!(code, 1);
+    assert!(errors(&report, 0)[0].contains("not JSON"));
+    assert_eq!(replay(&server, &["--no-retry", dayu]).0, 0);
+}
