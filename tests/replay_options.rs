@@ -204,3 +204,31 @@ fn ack_overrides_the_vendor_rule() {
     assert!(errors(&report, 0)[0].contains("not JSON"));
     assert_eq!(replay(&server, &["--no-retry", dayu]).0, 0);
 }
+
+#[test]
+fn json_lines_from_stdin_are_sent_line_by_line() {
+    use std::io::Write;
+    let server = Server::script(vec![]);
+    let url = server.url();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cbtool"))
+        .args(["replay", "--json", "--concurrency", "1", "--url", &url, "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = std::fs::read("fixtures/autox3/stream.jsonl").unwrap();
+    child.stdin.take().unwrap().write_all(&lines).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["summary"]["delivered"], 6);
+    assert_eq!(report["messages"][2]["source"], "<stdin>:3");
+    let sent: Vec<Vec<u8>> = server.requests().into_iter().map(|r| r.body).collect();
+    let expected: Vec<Vec<u8>> = lines
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(<[u8]>::to_vec)
+        .collect();
+    assert_eq!(sent, expected);
+}
