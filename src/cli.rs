@@ -44,6 +44,11 @@ pub enum Command {
         after_help = "Examples:\n  cbtool listen --secret-file fixtures/autox3/secret.txt --public-key fixtures/dayu/keys/public.pem\n  cbtool listen --addr 127.0.0.1:0 --json --store seen.ids --save captured/ --secret-file secret.txt\n  cbtool listen --secret-file secret.txt --fail-first 2 --fail-mode close --delay 250ms"
     )]
     Listen(ListenArgs),
+    /// Deliver callbacks to a URL like the real sender: same bytes, vendor retry schedule
+    #[command(
+        after_help = "Examples:\n  cbtool replay --url http://127.0.0.1:8080/callback fixtures/autox3/receivebase-create.en.json\n  cbtool replay --url https://staging.example.com/cb --secret-file secret.txt --fresh --time-scale 0.01 --junit replay.xml fixtures/autox3/\n  cbtool replay --url http://127.0.0.1:8080/dayu --schedule 500ms,2s --concurrency 8 --report report.json fixtures/dayu/envelopes/"
+    )]
+    Replay(ReplayArgs),
 }
 
 /// Where credentials come from. Never required on the command line: each has a
@@ -223,4 +228,74 @@ fn probability(text: &str) -> Result<f64, String> {
         Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
         _ => Err(format!("`{text}` is not a probability from 0 to 1")),
     }
+}
+
+/// How an acknowledgement is recognised (`replay --ack`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AckArg {
+    /// Any 2xx status (Dayu's default)
+    #[value(name = "http-2xx")]
+    Http2xx,
+    /// HTTP 200 and a JSON body whose `status` is 0 (AutoX3's default)
+    Autox3Status,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Callbacks: files (JSON, JSON Lines, envelopes, raw HTTP requests), directories (their .json, .jsonl, .ndjson and .http files, by name), or - for stdin
+    #[arg(value_name = "FILE|DIR", required = true)]
+    pub inputs: Vec<String>,
+    /// Where to POST the callbacks (http or https)
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+    /// An extra request header, `Name: value` (repeatable; replaces a carried header of that name)
+    #[arg(long = "header", short = 'H', value_name = "'K: V'")]
+    pub headers: Vec<String>,
+    /// Time allowed for each attempt (`10`, `2s`, `500ms`)
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub timeout: String,
+    /// Waits between attempts: seconds (`2,4,8`) or with units (`500ms,2s`) [default: 2,4,8,16,32,64]
+    #[arg(long, value_name = "LIST", conflicts_with = "no_retry")]
+    pub schedule: Option<String>,
+    /// One attempt per message, no retries
+    #[arg(long)]
+    pub no_retry: bool,
+    /// Multiply every wait by F (0.01 runs the vendor sequence in 1.26 s of waits)
+    #[arg(long, value_name = "F", default_value_t = 1.0)]
+    pub time_scale: f64,
+    /// Messages in flight at once (callbacks of one Dayu order always go one after another)
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub concurrency: u32,
+    /// How an acknowledgement is recognised [default: per vendor]
+    #[arg(long, value_enum)]
+    pub ack: Option<AckArg>,
+    /// Give each message a new identity before signing (AutoX3: msgId and createTime; Dayu: createTime), so de-duplicating receivers take repeated runs
+    #[arg(long)]
+    pub fresh: bool,
+    /// After an acknowledgement, send the identical message N more times; each must be acknowledged
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub duplicate: u32,
+    /// Write the JSON report to FILE
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Write a JUnit XML report to FILE (one test case per message)
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Print the JSON report on stdout
+    #[arg(long)]
+    pub json: bool,
+    /// Trust the CA certificates in this PEM file (besides the built-in roots)
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+    /// Do not verify the receiver's TLS certificate (tests only)
+    #[arg(long)]
+    pub insecure: bool,
+    /// Force the vendor instead of detecting it from each payload
+    #[arg(long, value_enum)]
+    pub vendor: Option<VendorArg>,
+    /// Largest callback (or JSON Lines line) accepted, in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE)]
+    pub max_size: usize,
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
 }

@@ -3,6 +3,9 @@
 mod keygen;
 mod listen;
 mod listen_log;
+mod replay;
+mod replay_input;
+mod replay_live;
 mod sign;
 mod verify;
 mod verify_report;
@@ -45,6 +48,7 @@ pub fn dispatch(command: Command, output: &mut Output) -> Result<i32> {
         Command::Verify(args) => verify::run(args, output),
         Command::Keygen(args) => keygen::run(args, output),
         Command::Listen(args) => listen::run(args, output),
+        Command::Replay(args) => replay::run(args, output),
     }
 }
 
