@@ -10,6 +10,7 @@ pub mod http_request;
 pub mod input;
 pub mod json;
 pub mod keys;
+pub mod schema;
 pub mod secret;
 pub mod signed_string;
 pub mod vendor;
