@@ -69,6 +69,22 @@ impl Position {
             + 1;
         Position { line, column }
     }
+
+    /// The position `inner` (counted from the start of a span) takes when the span
+    /// starts at `self`: a span's first line continues the line it starts on.
+    pub fn then(self, inner: Position) -> Position {
+        if inner.line == 1 {
+            Position {
+                line: self.line,
+                column: self.column + inner.column - 1,
+            }
+        } else {
+            Position {
+                line: self.line + inner.line - 1,
+                column: inner.column,
+            }
+        }
+    }
 }
 
 #[cfg(test)]

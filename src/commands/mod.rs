@@ -2,6 +2,8 @@
 
 mod keygen;
 mod sign;
+mod validate;
+mod validate_report;
 mod verify;
 mod verify_report;
 
@@ -42,6 +44,7 @@ pub fn dispatch(command: Command, output: &mut Output) -> Result<i32> {
         Command::Sign(args) => sign::run(args, output),
         Command::Verify(args) => verify::run(args, output),
         Command::Keygen(args) => keygen::run(args, output),
+        Command::Validate(args) => validate::run(args, output),
     }
 }
 

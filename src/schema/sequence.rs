@@ -94,6 +94,10 @@ pub fn check(events: &[Event]) -> Result<(), Illegal> {
             }
         }
         let last = previous.and_then(|p| p.progress);
+        if previous.is_some_and(|p| p == event) {
+            // The same callback again: a retried delivery, not a new step.
+            continue;
+        }
         let allowed = allowed_after(last);
         if !allowed.contains(&progress) {
             return Err(illegal(
@@ -162,6 +166,20 @@ mod tests {
         ] {
             assert_eq!(check(&history(steps)), Ok(()), "{steps:?}");
         }
+    }
+
+    #[test]
+    fn a_retried_delivery_is_not_a_step() {
+        let mut h = history(&[0, 1, 2]);
+        h.insert(2, h[1].clone());
+        assert_eq!(check(&h), Ok(()));
+        // The same step with a later time is a second assignment, still legal after 1...
+        h[2].create_time = Some("2024-10-11 10:01:30".into());
+        assert_eq!(check(&h), Ok(()));
+        // ...but a second acceptance is not.
+        let mut h = history(&[0, 1, 2, 2]);
+        h[3].create_time = Some("2024-10-11 10:05:00".into());
+        assert_eq!(check(&h).unwrap_err().index, 3);
     }
 
     #[test]
