@@ -88,3 +88,58 @@ fn light_info(body: &Value, out: &mut Findings) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn found(body: &Value) -> Findings {
+        let mut out = Findings::default();
+        let schema = content_schema(body, &mut out).map(|s| s.name);
+        check(body, &mut out);
+        out.schemas = schema.into_iter().collect();
+        out
+    }
+
+    #[test]
+    fn msg_types_choose_the_content_schema() {
+        let documented = found(&json!({"msgType": RECEIVEBASE_CREATE}));
+        assert_eq!((documented.schemas.len(), documented.items.len()), (1, 0));
+        let sample = found(&json!({"msgType": DETECTION_FINISH}));
+        assert_eq!(sample.schemas, ["autox3-receivebase-create"]);
+        assert!(!sample.has_errors() && sample.has_warnings());
+        let other = found(&json!({"msgType": "event.autox3.other"}));
+        assert!(other.schemas.is_empty() && !other.has_errors());
+        assert!(other.items[0].message.contains("not a documented type"));
+    }
+
+    #[test]
+    fn timestamps_must_be_milliseconds() {
+        let seconds = found(&json!({"createTime": 1616502610}));
+        assert!(seconds.items[0].message.contains("that is seconds"));
+        assert!(seconds.has_errors());
+        let odd = found(&json!({"createTime": 42}));
+        assert!(!odd.has_errors() && odd.has_warnings());
+        let date = found(&json!({"createTime": 1616502610117_u64,
+            "content": {"carInfo": {"carProductionDate": 1325347200}}}));
+        assert_eq!(date.items[0].path, "/content/carInfo/carProductionDate");
+        assert!(!date.has_errors());
+    }
+
+    #[test]
+    fn light_info_entries_need_a_code() {
+        let body = json!({"content": {"preCheckInfo": {"lightInfo":
+            ["20_Engine Malfunction", "16_机油不足", "Open Window", "_x", "3_", "x_1", 7]}}});
+        let paths: Vec<_> = found(&body).items.into_iter().map(|f| f.path).collect();
+        assert_eq!(
+            paths,
+            [
+                "/content/preCheckInfo/lightInfo/2",
+                "/content/preCheckInfo/lightInfo/3",
+                "/content/preCheckInfo/lightInfo/4",
+                "/content/preCheckInfo/lightInfo/5",
+            ]
+        );
+    }
+}

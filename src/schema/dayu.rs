@@ -147,3 +147,64 @@ fn times(body: &Value, out: &mut Findings) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn rules(body: &Value) -> Vec<(String, String)> {
+        let mut out = Findings::default();
+        check(body, &mut out);
+        out.items.into_iter().map(|f| (f.rule, f.path)).collect()
+    }
+
+    #[test]
+    fn the_ten_samples_follow_every_rule() {
+        for text in [
+            include_str!("../../fixtures/dayu/events/01-created.json"),
+            include_str!("../../fixtures/dayu/events/02-assigned.json"),
+            include_str!("../../fixtures/dayu/events/03-accepted.json"),
+            include_str!("../../fixtures/dayu/events/04-appointment.json"),
+            include_str!("../../fixtures/dayu/events/05-service-started.json"),
+            include_str!("../../fixtures/dayu/events/06-service-record.json"),
+            include_str!("../../fixtures/dayu/events/07-submitted.json"),
+            include_str!("../../fixtures/dayu/events/08-accepted-by-dayu.json"),
+            include_str!("../../fixtures/dayu/events/09-rework.json"),
+            include_str!("../../fixtures/dayu/events/10-cancelled.json"),
+        ] {
+            let body: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(rules(&body), [], "{text}");
+        }
+    }
+
+    #[test]
+    fn every_step_pairs_with_one_status() {
+        for step in &STEPS {
+            let mut ok = json!({"status": step.status,
+                "orderRecord": {"serviceProgessTimeNum": step.progress}});
+            if step.progress == 7 {
+                ok["subStatus"] = json!(6);
+            }
+            assert_eq!(rules(&ok), [], "{}", step.progress);
+            let wrong = if step.status == 4 { 5 } else { 4 };
+            let bad =
+                json!({"status": wrong, "orderRecord": {"serviceProgessTimeNum": step.progress}});
+            let found = rules(&bad);
+            assert!(
+                found.contains(&("dayu.progress-status".into(), "/status".into())),
+                "{found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn sub_status_6_outside_status_4_is_a_warning() {
+        let body =
+            json!({"status": 3, "subStatus": 6, "orderRecord": {"serviceProgessTimeNum": 3}});
+        let mut out = Findings::default();
+        check(&body, &mut out);
+        assert!(!out.has_errors());
+        assert_eq!(out.warnings().count(), 1);
+    }
+}
