@@ -108,4 +108,22 @@ mod tests {
             Position { line: 3, column: 1 }
         );
     }
+
+    #[test]
+    fn positions_inside_a_span_shift_by_where_it_starts() {
+        let start = Position {
+            line: 4,
+            column: 10,
+        };
+        let first_line = Position { line: 1, column: 3 };
+        assert_eq!(
+            start.then(first_line),
+            Position {
+                line: 4,
+                column: 12
+            }
+        );
+        let later = Position { line: 3, column: 3 };
+        assert_eq!(start.then(later), Position { line: 6, column: 3 });
+    }
 }

@@ -454,3 +454,23 @@ fn every_schema_prints_as_committed() {
     assert_eq!(run.code, 2);
     assert_eq!(cbtool(&["validate"]).code, 2, "FILE is required");
 }
+
+#[test]
+fn a_history_is_dayu_callbacks_only() {
+    let run = cbtool(&[
+        "validate",
+        "--sequence",
+        "--json",
+        "fixtures/dayu/events/01-created.json",
+        "fixtures/autox3/receivebase-create.en.json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let doc = run.json();
+    assert_eq!(doc["files"][1]["errors"][0]["rule"], "sequence.vendor");
+    assert_eq!(doc["files"][1]["errors"][0]["path"], "");
+    assert_eq!(
+        doc["sequence"]["legal"], true,
+        "the Dayu part alone is legal"
+    );
+    assert_eq!(doc["valid"], false);
+}
