@@ -110,6 +110,58 @@ mod tests {
         }
     }
 
+    /// Every member of `sample` (recursively) is declared, with a description, in `schema`.
+    fn assert_declared(schema: &Value, sample: &Value, at: &str) {
+        match sample {
+            Value::Object(members) => {
+                for (key, value) in members {
+                    let declared = &schema["properties"][key];
+                    assert!(
+                        declared["description"].is_string(),
+                        "{at}/{key} is not declared with a description"
+                    );
+                    assert_declared(declared, value, &format!("{at}/{key}"));
+                }
+            }
+            Value::Array(items) => {
+                for item in items {
+                    assert_declared(&schema["items"], item, &format!("{at}/*"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_field_of_the_documents_samples_is_declared() {
+        let dayu = &DAYU_ORDER_PROGRESS.compiled().unwrap().0;
+        for text in [
+            include_str!("../../fixtures/dayu/events/01-created.json"),
+            include_str!("../../fixtures/dayu/events/02-assigned.json"),
+            include_str!("../../fixtures/dayu/events/03-accepted.json"),
+            include_str!("../../fixtures/dayu/events/04-appointment.json"),
+            include_str!("../../fixtures/dayu/events/05-service-started.json"),
+            include_str!("../../fixtures/dayu/events/06-service-record.json"),
+            include_str!("../../fixtures/dayu/events/07-submitted.json"),
+            include_str!("../../fixtures/dayu/events/08-accepted-by-dayu.json"),
+            include_str!("../../fixtures/dayu/events/09-rework.json"),
+            include_str!("../../fixtures/dayu/events/10-cancelled.json"),
+        ] {
+            assert_declared(dayu, &serde_json::from_str(text).unwrap(), "");
+        }
+        let envelope = &AUTOX3_ENVELOPE.compiled().unwrap().0;
+        let content = &AUTOX3_RECEIVEBASE_CREATE.compiled().unwrap().0;
+        for text in [
+            include_str!("../../fixtures/autox3/receivebase-create.en.json"),
+            include_str!("../../fixtures/autox3/receivebase-create.zh.json"),
+        ] {
+            let mut sample: Value = serde_json::from_str(text).unwrap();
+            let inner = sample["content"].take();
+            assert_declared(envelope, &sample, "");
+            assert_declared(content, &inner, "/content");
+        }
+    }
+
     #[test]
     fn enum_errors_carry_the_documented_meaning() {
         let mut out = Findings::default();
