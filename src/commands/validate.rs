@@ -137,10 +137,7 @@ fn check(name: &str, doc: &Document, args: &ValidateArgs) -> Result<Checked> {
     let vendor = choose_vendor(args.vendor, &doc.source, &top)?;
     let found = schema::validate(vendor.id(), top.text())
         .map_err(|e| Error::new(format!("{}: {e}", doc.source)))?;
-    let event = (vendor.id() == "dayu").then(|| {
-        let value = serde_json::from_str(top.text()).unwrap_or_default();
-        sequence::Event::from_body(&value)
-    });
+    let event = schema::history_event(vendor.id(), top.text());
     let findings = found
         .items
         .into_iter()

@@ -55,6 +55,16 @@ pub fn validate(vendor_id: &str, text: &str) -> Result<Findings> {
     Ok(out)
 }
 
+/// What the order-history checker needs from a body, for vendors whose callbacks form
+/// per-order histories (Dayu); `None` for the others or for text that is not JSON.
+pub fn history_event(vendor_id: &str, text: &str) -> Option<sequence::Event> {
+    if vendor_id != "dayu" {
+        return None;
+    }
+    let body: Value = serde_json::from_str(text).ok()?;
+    Some(sequence::Event::from_body(&body))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
