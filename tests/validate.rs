@@ -474,3 +474,27 @@ fn a_history_is_dayu_callbacks_only() {
     );
     assert_eq!(doc["valid"], false);
 }
+
+#[test]
+fn a_bad_json_lines_line_is_reported_at_its_line_and_the_rest_still_checked() {
+    let good = std::fs::read_to_string("fixtures/dayu/envelopes.jsonl").unwrap();
+    let (first, rest) = good.split_once('\n').unwrap();
+    let input = format!("{first}\n{{\"orderId\":1,}}\n{rest}");
+    let run = cbtool_in(&["validate", "--json", "-"], Some(input.as_bytes()));
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr.trim(),
+        "error: <stdin>:2:14: not valid JSON: trailing comma"
+    );
+    let doc = run.json();
+    assert_eq!(doc["summary"]["valid"], 8);
+    assert_eq!(doc["summary"]["unreadable"], 1);
+    // A bad first line looks like one broken document, unless --jsonl says otherwise.
+    let input = format!("{{\"orderId\":1,}}\n{good}");
+    let run = cbtool_in(
+        &["validate", "--jsonl", "--json", "-"],
+        Some(input.as_bytes()),
+    );
+    assert_eq!(run.code, 2);
+    assert_eq!(run.json()["summary"]["valid"], 8);
+}
