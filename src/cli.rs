@@ -34,6 +34,11 @@ pub enum Command {
         after_help = "Examples:\n  cbtool verify --secret-file secret.txt callback.json\n  cbtool verify --explain --signature 3F2A… --secret-file secret.txt callback.json\n  cbtool verify --request --public-key public.pem captured.http\n  cbtool verify --json --secret-file secret.txt callbacks.jsonl"
     )]
     Verify(VerifyArgs),
+    /// Check callbacks against the documented schemas and rules; --sequence checks one Dayu order's history
+    #[command(
+        after_help = "Examples:\n  cbtool validate fixtures/dayu/events/ fixtures/autox3/receivebase-create.en.json\n  cbtool validate --json --strict callbacks.jsonl\n  cbtool validate --sequence fixtures/dayu/envelopes.jsonl\n  cbtool validate --print-schema dayu-order-progress > dayu.schema.json"
+    )]
+    Validate(ValidateArgs),
     /// Generate an RSA key pair for Dayu tests (PEM and Java base64 forms)
     #[command(
         after_help = "Examples:\n  cbtool keygen --out keys/\n  cbtool keygen --bits 3072 --out keys/ --force"
@@ -298,4 +303,43 @@ pub struct ReplayArgs {
     pub max_size: usize,
     #[command(flatten)]
     pub credentials: CredentialArgs,
+}
+
+/// The JSON Schemas cbtool ships (`cbtool validate --print-schema NAME`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaName {
+    /// The members every AutoX3 callback carries: msgId, msgType, createTime, msgSignature, staffInfo, content
+    Autox3Envelope,
+    /// The content of event.autox3.order.receivebase.create
+    Autox3ReceivebaseCreate,
+    /// Dayu's work-order progress callback
+    DayuOrderProgress,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Files or directories (read recursively, sorted by name: *.json, *.jsonl, *.ndjson, *.http); - for stdin
+    #[arg(value_name = "FILE", required_unless_present = "print_schema")]
+    pub files: Vec<String>,
+    /// Print one embedded JSON Schema and exit
+    #[arg(long, value_enum, value_name = "NAME", conflicts_with_all = ["files", "sequence"])]
+    pub print_schema: Option<SchemaName>,
+    /// Also check that the callbacks, in the order given, are one Dayu order's legal history
+    #[arg(long)]
+    pub sequence: bool,
+    /// Fail (exit 1) on warnings too
+    #[arg(long)]
+    pub strict: bool,
+    /// Treat every input as JSON Lines: one callback a line
+    #[arg(long)]
+    pub jsonl: bool,
+    /// Force the vendor instead of detecting it from the payload
+    #[arg(long, value_enum)]
+    pub vendor: Option<VendorArg>,
+    /// Largest callback (or JSON Lines line) accepted, in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE)]
+    pub max_size: usize,
+    /// Print one JSON document on stdout instead of text
+    #[arg(long)]
+    pub json: bool,
 }

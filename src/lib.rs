@@ -12,6 +12,7 @@ pub mod json;
 pub mod keys;
 pub mod listen;
 pub mod replay;
+pub mod schema;
 pub mod secret;
 pub mod signed_string;
 pub mod vendor;

@@ -7,6 +7,8 @@ mod replay;
 mod replay_input;
 mod replay_live;
 mod sign;
+mod validate;
+mod validate_report;
 mod verify;
 mod verify_report;
 
@@ -49,6 +51,7 @@ pub fn dispatch(command: Command, output: &mut Output) -> Result<i32> {
         Command::Keygen(args) => keygen::run(args, output),
         Command::Listen(args) => listen::run(args, output),
         Command::Replay(args) => replay::run(args, output),
+        Command::Validate(args) => validate::run(args, output),
     }
 }
 
