@@ -4,8 +4,9 @@
 #![allow(clippy::unwrap_used)] // test helpers: a panic is the failure report
 
 use cbtool::credentials::Credentials;
+use cbtool::credentials::KeyPath;
 use cbtool::secret::Secret;
-use cbtool::vendor::{self, autox3::AutoX3, Message, Vendor};
+use cbtool::vendor::{self, autox3::AutoX3, dayu::Dayu, Message, Vendor};
 use proptest::prelude::*;
 
 fn creds(secret: &str) -> Credentials {
@@ -131,5 +132,132 @@ proptest! {
         let msg = Message::new("prop", text.as_bytes());
         let target = vendor::Target { signature, origin: vendor::SignatureOrigin::Sender };
         let _ = AutoX3.diagnose(&msg, &creds("s"), &target).unwrap();
+    }
+}
+
+/// The committed test key pair: signing with the private half, verifying with the public.
+fn dayu_creds() -> Credentials {
+    let key = |name: &str| {
+        Some(KeyPath {
+            path: std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures/dayu/keys")
+                .join(name),
+            named_by: "test",
+        })
+    };
+    Credentials::new(None, key("private.pem"), key("public.pem"))
+}
+
+fn dayu_body(order_id: i64, progress: i64, comment: &str) -> String {
+    serde_json::json!({
+        "createTime": "2024-10-11 10:25:24",
+        "orderId": order_id,
+        "orderRecord": {"commentInfo": comment, "operation": "工单创建", "serviceProgessTimeNum": progress},
+    })
+    .to_string()
+}
+
+fn dayu_verifies(body: &str, signature: &str, creds: &Credentials) -> bool {
+    let msg = Message::new("prop", body.as_bytes());
+    let target = vendor::Target {
+        signature: signature.to_string(),
+        origin: vendor::SignatureOrigin::Sender,
+    };
+    Dayu.verify(&msg, creds, &target).unwrap().valid
+}
+
+proptest! {
+    // RSA signing costs milliseconds; fewer cases still cover the integer space well.
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn dayu_sign_then_verify_round_trips_and_a_changed_field_fails(
+        order_id in any::<i64>(),
+        progress in any::<i64>(),
+        comment in "\\PC{0,12}",
+        delta in 1i64..1000,
+    ) {
+        let creds = dayu_creds();
+        let text = dayu_body(order_id, progress, &comment);
+        let sig = Dayu.sign(&Message::new("prop", text.as_bytes()), &creds).unwrap();
+        prop_assert!(dayu_verifies(&text, &sig, &creds));
+        // commentInfo is not signed: changing it keeps the signature valid.
+        prop_assert!(dayu_verifies(&dayu_body(order_id, progress, "changed"), &sig, &creds));
+        // orderId and serviceProgessTimeNum are: changing either breaks it.
+        let other_order = dayu_body(order_id.wrapping_add(delta), progress, &comment);
+        prop_assert!(!dayu_verifies(&other_order, &sig, &creds));
+        let other_progress = dayu_body(order_id, progress.wrapping_sub(delta), &comment);
+        prop_assert!(!dayu_verifies(&other_progress, &sig, &creds));
+    }
+}
+
+/// A few generated inputs, each fed to every command through the real binary: whatever
+/// the bytes, the exit is 0, 1 or 2 with no panic.
+fn run_binary(args: &[&str], stdin: &[u8]) -> (i32, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cbtool"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("CBTOOL_AUTOX3_SECRET")
+        .env_remove("CBTOOL_DAYU_PRIVATE_KEY")
+        .env_remove("CBTOOL_DAYU_PUBLIC_KEY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let bytes = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&bytes);
+    });
+    let out = child.wait_with_output().unwrap();
+    let _ = writer.join();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// Bytes that are sometimes JSON, sometimes a near-callback, sometimes noise.
+fn command_input() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        prop::collection::vec(any::<u8>(), 0..200),
+        json_value().prop_map(|v| v.to_string().into_bytes()),
+        json_value().prop_map(|v| body("m", &v, &v, 1, false).into_bytes()),
+        (any::<i64>(), any::<i64>()).prop_map(|(o, p)| dayu_body(o, p, "c").into_bytes()),
+        "[{}\\[\\]\":,a-z0-9\n]{0,80}".prop_map(String::into_bytes),
+    ]
+}
+
+proptest! {
+    // Each case starts eight processes; a handful per command is the point here.
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_input_makes_any_command_panic(input in command_input(), jsonl in any::<bool>()) {
+        let creds = ["--secret-file", "fixtures/autox3/secret.txt", "--private-key", "fixtures/dayu/keys/private.pem"];
+        let mut commands: Vec<Vec<&str>> = vec![
+            vec!["verify"], vec!["verify", "--explain"], vec!["verify", "--json"],
+            vec!["sign"], vec!["sign", "--embed"], vec!["sign", "--json"],
+            vec!["validate"], vec!["validate", "--json"],
+        ];
+        for c in &mut commands {
+            if c[0] != "validate" {
+                c.extend(creds);
+            }
+            if jsonl {
+                c.push("--jsonl");
+            }
+            c.push("-");
+        }
+        for args in &commands {
+            let (code, text) = run_binary(args, &input);
+            prop_assert!((0..=2).contains(&code), "{args:?} exit {code}: {text}");
+            prop_assert!(!text.contains("panicked"), "{args:?}: {text}");
+        }
     }
 }

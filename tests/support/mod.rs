@@ -31,6 +31,12 @@ pub enum Action {
     Reset,
     /// Answer 200 with a body that never ends.
     Endless,
+    /// Send the head and part of the body, then stall this long and close.
+    StallMidBody(Duration),
+    /// Close the connection at once, without an answer.
+    Close,
+    /// Answer normally, after this long.
+    Slow(Duration),
 }
 
 impl Action {
@@ -235,6 +241,19 @@ fn serve(mut stream: TcpStream, requests: &Mutex<Vec<Received>>, handler: &Handl
             let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000000\r\n\r\n");
             let chunk = [b'x'; 8192];
             while stream.write_all(&chunk).is_ok() {}
+        }
+        Action::StallMidBody(d) => {
+            let body = NORMAL.as_bytes();
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len());
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body[..body.len() / 2]);
+            let _ = stream.flush();
+            thread::sleep(d);
+        }
+        Action::Close => drop(stream),
+        Action::Slow(d) => {
+            thread::sleep(d);
+            respond(&mut stream, 200, &[], NORMAL);
         }
     }
 }
