@@ -219,6 +219,15 @@ fn listen_answers_logs_and_files_never_hold_the_secret_or_the_key() {
         for a in &answers {
             assert_clean("listen answer", &a.body);
         }
+        // A refusal never carries the signature the callback should have had: that
+        // would make the receiver a signing oracle.
+        let expected_autox3 = expected_signature(tampered.as_bytes());
+        assert!(
+            !answers[1].body.contains(&expected_autox3),
+            "{}",
+            answers[1].body
+        );
+        assert!(!answers[3].body.contains(&sign), "{}", answers[3].body);
         let (_, out, err) = l.finish();
         assert_clean("listen stdout", &out);
         assert_clean("listen stderr", &err);
@@ -231,4 +240,20 @@ fn listen_answers_logs_and_files_never_hold_the_secret_or_the_key() {
         let text = std::fs::read(entry.unwrap().path()).unwrap();
         assert_clean("saved request", &String::from_utf8_lossy(&text));
     }
+}
+
+/// What `cbtool sign` says the AutoX3 body should carry.
+fn expected_signature(body: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("body.json");
+    std::fs::write(&path, body).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cbtool"))
+        .args(["sign", "--secret-file", SECRET, path.to_str().unwrap()])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("CBTOOL_AUTOX3_SECRET")
+        .output()
+        .unwrap();
+    let sig = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert_eq!(sig.len(), 40, "{sig}");
+    sig
 }
