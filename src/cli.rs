@@ -68,8 +68,11 @@ pub struct CredentialArgs {
         hide_env_values = true
     )]
     pub secret: Option<String>,
-    /// File holding the AutoX3 appSecret (one trailing newline is ignored)
-    #[arg(long, value_name = "PATH", conflicts_with = "secret")]
+    /// File holding the AutoX3 appSecret (one trailing newline is ignored); wins over
+    /// --secret and CBTOOL_AUTOX3_SECRET
+    // No `conflicts_with`: clap counts the variable as the flag, so an exported secret
+    // would make every `--secret-file` a usage error.
+    #[arg(long, value_name = "PATH")]
     pub secret_file: Option<PathBuf>,
     /// Dayu RSA private key for signing: PEM (PKCS#8/PKCS#1), DER, or Java base64
     #[arg(long, value_name = "PATH", env = "CBTOOL_DAYU_PRIVATE_KEY")]

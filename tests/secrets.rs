@@ -257,3 +257,16 @@ fn expected_signature(body: &[u8]) -> String {
     assert_eq!(sig.len(), 40, "{sig}");
     sig
 }
+
+#[test]
+fn a_secret_file_wins_over_an_exported_secret() {
+    let out = Command::new(env!("CARGO_BIN_EXE_cbtool"))
+        .args(["verify", "--secret-file", SECRET, AUTOX3])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("CBTOOL_AUTOX3_SECRET", "some-other-secret")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("some-other-secret"), "{err}");
+}
