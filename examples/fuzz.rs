@@ -86,6 +86,9 @@ fn fuzz(dir: &Path, target: &str, budget: Duration, seed: u64) -> usize {
         let took = t.elapsed();
         if took > slowest.0 {
             slowest = (took, input.len());
+            // Kept for a look: a slow input is how a hang starts.
+            let _ = std::fs::create_dir_all(dir.join("slow"));
+            let _ = std::fs::write(dir.join("slow").join(format!("{target}.bin")), &input);
         }
         execs += 1;
         match result {
