@@ -24,6 +24,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the main job on the bundled fixtures: a receiver on loopback, every callback replayed with faults and retries
+    #[command(
+        after_help = "Examples:\n  cbtool demo\n  cbtool demo --time-scale 0.001 --json > demo.json\n  cbtool demo --real-time"
+    )]
+    Demo(DemoArgs),
     /// Print a payload's signature (or, with --embed, the whole signed request)
     #[command(
         after_help = "Examples:\n  cbtool sign --secret-file secret.txt callback.json\n  cbtool sign --embed --secret-file secret.txt callback.json > signed.json\n  cbtool sign --private-key private.pem --embed dayu-event.json"
@@ -306,6 +311,30 @@ pub struct ReplayArgs {
     pub max_size: usize,
     #[command(flatten)]
     pub credentials: CredentialArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Multiply every wait of the vendor's retry schedule by F (0.01: the 126 s of waits in 1.26 s)
+    #[arg(
+        long,
+        value_name = "F",
+        default_value_t = 0.01,
+        conflicts_with = "real_time"
+    )]
+    pub time_scale: f64,
+    /// Wait the vendor's real intervals, 2 s to 64 s (the run takes over two minutes)
+    #[arg(long)]
+    pub real_time: bool,
+    /// Size of the fresh Dayu RSA key pair (under 2048 only for quicker tests)
+    #[arg(long, default_value_t = 2048, value_parser = clap::value_parser!(u32).range(512..=8192))]
+    pub bits: u32,
+    /// Use this AutoX3 secret instead of a random one (for tests that it is never printed)
+    #[arg(long, value_name = "S", hide = true)]
+    pub secret: Option<String>,
+    /// Print one JSON report on stdout (the live lines and the summary stay on stderr)
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The JSON Schemas cbtool ships (`cbtool validate --print-schema NAME`).

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
-use rsa::RsaPrivateKey;
+use rsa::{RsaPrivateKey, RsaPublicKey};
 
 use crate::error::{Error, Result};
 use crate::keys::{self, VerifyingKey};
@@ -46,6 +46,25 @@ impl Credentials {
         Credentials::new(Some(secret), None, None)
     }
 
+    /// Credentials held in memory rather than read from files (`demo`'s fresh ones).
+    pub fn loaded(
+        secret: Option<Secret>,
+        private_key: Option<RsaPrivateKey>,
+        public_key: Option<RsaPublicKey>,
+    ) -> Self {
+        let creds = Credentials {
+            secret,
+            ..Default::default()
+        };
+        if let Some(key) = public_key {
+            let _ = creds.loaded_public.set(Ok(VerifyingKey::new(key)));
+        }
+        if let Some(key) = private_key {
+            let _ = creds.loaded_private.set(Ok(key));
+        }
+        creds
+    }
+
     pub fn secret(&self) -> Result<&Secret> {
         self.secret.as_ref().ok_or_else(|| {
             Error::new(
@@ -59,7 +78,7 @@ impl Credentials {
     }
 
     pub fn has_private_key(&self) -> bool {
-        self.private_key.is_some()
+        self.private_key.is_some() || self.loaded_private.get().is_some_and(|k| k.is_ok())
     }
 
     pub fn private_key(&self) -> Result<&RsaPrivateKey> {

@@ -213,3 +213,54 @@ fn saved_requests_verify_with_verify_request_in_arrival_order() {
     let raw = std::fs::read(&names[1]).unwrap();
     assert!(raw.ends_with(&dayu), "the body is kept byte for byte");
 }
+
+#[test]
+fn every_callback_is_validated_and_findings_are_warnings_that_change_no_answer() {
+    // The documents' sample carries msgType `detection.finish` for a receivebase.create.
+    let mut l = listen(&[]);
+    let answer = post(&l.addr, &[], &autox3_body());
+    assert_eq!((answer.status, answer.body.as_str()), (200, NORMAL));
+    let record = l.record();
+    assert_eq!(record["acked"], true);
+    let warnings = record["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{record}");
+    let warning = warnings[0].as_str().unwrap();
+    assert!(
+        warning.starts_with("schema [autox3.msg-type] /msgType: "),
+        "{warning}"
+    );
+    // A clean Dayu event: no warning at all.
+    let (event, sign) = dayu_event();
+    let answer = post(&l.addr, &[("Dayu-Sign", &sign)], &event);
+    assert_eq!(answer.status, 200);
+    assert_eq!(l.record()["warnings"], serde_json::json!([]));
+}
+
+#[test]
+fn the_text_log_line_carries_the_schema_warning() {
+    use std::io::BufRead;
+    let mut child = Command::new(BIN)
+        .args(["listen", "--addr", "127.0.0.1:0", "--max-requests", "1"])
+        .arg("--secret-file")
+        .arg(fixture("autox3/secret.txt"))
+        .arg("--public-key")
+        .arg(fixture("dayu/keys/public.pem"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    err.read_line(&mut first).unwrap();
+    let addr = first.trim().strip_prefix("listening on http://").unwrap();
+    assert_eq!(post(addr, &[], &autox3_body()).status, 200);
+    let mut rest = String::new();
+    err.read_to_string(&mut rest).unwrap();
+    assert!(child.wait().unwrap().success());
+    let line = rest.lines().next().unwrap();
+    assert!(
+        line.contains("autox3 e6ddea1d-0b8b-24e7-cb26-91c3aa0969db: signature valid, new, acked (200); warning: schema [autox3.msg-type] /msgType: msgType is `"),
+        "{rest}"
+    );
+}

@@ -1,18 +1,16 @@
 //! `cbtool listen`: build the receiver from the flags, bind, run the server on a tokio
 //! runtime, and log each request as it is answered until a stop condition.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
+use tokio::sync::mpsc;
 
-use tokio::net::TcpListener;
-use tokio::sync::{mpsc, watch};
-
-use super::listen_log::{Log, Tally};
+use super::listen_log::Log;
 use super::{credentials, flush_warnings, Output};
 use crate::cli::{FailMode, ListenArgs, VendorArg};
 use crate::credentials::Credentials;
 use crate::error::{Error, Result, EXIT_OK};
-use crate::listen::{self, FaultMode, FaultPlan, Limits, Receiver, Saver, SeenIds, Shared};
+use crate::listen::{
+    self, FaultMode, FaultPlan, Limits, Receiver, Saver, SchemaCheck, SeenIds, Tally,
+};
 use crate::vendor::{self, Vendor};
 
 /// How long shutdown waits for answers in flight.
@@ -36,7 +34,8 @@ pub fn run(args: ListenArgs, output: &mut Output) -> Result<i32> {
         fault_mode(args.fail_mode),
     );
     let saver = args.save.as_deref().map(Saver::new).transpose()?;
-    let receiver = Receiver::new(creds, forced, seen, faults);
+    // Findings are warnings on the log line; they never change the answer.
+    let receiver = Receiver::new(creds, forced, seen, faults).with_check(Box::new(SchemaCheck));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -130,14 +129,6 @@ async fn serve(
     saver: Option<Saver>,
     output: &mut Output<'_>,
 ) -> Result<i32> {
-    let listener = TcpListener::bind(args.addr)
-        .await
-        .map_err(|e| Error::new(format!("cannot listen on {}: {e}", args.addr)))?;
-    let local: SocketAddr = listener
-        .local_addr()
-        .map_err(|e| Error::new(format!("cannot read the bound address: {e}")))?;
-    let log = Log { json: args.json };
-    log.listening(local, output);
     let limits = Limits {
         max_body: args.max_body,
         read_timeout: args.read_timeout,
@@ -146,16 +137,13 @@ async fn serve(
         hang: args.fail_hold,
         grace: GRACE,
     };
-    let (events, mut records) = mpsc::unbounded_channel();
-    let (stop, stopped) = watch::channel(false);
-    let shared = Arc::new(Shared::new(receiver, saver, limits, local, events));
-    let server = tokio::spawn(listen::serve(listener, shared, stopped));
+    let mut running = listen::start(args.addr, receiver, saver, limits).await?;
+    let log = Log { json: args.json };
+    log.listening(running.addr, output);
     let mut tally = Tally::default();
-    let reason = watch_until_stop(&args, &log, &mut records, &mut tally, output).await;
-    let _ = stop.send(true);
-    let _ = server.await;
+    let reason = watch_until_stop(&args, &log, &mut running.records, &mut tally, output).await;
     // Answers that were in flight at the stop are still logged.
-    while let Ok(record) = records.try_recv() {
+    for record in running.stop().await {
         log.record(&record, output);
         tally.add(&record);
     }

@@ -6,33 +6,7 @@ use std::net::SocketAddr;
 use serde_json::json;
 
 use super::Output;
-use crate::listen::Record;
-
-/// Counts for the closing summary.
-#[derive(Debug, Default)]
-pub struct Tally {
-    pub requests: u64,
-    pub processed: u64,
-    pub duplicates: u64,
-    pub rejected: u64,
-    pub faults: u64,
-}
-
-impl Tally {
-    pub fn add(&mut self, record: &Record) {
-        let d = &record.decision;
-        self.requests += 1;
-        if d.fault.is_some() {
-            self.faults += 1;
-        } else if !d.acked() {
-            self.rejected += 1;
-        } else if d.duplicate {
-            self.duplicates += 1;
-        } else {
-            self.processed += 1;
-        }
-    }
-}
+use crate::listen::{Record, Tally};
 
 pub struct Log {
     pub json: bool,

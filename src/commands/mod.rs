@@ -1,5 +1,7 @@
 //! Command glue: read inputs and credentials, call the core, render the outcome.
 
+mod demo;
+mod demo_report;
 mod keygen;
 mod listen;
 mod listen_log;
@@ -52,6 +54,7 @@ pub fn dispatch(command: Command, output: &mut Output) -> Result<i32> {
         Command::Listen(args) => listen::run(args, output),
         Command::Replay(args) => replay::run(args, output),
         Command::Validate(args) => validate::run(args, output),
+        Command::Demo(args) => demo::run(args, output),
     }
 }
 

@@ -136,7 +136,7 @@ impl Prepare<'_> {
 }
 
 /// A new msgId (a UUID, the documents' form) and the current time.
-fn fresh() -> Fresh {
+pub fn fresh() -> Fresh {
     let now_ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));

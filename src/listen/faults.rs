@@ -1,5 +1,6 @@
 //! Fault injection: the receiver misbehaves on purpose so that a sender's retry logic
-//! can be exercised — the first N deliveries of each message, or a seeded random share.
+//! can be exercised — the first N deliveries of each message, a seeded random share, or
+//! a script naming the faults of particular messages (`demo`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -39,6 +40,8 @@ pub struct FaultPlan {
     fail_first: u32,
     fail_rate: f64,
     mode: FaultMode,
+    /// Per message key: the faults its first deliveries get, in order.
+    script: HashMap<String, Vec<FaultMode>>,
     state: Mutex<State>,
 }
 
@@ -54,6 +57,7 @@ impl FaultPlan {
             fail_first,
             fail_rate,
             mode,
+            script: HashMap::new(),
             state: Mutex::new(State {
                 deliveries: HashMap::new(),
                 rng: StdRng::seed_from_u64(seed),
@@ -66,8 +70,15 @@ impl FaultPlan {
         FaultPlan::new(0, 0.0, 0, FaultMode::Http500)
     }
 
+    /// Scripts message `key` (`vendor:id`): its n-th delivery gets `faults[n-1]`, later
+    /// ones none. A scripted message ignores the other rules.
+    pub fn with_script(mut self, key: impl Into<String>, faults: Vec<FaultMode>) -> Self {
+        self.script.insert(key.into(), faults);
+        self
+    }
+
     pub fn is_active(&self) -> bool {
-        self.fail_first > 0 || self.fail_rate > 0.0
+        self.fail_first > 0 || self.fail_rate > 0.0 || !self.script.is_empty()
     }
 
     /// Counts one delivery of message `key` and says whether it gets the fault.
@@ -78,6 +89,10 @@ impl FaultPlan {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let count = state.deliveries.entry(key.to_string()).or_insert(0);
         *count = count.saturating_add(1);
+        if let Some(script) = self.script.get(key) {
+            let n = usize::try_from(*count).unwrap_or(usize::MAX);
+            return script.get(n - 1).copied();
+        }
         if *count <= self.fail_first {
             return Some(self.mode);
         }
@@ -96,6 +111,14 @@ mod tests {
         assert_eq!(a, [Some(FaultMode::Close), Some(FaultMode::Close), None]);
         assert_eq!(plan.decide("b"), Some(FaultMode::Close));
         assert_eq!(FaultPlan::none().decide("a"), None);
+    }
+
+    #[test]
+    fn a_script_names_the_faults_of_one_message() {
+        let plan = FaultPlan::none().with_script("a", vec![FaultMode::Close, FaultMode::BadJson]);
+        let a: Vec<_> = (0..3).map(|_| plan.decide("a")).collect();
+        assert_eq!(a, [Some(FaultMode::Close), Some(FaultMode::BadJson), None]);
+        assert_eq!(plan.decide("b"), None);
     }
 
     #[test]

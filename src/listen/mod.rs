@@ -8,13 +8,19 @@
 mod exchange;
 pub mod faults;
 pub mod receiver;
+mod running;
 pub mod save;
+mod schema_check;
 pub mod server;
 pub mod store;
+mod tally;
 
 pub use exchange::Record;
 pub use faults::{FaultMode, FaultPlan};
 pub use receiver::{Action, Decision, MessageCheck, Receiver};
+pub use running::{start, Running};
 pub use save::Saver;
+pub use schema_check::SchemaCheck;
 pub use server::{serve, Limits, Shared};
 pub use store::SeenIds;
+pub use tally::Tally;

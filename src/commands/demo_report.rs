@@ -1,0 +1,142 @@
+//! What `demo` prints after the run: replay's table, the receiver's tally and the
+//! warnings its schema check logged, each expectation with ok or FAIL, and the verdict —
+//! on stderr, or as one JSON document on stdout with `--json`.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+
+use serde_json::{json, Value};
+
+use super::Output;
+use crate::demo::check::Verdict;
+use crate::error::Result;
+use crate::listen::{Record, Tally};
+use crate::replay::report::human::HumanExporter;
+use crate::replay::report::json::JsonExporter;
+use crate::replay::report::{Exporter, Report};
+
+/// Both sides of a finished run.
+pub struct Run {
+    pub addr: SocketAddr,
+    pub report: Report,
+    pub records: Vec<Record>,
+}
+
+pub fn render(
+    run: &Run,
+    verdict: &Verdict,
+    scale: f64,
+    json: bool,
+    output: &mut Output,
+) -> Result<()> {
+    let _ = output.err.write_all(&HumanExporter.export(&run.report)?);
+    let t = verdict.tally;
+    let e = verdict.expected_tally;
+    let _ = writeln!(
+        output.err,
+        "receiver: {} requests: {} processed, {} duplicates, {} rejected, {} faults injected{}",
+        t.requests,
+        t.processed,
+        t.duplicates,
+        t.rejected,
+        t.faults,
+        if t == e {
+            " (as expected)".to_string()
+        } else {
+            format!(
+                " (expected {} requests: {} processed, {} duplicates, {} rejected, {} faults)",
+                e.requests, e.processed, e.duplicates, e.rejected, e.faults
+            )
+        }
+    );
+    let warnings = warnings(&run.records);
+    if !warnings.is_empty() {
+        let _ = writeln!(
+            output.err,
+            "receiver warnings (they never change the answer):"
+        );
+        for (text, count) in &warnings {
+            let _ = writeln!(output.err, "  {count}× {text}");
+        }
+    }
+    let _ = writeln!(output.err, "expected:");
+    for c in &verdict.checks {
+        let name = match &c.id {
+            Some(id) => format!("{} ({id})", c.source),
+            None => c.source.clone(),
+        };
+        if c.ok {
+            let _ = writeln!(output.err, "  ok    {name}: {}", c.expected);
+        } else {
+            let _ = writeln!(
+                output.err,
+                "  FAIL  {name}: expected {}; got: {}",
+                c.expected, c.actual
+            );
+        }
+    }
+    let _ = writeln!(output.err, "{}", closing(verdict));
+    if json {
+        output.line(value(run, verdict, scale, &warnings));
+    }
+    Ok(())
+}
+
+fn closing(verdict: &Verdict) -> String {
+    let failed = verdict.checks.iter().filter(|c| !c.ok).count();
+    if verdict.ok() {
+        format!(
+            "demo: OK: all {} expectations held (retries, de-duplication and the refused tampered callback)",
+            verdict.checks.len()
+        )
+    } else if failed == 0 {
+        "demo: FAILED: the receiver's counts differ from the expected ones".to_string()
+    } else {
+        format!(
+            "demo: FAILED: {failed} of {} expectations did not hold",
+            verdict.checks.len()
+        )
+    }
+}
+
+/// Each distinct warning the receiver logged, with how many requests carried it.
+fn warnings(records: &[Record]) -> BTreeMap<String, usize> {
+    let mut seen = BTreeMap::new();
+    for r in records {
+        for w in &r.decision.warnings {
+            *seen.entry(w.clone()).or_insert(0) += 1;
+        }
+    }
+    seen
+}
+
+fn tally(t: &Tally) -> Value {
+    json!({
+        "requests": t.requests,
+        "processed": t.processed,
+        "duplicates": t.duplicates,
+        "rejected": t.rejected,
+        "faults": t.faults,
+    })
+}
+
+fn value(run: &Run, verdict: &Verdict, scale: f64, warnings: &BTreeMap<String, usize>) -> Value {
+    json!({
+        "ok": verdict.ok(),
+        "time_scale": scale,
+        "receiver": {
+            "addr": run.addr.to_string(),
+            "tally": tally(&verdict.tally),
+            "expected_tally": tally(&verdict.expected_tally),
+            "warnings": warnings.iter().map(|(w, n)| json!({"warning": w, "requests": n})).collect::<Vec<_>>(),
+        },
+        "checks": verdict.checks.iter().map(|c| json!({
+            "source": c.source,
+            "id": c.id,
+            "ok": c.ok,
+            "expected": c.expected,
+            "actual": c.actual,
+        })).collect::<Vec<_>>(),
+        "replay": JsonExporter::value(&run.report),
+    })
+}

@@ -1,0 +1,65 @@
+//! The receiver started in-process: bind, serve on the current tokio runtime, and hand
+//! back the bound address, the stream of answered requests and a clean stop — for the
+//! `listen` command and for `demo`, which runs a receiver and a sender side by side.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+use super::exchange::Record;
+use super::receiver::Receiver;
+use super::save::Saver;
+use super::server::{serve, Limits, Shared};
+use crate::error::{Error, Result};
+
+/// A receiver serving in the background until [`Running::stop`].
+pub struct Running {
+    /// The address actually bound (port 0 becomes a free port).
+    pub addr: SocketAddr,
+    /// One record per request, as it is answered.
+    pub records: mpsc::UnboundedReceiver<Record>,
+    stop: watch::Sender<bool>,
+    server: JoinHandle<()>,
+}
+
+/// Binds `addr` and starts serving; must be called inside a tokio runtime.
+pub async fn start(
+    addr: SocketAddr,
+    receiver: Receiver,
+    saver: Option<Saver>,
+    limits: Limits,
+) -> Result<Running> {
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| Error::new(format!("cannot listen on {addr}: {e}")))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| Error::new(format!("cannot read the bound address: {e}")))?;
+    let (events, records) = mpsc::unbounded_channel();
+    let (stop, stopped) = watch::channel(false);
+    let shared = Arc::new(Shared::new(receiver, saver, limits, local, events));
+    let server = tokio::spawn(serve(listener, shared, stopped));
+    Ok(Running {
+        addr: local,
+        records,
+        stop,
+        server,
+    })
+}
+
+impl Running {
+    /// Stops accepting, lets answers in flight finish (within the grace period), and
+    /// returns the records not yet taken from [`Running::records`].
+    pub async fn stop(mut self) -> Vec<Record> {
+        let _ = self.stop.send(true);
+        let _ = self.server.await;
+        let mut rest = Vec::new();
+        while let Ok(record) = self.records.try_recv() {
+            rest.push(record);
+        }
+        rest
+    }
+}
