@@ -71,7 +71,14 @@ fn json_report_and_the_secret_and_private_key_never_appear() {
 
 #[test]
 fn a_bad_time_scale_is_a_usage_error() {
-    let (code, _, err) = demo(&["--time-scale", "0"]);
+    let out = Command::new(BIN)
+        .args(["demo", "--time-scale", "0", "--bits", "1024"])
+        .output()
+        .unwrap();
+    let (code, err) = (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stderr).unwrap(),
+    );
     assert_eq!(code, 2);
     assert!(err.starts_with("error: --time-scale 0"), "{err}");
 }
