@@ -38,10 +38,25 @@ impl<'a> RawField<'a> {
 
     /// The decoded value when this is a JSON string.
     pub fn as_string(&self) -> Option<String> {
+        self.as_str().map(Cow::into_owned)
+    }
+
+    /// The decoded value when this is a JSON string, borrowed from the input when it has
+    /// no escapes (ids and signatures never do, and verifying a stream reads several per
+    /// line).
+    pub fn as_str(&self) -> Option<Cow<'a, str>> {
         if self.kind() != JsonKind::String {
             return None;
         }
-        serde_json::from_str::<String>(self.text).ok()
+        let inner = self.text.get(1..self.text.len().saturating_sub(1))?;
+        // The parser has validated the text: without a backslash, what lies between the
+        // quotes is the value.
+        if self.text.len() >= 2 && !inner.contains('\\') {
+            return Some(Cow::Borrowed(inner));
+        }
+        serde_json::from_str::<String>(self.text)
+            .ok()
+            .map(Cow::Owned)
     }
 }
 
@@ -255,6 +270,16 @@ mod tests {
         assert_eq!(a.text, r#"{"x": 1.0 , "y":[1, 2]}"#);
         assert_eq!(&body[a.offset..a.end()], a.text.as_bytes());
         assert_eq!(top.get("b").unwrap().as_string().as_deref(), Some("s"));
+        assert!(matches!(
+            top.get("b").unwrap().as_str(),
+            Some(Cow::Borrowed("s"))
+        ));
+        let escaped = TopLevel::parse("t", br#"{"e":"a\"b\u00e9"}"#).unwrap();
+        assert_eq!(
+            escaped.get("e").unwrap().as_str().as_deref(),
+            Some("a\"b\u{e9}")
+        );
+        assert_eq!(top.get("a").unwrap().as_str(), None);
         assert_eq!(top.keys().collect::<Vec<_>>(), ["a", "b"]);
     }
 
