@@ -18,8 +18,28 @@ use crate::input::DEFAULT_MAX_SIZE;
     propagate_version = true
 )]
 pub struct Cli {
+    /// When to colour human output: auto (only on a terminal, and not when NO_COLOR is set), always, never
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// Print only errors (JSON reports are still printed; the exit code tells the outcome)
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print extra detail (verify: the signed string even when the signature is valid)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--color`: whether human output is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Colour only on a terminal, unless NO_COLOR is set
+    Auto,
+    /// Always colour (e.g. for a CI log that renders ANSI)
+    Always,
+    /// Never colour
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -59,6 +79,46 @@ pub enum Command {
         after_help = "Examples:\n  cbtool replay --url http://127.0.0.1:8080/callback fixtures/autox3/receivebase-create.en.json\n  cbtool replay --url https://staging.example.com/cb --secret-file secret.txt --fresh --time-scale 0.01 --junit replay.xml fixtures/autox3/\n  cbtool replay --url http://127.0.0.1:8080/dayu --schedule 500ms,2s --concurrency 8 --report report.json fixtures/dayu/envelopes/"
     )]
     Replay(ReplayArgs),
+    /// Print a shell completion script for bash, zsh, fish, PowerShell or elvish
+    #[command(
+        after_help = "Examples:\n  cbtool completions bash > ~/.local/share/bash-completion/completions/cbtool\n  cbtool completions zsh > ~/.zfunc/_cbtool\n  cbtool completions fish > ~/.config/fish/completions/cbtool.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), of cbtool or of one command
+    #[command(
+        after_help = "Examples:\n  cbtool man > ~/.local/share/man/man1/cbtool.1\n  cbtool man verify | man -l -"
+    )]
+    Man(ManArgs),
+}
+
+impl Command {
+    /// Whether standard output carries data (a JSON report, a signature, keys, a schema)
+    /// rather than human chatter: `--quiet` keeps data and silences chatter.
+    pub fn prints_data(&self) -> bool {
+        match self {
+            Command::Verify(a) => a.json,
+            Command::Validate(a) => a.json || a.print_schema.is_some(),
+            Command::Keygen(a) => a.json || a.out.is_none(),
+            Command::Listen(a) => a.json,
+            Command::Replay(a) => a.json,
+            Command::Demo(a) => a.json,
+            Command::Sign(_) | Command::Completions(_) | Command::Man(_) => true,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command whose own page to print (cbtool-verify(1), …); without it, cbtool(1)
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 /// Where credentials come from. Never required on the command line: each has a

@@ -23,14 +23,27 @@ use std::io::Write;
 
 use clap::Parser;
 
+use crate::commands::terminal::{ErrorsOnly, Verbosity};
 use crate::error::EXIT_USAGE;
 
+pub use commands::terminal::Terminal;
+
 /// Parses `args`, runs the command, and returns the process exit code. Reports go to
-/// `out`, diagnostics to `err`.
+/// `out`, diagnostics to `err`; neither is a terminal.
 pub fn run(
     args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
     out: &mut dyn Write,
     err: &mut dyn Write,
+) -> i32 {
+    run_on(args, out, err, Terminal::default())
+}
+
+/// [`run`], knowing which streams are terminals and whether `NO_COLOR` is set.
+pub fn run_on(
+    args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    terminal: Terminal,
 ) -> i32 {
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
@@ -45,7 +58,32 @@ pub fn run(
             return code;
         }
     };
-    let mut output = commands::Output { out, err };
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (false, true) => Verbosity::Verbose,
+        (false, false) => Verbosity::Normal,
+    };
+    let quiet = verbosity == Verbosity::Quiet;
+    let mut sink = std::io::sink();
+    let out: &mut dyn Write = if quiet && !cli.command.prints_data() {
+        &mut sink
+    } else {
+        out
+    };
+    let mut errors_only;
+    let err: &mut dyn Write = if quiet {
+        errors_only = ErrorsOnly::new(err);
+        &mut errors_only
+    } else {
+        err
+    };
+    let mut output = commands::Output {
+        out,
+        err,
+        colour_out: terminal.colour(cli.color, terminal.out_is_tty),
+        colour_err: terminal.colour(cli.color, terminal.err_is_tty),
+        verbosity,
+    };
     match commands::dispatch(cli.command, &mut output) {
         Ok(code) => code,
         Err(e) => {

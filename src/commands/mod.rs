@@ -8,7 +8,9 @@ mod listen_log;
 mod replay;
 mod replay_input;
 mod replay_live;
+mod shell;
 mod sign;
+pub mod terminal;
 mod validate;
 mod validate_report;
 mod verify;
@@ -22,11 +24,16 @@ use crate::error::{Error, Result};
 use crate::json::TopLevel;
 use crate::secret::Secret;
 use crate::vendor::{self, Vendor};
+use terminal::{paint, Tone, Verbosity};
 
-/// Where a command writes: the report on `out`, diagnostics on `err`.
+/// Where a command writes: the report on `out`, diagnostics on `err`; and how:
+/// which stream is coloured, how much to say.
 pub struct Output<'a> {
     pub out: &'a mut dyn Write,
     pub err: &'a mut dyn Write,
+    pub colour_out: bool,
+    pub colour_err: bool,
+    pub verbosity: Verbosity,
 }
 
 impl Output<'_> {
@@ -36,12 +43,37 @@ impl Output<'_> {
         let _ = writeln!(self.out, "{text}");
     }
 
+    /// A report line opening with `valid:` or `invalid:`, coloured on a terminal.
+    pub fn verdict(&mut self, valid: bool, rest: impl std::fmt::Display) {
+        let word = if valid {
+            paint("valid:", Tone::Good, self.colour_out)
+        } else {
+            paint("invalid:", Tone::Bad, self.colour_out)
+        };
+        self.line(format_args!("{word} {rest}"));
+    }
+
+    /// A severity word (`error`, `warning`) for a report line on `out`.
+    pub fn severity(&self, word: &str, error: bool) -> String {
+        let tone = if error { Tone::Bad } else { Tone::Warning };
+        paint(word, tone, self.colour_out)
+    }
+
+    pub fn verbose(&self) -> bool {
+        self.verbosity == Verbosity::Verbose
+    }
+
     pub fn warn(&mut self, text: impl std::fmt::Display) {
-        let _ = writeln!(self.err, "warning: {text}");
+        if self.verbosity == Verbosity::Quiet {
+            return;
+        }
+        let prefix = paint("warning:", Tone::Warning, self.colour_err);
+        let _ = writeln!(self.err, "{prefix} {text}");
     }
 
     pub fn error(&mut self, error: &Error) {
-        let _ = writeln!(self.err, "error: {error}");
+        let prefix = paint("error:", Tone::Bad, self.colour_err);
+        let _ = writeln!(self.err, "{prefix} {error}");
     }
 }
 
@@ -55,6 +87,8 @@ pub fn dispatch(command: Command, output: &mut Output) -> Result<i32> {
         Command::Replay(args) => replay::run(args, output),
         Command::Validate(args) => validate::run(args, output),
         Command::Demo(args) => demo::run(args, output),
+        Command::Completions(args) => shell::completions(args, output),
+        Command::Man(args) => shell::man(args, output),
     }
 }
 

@@ -95,7 +95,8 @@ pub fn print(reports: &[Checked], sequence: Option<&Sequence>, strict: bool, out
             ));
         }
         for located in &report.findings {
-            output.line(finding_line(report, located));
+            let line = finding_line(report, located, output);
+            output.line(line);
         }
     }
     if let Some(s) = sequence {
@@ -106,15 +107,15 @@ pub fn print(reports: &[Checked], sequence: Option<&Sequence>, strict: bool, out
     }
 }
 
-fn finding_line(report: &Checked, located: &Located) -> String {
+fn finding_line(report: &Checked, located: &Located, output: &Output) -> String {
     let f = &located.finding;
     let place = match located.position {
         Some(p) => format!("{}:{}:{}", report.file, p.line, p.column),
         None => report.source.clone(),
     };
     let severity = match f.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
+        Severity::Error => output.severity("error", true),
+        Severity::Warning => output.severity("warning", false),
     };
     let path = if f.path.is_empty() { "/" } else { &f.path };
     format!("{place}: {severity} [{}] {path}: {}", f.rule, f.message)

@@ -89,9 +89,9 @@ pub fn print_single(outcome: &Outcome, output: &mut Output) {
     };
     let v = &c.verdict;
     match &v.reason {
-        None => output.line(format!("valid: {}", headline(c))),
+        None => output.verdict(true, headline(c)),
         Some(reason) => {
-            output.line(format!("invalid: {}: {reason}", headline(c)));
+            output.verdict(false, format_args!("{}: {reason}", headline(c)));
             output.line(format!("  received: {}", v.received.trim()));
             if let Some(expected) = &v.expected {
                 output.line(format!("  expected: {expected}"));
@@ -106,12 +106,14 @@ fn print_details(c: &Checked, output: &mut Output) {
     for note in &v.notes {
         output.line(format!("  note: {note}"));
     }
-    if let Some(d) = &c.diagnosis {
+    if c.diagnosis.is_some() || output.verbose() {
         output.line(format!(
             "  signed string ({} bytes): {}",
             v.signed_string.bytes().len(),
             v.signed_string.visible()
         ));
+    }
+    if let Some(d) = &c.diagnosis {
         output.line(format!(
             "  cause: {}",
             d.matched.as_deref().unwrap_or("none found")
@@ -137,7 +139,7 @@ pub fn print_stream_item(outcome: &Outcome, explain: bool, output: &mut Output) 
         Outcome::Failed { error, .. } => output.error(error),
         Outcome::Checked { checked: c, .. } => {
             if let Some(reason) = &c.verdict.reason {
-                output.line(format!("invalid: {}: {reason}", headline(c)));
+                output.verdict(false, format_args!("{}: {reason}", headline(c)));
                 if explain {
                     print_details(c, output);
                 }

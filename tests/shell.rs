@@ -1,0 +1,271 @@
+//! The shell around cbtool: completions and man pages generated from the clap definitions
+//! and checked in (a test fails when they are stale), examples at the end of every
+//! `--help`, typo suggestions, colour only where it belongs, `-q` and `-v`.
+//!
+//! Refresh the checked-in files with `CBTOOL_BLESS=1 cargo test --test shell`.
+
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed anyway
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use clap::CommandFactory;
+use clap_complete::{Generator, Shell};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const SECRET: &str = "fixtures/autox3/secret.txt";
+const SAMPLE: &str = "fixtures/autox3/receivebase-create.en.json";
+const REFRESH: &str = "CBTOOL_BLESS=1 cargo test --test shell";
+
+fn cbtool(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cbtool"))
+        .args(args)
+        .current_dir(ROOT)
+        .env_remove("NO_COLOR")
+        .env_remove("CBTOOL_AUTOX3_SECRET")
+        .output()
+        .unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The visible subcommands' names, from the clap definitions themselves.
+fn subcommands() -> Vec<String> {
+    cbtool::cli::Cli::command()
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set())
+        .map(|s| s.get_name().to_string())
+        .collect()
+}
+
+/// Every generated file: its path under the crate root and the command that prints it.
+fn generated() -> Vec<(PathBuf, Vec<String>)> {
+    let mut files = Vec::new();
+    for shell in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::PowerShell,
+        Shell::Elvish,
+    ] {
+        let path = Path::new("completions").join(shell.file_name("cbtool"));
+        files.push((path, vec!["completions".into(), shell.to_string()]));
+    }
+    files.push(("man/cbtool.1".into(), vec!["man".into()]));
+    for name in subcommands() {
+        let path = PathBuf::from(format!("man/cbtool-{name}.1"));
+        files.push((path, vec!["man".into(), name]));
+    }
+    files
+}
+
+#[test]
+fn completions_and_man_pages_are_current() {
+    let bless = std::env::var_os("CBTOOL_BLESS").is_some();
+    let mut stale = Vec::new();
+    for (path, args) in generated() {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = cbtool(&args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(!out.stdout.is_empty(), "{args:?} printed nothing");
+        let full = Path::new(ROOT).join(&path);
+        if bless {
+            std::fs::write(&full, &out.stdout).unwrap();
+        } else if std::fs::read(&full).ok() != Some(out.stdout) {
+            stale.push(path.display().to_string());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale or missing: {}; refresh them with `{REFRESH}`",
+        stale.join(", ")
+    );
+}
+
+#[test]
+fn no_man_page_is_left_from_a_removed_command() {
+    let expected: Vec<PathBuf> = generated().into_iter().map(|(p, _)| p).collect();
+    for dir in ["man", "completions"] {
+        for entry in std::fs::read_dir(Path::new(ROOT).join(dir)).unwrap() {
+            let path = Path::new(dir).join(entry.unwrap().file_name());
+            assert!(
+                expected.contains(&path),
+                "{} is not generated any more: delete it and run `{REFRESH}`",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn completions_know_the_commands_and_flags() {
+    let bash = stdout(&cbtool(&["completions", "bash"]));
+    for word in [
+        "verify",
+        "--explain",
+        "--signed-string",
+        "--color",
+        "replay",
+    ] {
+        assert!(bash.contains(word), "bash completion lacks {word}");
+    }
+    let zsh = stdout(&cbtool(&["completions", "zsh"]));
+    assert!(zsh.starts_with("#compdef cbtool"));
+    let out = cbtool(&["completions", "tcsh"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn man_page_of_a_command_names_its_flags() {
+    let page = stdout(&cbtool(&["man", "verify"]));
+    assert!(page.contains(".TH cbtool-verify 1"), "{page}");
+    assert!(page.contains("explain"));
+    let out = cbtool(&["man", "nosuch"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("error: no command `nosuch`"));
+}
+
+#[test]
+fn every_help_ends_with_real_examples() {
+    let names = subcommands();
+    assert!(names.len() >= 8, "{names:?}");
+    for name in names {
+        let help = stdout(&cbtool(&[&name, "--help"]));
+        let (_, examples) = help
+            .rsplit_once("\nExamples:\n")
+            .unwrap_or_else(|| panic!("`cbtool {name} --help` has no Examples: block:\n{help}"));
+        let lines: Vec<&str> = examples.lines().filter(|l| !l.trim().is_empty()).collect();
+        let prefix = format!("  cbtool {name} ");
+        let starts = lines.iter().filter(|l| l.starts_with(&prefix)).count();
+        assert!(starts >= 2, "{name}: fewer than two examples:\n{examples}");
+        // A long example wraps onto indented lines; nothing else follows the examples.
+        assert!(
+            lines.iter().all(|l| l.starts_with("  ")),
+            "{name}:\n{examples}"
+        );
+    }
+}
+
+#[test]
+fn flags_with_defaults_say_them() {
+    let help = stdout(&cbtool(&["listen", "--help"]));
+    assert!(help.contains("[default: 127.0.0.1:8080]"));
+    assert!(help.contains("[default: 60s]"));
+    let help = stdout(&cbtool(&["verify", "--help"]));
+    assert!(help.contains("in bytes") && help.contains("[default: 16777216]"));
+}
+
+#[test]
+fn a_typo_gets_a_suggestion() {
+    let out = cbtool(&["verfy"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("similar subcommand exists: 'verify'"),
+        "{}",
+        stderr(&out)
+    );
+    let out = cbtool(&["verify", "--explian"]);
+    assert!(stderr(&out).contains("--explain"), "{}", stderr(&out));
+}
+
+const ANSI: &str = "\x1b[";
+
+#[test]
+fn piped_output_has_no_colour_unless_asked() {
+    let args = ["verify", "--secret-file", SECRET, SAMPLE];
+    let out = cbtool(&args);
+    assert!(stdout(&out).starts_with("valid: "), "{}", stdout(&out));
+    assert!(!stdout(&out).contains(ANSI) && !stderr(&out).contains(ANSI));
+    let out = cbtool(&["--color", "always", args[0], args[1], args[2], args[3]]);
+    assert!(
+        stdout(&out).starts_with("\x1b[1m\x1b[32mvalid:\x1b[0m "),
+        "{:?}",
+        stdout(&out)
+    );
+    let out = cbtool(&[
+        "verify",
+        "--color",
+        "always",
+        "--secret-file",
+        SECRET,
+        "nosuch.json",
+    ]);
+    assert!(stderr(&out).starts_with("\x1b[1m\x1b[31merror:\x1b[0m "));
+}
+
+/// Runs cbtool under a pseudo-terminal (util-linux `script`), returning what it printed.
+fn on_a_terminal(command: &str, no_color: bool) -> String {
+    let bin = env!("CARGO_BIN_EXE_cbtool");
+    let mut script = Command::new("script");
+    script
+        .args(["-qec", &format!("{bin} {command}"), "/dev/null"])
+        .current_dir(ROOT)
+        .env_remove("NO_COLOR");
+    if no_color {
+        script.env("NO_COLOR", "1");
+    }
+    let out = script
+        .output()
+        .expect("`script` from util-linux runs cbtool under a pseudo-terminal");
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn a_terminal_gets_colour_unless_no_color_or_never() {
+    let verify = format!("verify --secret-file {SECRET} {SAMPLE}");
+    let coloured = on_a_terminal(&verify, false);
+    assert!(coloured.contains("\x1b[32mvalid:"), "{coloured:?}");
+    let plain = on_a_terminal(&verify, true);
+    assert!(
+        plain.starts_with("valid: ") && !plain.contains(ANSI),
+        "{plain:?}"
+    );
+    let never = on_a_terminal(&format!("--color never {verify}"), false);
+    assert!(!never.contains(ANSI), "{never:?}");
+    let forced = on_a_terminal(&format!("--color always {verify}"), true);
+    assert!(
+        forced.contains(ANSI),
+        "--color always beats NO_COLOR: {forced:?}"
+    );
+}
+
+#[test]
+fn quiet_prints_only_errors_and_keeps_json() {
+    let out = cbtool(&["-q", "verify", "--secret-file", SECRET, SAMPLE]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+    let out = cbtool(&["verify", "-q", "--json", "--secret-file", SECRET, SAMPLE]);
+    assert!(stdout(&out).starts_with('{'));
+    let diagnosis = "fixtures/autox3/diagnosis/python_separators.json";
+    let out = cbtool(&["-q", "verify", "--secret-file", SECRET, diagnosis]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let out = cbtool(&["-q", "verify", "--secret-file", SECRET, "nosuch.json"]);
+    assert!(
+        stderr(&out).starts_with("error: nosuch.json"),
+        "{}",
+        stderr(&out)
+    );
+    let out = cbtool(&["-q", "-v", "verify", "--secret-file", SECRET, SAMPLE]);
+    assert_eq!(out.status.code(), Some(2), "-q and -v conflict");
+}
+
+#[test]
+fn verbose_shows_the_signed_string_of_a_valid_callback() {
+    let out = cbtool(&["-v", "verify", "--secret-file", SECRET, SAMPLE]);
+    let text = stdout(&out);
+    assert!(text.starts_with("valid: "));
+    assert!(
+        text.contains("  signed string (") && text.contains("<appSecret: 23 bytes>"),
+        "{text}"
+    );
+    let normal = stdout(&cbtool(&["verify", "--secret-file", SECRET, SAMPLE]));
+    assert!(!normal.contains("signed string"));
+}
