@@ -11,6 +11,7 @@ pub mod input;
 pub mod json;
 pub mod keys;
 pub mod listen;
+pub mod sample;
 pub mod secret;
 pub mod signed_string;
 pub mod vendor;

@@ -3,6 +3,7 @@
 mod keygen;
 mod listen;
 mod listen_log;
+mod sample;
 mod sign;
 mod verify;
 mod verify_report;
@@ -45,6 +46,7 @@ pub fn dispatch(command: Command, output: &mut Output) -> Result<i32> {
         Command::Verify(args) => verify::run(args, output),
         Command::Keygen(args) => keygen::run(args, output),
         Command::Listen(args) => listen::run(args, output),
+        Command::Sample(args) => sample::run(args, output),
     }
 }
 
@@ -102,9 +104,16 @@ pub fn choose_vendor(
     top: &TopLevel,
 ) -> Result<&'static dyn Vendor> {
     match forced {
-        Some(VendorArg::Autox3) => Ok(&vendor::autox3::AutoX3),
-        Some(VendorArg::Dayu) => Ok(&vendor::dayu::Dayu),
+        Some(arg) => Ok(vendor_for(arg)),
         None => vendor::detect(source, top),
+    }
+}
+
+/// The vendor a `--vendor`-style argument names.
+pub fn vendor_for(arg: VendorArg) -> &'static dyn Vendor {
+    match arg {
+        VendorArg::Autox3 => &vendor::autox3::AutoX3,
+        VendorArg::Dayu => &vendor::dayu::Dayu,
     }
 }
 

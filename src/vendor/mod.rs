@@ -11,6 +11,7 @@ use std::cell::OnceCell;
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::json::TopLevel;
+use crate::sample::{Generator, Plan, Sample};
 use crate::signed_string::SignedString;
 
 /// A callback as received or about to be sent: its body and the headers that matter.
@@ -134,6 +135,11 @@ pub trait Vendor: Sync {
     fn verifier_ready(&self, creds: &Credentials) -> Result<()>;
     /// What a receiver answers for `outcome`, in the form this vendor's sender reads.
     fn response(&self, outcome: &Outcome) -> Reply;
+    /// Whether `creds` hold what this vendor signs with: `sample` signs only then.
+    fn can_sign(&self, creds: &Credentials) -> bool;
+    /// Callbacks a real sender could have produced, compact and unsigned; sign them with
+    /// [`Vendor::embed`].
+    fn sample(&self, generator: &mut Generator, plan: Plan) -> Result<Vec<Sample>>;
 }
 
 /// Every vendor, in detection order.

@@ -12,6 +12,7 @@ use super::{Diagnosis, Message, Outcome, Reply, Target, Vendor, Verdict};
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::json::{self, JsonKind, RawField, TopLevel};
+use crate::sample::{self, Generator, Plan, Sample};
 use crate::secret::{constant_time_eq, Secret};
 use crate::signed_string::{Part, SignedString};
 
@@ -290,6 +291,19 @@ impl Vendor for AutoX3 {
 
     fn response(&self, outcome: &Outcome) -> Reply {
         answer(outcome)
+    }
+
+    fn can_sign(&self, creds: &Credentials) -> bool {
+        creds.has_secret()
+    }
+
+    fn sample(&self, generator: &mut Generator, plan: Plan) -> Result<Vec<Sample>> {
+        match plan {
+            Plan::One => Ok(vec![sample::autox3::receivebase_create(generator)]),
+            Plan::Lifecycle(_) => Err(Error::new(
+                "--lifecycle is for Dayu work orders; AutoX3 documents one message type (use --count N for several callbacks)",
+            )),
+        }
     }
 }
 

@@ -10,6 +10,7 @@ use super::{Diagnosis, Message, Outcome, Reply, Target, Vendor, Verdict};
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::json::{self, JsonKind, RawField, TopLevel};
+use crate::sample::{lifecycle, Generator, Plan, Sample};
 use crate::signed_string::SignedString;
 
 /// The Dayu vendor.
@@ -217,6 +218,17 @@ impl Vendor for Dayu {
 
     fn verifier_ready(&self, creds: &Credentials) -> Result<()> {
         creds.public_key().map(|_| ())
+    }
+
+    fn can_sign(&self, creds: &Credentials) -> bool {
+        creds.has_private_key()
+    }
+
+    fn sample(&self, generator: &mut Generator, plan: Plan) -> Result<Vec<Sample>> {
+        Ok(match plan {
+            Plan::One => vec![lifecycle::single(generator)],
+            Plan::Lifecycle(path) => lifecycle::history(generator, path),
+        })
     }
 
     /// The documents define no answer body; the sender is taken to accept any 2xx, so
