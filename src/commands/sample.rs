@@ -27,43 +27,47 @@ pub fn run(args: SampleArgs, output: &mut Output) -> Result<i32> {
     warn_unsigned(&args, vendor, signing, output);
     let seed = args.seed.unwrap_or_else(rand::random::<u64>);
     let mut generator = Generator::new(seed);
-    let mut samples = Vec::new();
-    if args.lifecycle {
-        samples = vendor.sample(&mut generator, Plan::Lifecycle(path(args.path)))?;
-    } else {
-        for _ in 0..args.count {
-            samples.extend(vendor.sample(&mut generator, Plan::One)?);
+    let (plan, rounds) = match args.lifecycle {
+        true => (Plan::Lifecycle(path(args.path)), 1),
+        false => (Plan::One, args.count),
+    };
+    let mut for_files = Vec::new();
+    let mut index = 0;
+    // Streamed, so that `--count 1000000` needs no memory; the seed is announced once
+    // the first sample is signed, so that a bad key stays the only line printed.
+    for _ in 0..rounds {
+        for sample in vendor.sample(&mut generator, plan)? {
+            index += 1;
+            let p = prepare(vendor, &creds, signing, sample, index)?;
+            flush_warnings(&creds, output);
+            if index == 1 && args.out.is_none() {
+                announce_seed(&args, seed, output);
+            }
+            match (&args.out, &args.curl) {
+                (Some(_), _) => for_files.push(p),
+                (None, Some(url)) => {
+                    let body = String::from_utf8_lossy(&p.body);
+                    output.line(curl::command(url, &p.headers, &body));
+                }
+                (None, None) => output.line(String::from_utf8_lossy(&p.printed)),
+            }
         }
     }
+    if let Some(dir) = &args.out {
+        write_files(dir, &for_files, &args, vendor, seed, signing, output)?;
+        announce_seed(&args, seed, output);
+    }
+    Ok(EXIT_OK)
+}
+
+/// A drawn seed goes to stderr, so that the run can be repeated.
+fn announce_seed(args: &SampleArgs, seed: u64, output: &mut Output) {
     if args.seed.is_none() {
         let _ = writeln!(
             output.err,
             "seed: {seed} (pass --seed {seed} to repeat this output)"
         );
     }
-    let mut prepared = Vec::with_capacity(samples.len());
-    for (index, sample) in samples.into_iter().enumerate() {
-        prepared.push(prepare(vendor, &creds, signing, sample, index + 1)?);
-        flush_warnings(&creds, output);
-    }
-    match (&args.out, &args.curl) {
-        (Some(dir), _) => write_files(dir, &prepared, &args, vendor, seed, signing, output)?,
-        (None, Some(url)) => {
-            for p in &prepared {
-                output.line(curl::command(
-                    url,
-                    &p.headers,
-                    &String::from_utf8_lossy(&p.body),
-                ));
-            }
-        }
-        (None, None) => {
-            for p in &prepared {
-                output.line(String::from_utf8_lossy(&p.printed));
-            }
-        }
-    }
-    Ok(EXIT_OK)
 }
 
 fn path(arg: LifecyclePathArg) -> LifecyclePath {
