@@ -124,113 +124,21 @@ impl Order {
     }
 }
 
+/// Members of the callback (top level) and of its `orderRecord`, before sorting.
+type Members = Vec<(&'static str, Value)>;
+
 /// The callback Dayu sends for `step`, after moving the clock to when it happens.
 pub fn event(g: &mut Generator, order: &mut Order, step: Step) -> Sample {
     let at = advance_for(g, order, step);
-    let tech = order.technician.clone();
-    let admin = order.admin;
-    let mut top: Vec<(&str, Value)> = Vec::new();
-    let mut record: Vec<(&str, Value)> = vec![("createTime", time::dayu_time(at).into())];
-    let note = |name: &str, info: Option<String>, r: &mut Vec<(&str, Value)>| {
-        if let Some(info) = info {
-            r.push(("commentInfo", info.into()));
+    let mut top = Members::new();
+    let mut record: Members = vec![("createTime", time::dayu_time(at).into())];
+    let (operation, comment) = match step {
+        Step::Created | Step::Assigned | Step::Accepted | Step::Appointment | Step::Cancelled => {
+            office_step(g, order, step, at, &mut top, &mut record)
         }
-        r.push(("commentName", name.to_string().into()));
+        _ => service_step(g, order, step, &mut top, &mut record),
     };
-    let comment = match step {
-        Step::Created => {
-            note(
-                "工单备注",
-                Some(g.rng.pick(CREATE_NOTES).to_string()),
-                &mut record,
-            );
-            record.push(("operation", "工单创建".into()));
-            format!("{admin} 通过 新建工单 创建了工单")
-        }
-        Step::Assigned => {
-            record.push(("operation", "工单改派".into()));
-            format!("{admin}指定师傅{tech}抢单")
-        }
-        Step::Accepted => {
-            top.push(("orderNum", order.number.clone().into()));
-            record.push(("operation", "师傅接单".into()));
-            format!("师傅{tech}  接单")
-        }
-        Step::Appointment => {
-            let door = appointment_time(g, at);
-            order.door_time_ms = Some(door);
-            let door = time::dayu_time(door);
-            top.push((
-                "confirmDoorComment",
-                g.rng.pick(DOOR_NOTES).to_string().into(),
-            ));
-            top.push(("confirmDoorTime", door.clone().into()));
-            note(
-                "预约时间及备注",
-                Some(format!("预约时间:{door} ")),
-                &mut record,
-            );
-            record.push(("operation", "预约确认".into()));
-            format!("师傅{tech}进行客户预约")
-        }
-        Step::ServiceStarted => {
-            let (lat, lon) = *g.rng.pick(CITIES);
-            let jitter = 150_000;
-            note("查看位置", None, &mut record);
-            record.push((
-                "latitude",
-                micro_degrees(lat + g.rng.range(-jitter, jitter)),
-            ));
-            record.push((
-                "longitude",
-                micro_degrees(lon + g.rng.range(-jitter, jitter)),
-            ));
-            record.push(("operation", "开始服务".into()));
-            format!("师傅{tech}  开始服务")
-        }
-        Step::ServiceRecord => {
-            top.push(("orderNum", order.number.clone().into()));
-            note(
-                "服务记录",
-                Some(g.rng.range(1000, 9999).to_string()),
-                &mut record,
-            );
-            record.push(("operation", "服务记录".into()));
-            let service = g.rng.pick(SERVICES);
-            format!("师傅{tech}完成“{service}” {}次", g.rng.range(1, 3))
-        }
-        Step::Submitted => {
-            let image = format!(
-                "https://dl.kf.ai/test/sp/mobile/ios/business/checkApply/{}.JPG",
-                g.rng.hex(32)
-            );
-            top.push(("esignatureImg", image.into()));
-            note("", None, &mut record);
-            record.push(("operation", "提交验收".into()));
-            format!("师傅{tech}  提交验收")
-        }
-        Step::AcceptedByDayu => {
-            record.push(("commentInfo", "".into()));
-            record.push(("operation", "商家验收".into()));
-            format!("商家{admin} 进行了验收服务")
-        }
-        Step::Rework => {
-            note(
-                "",
-                Some(g.rng.pick(REWORK_REASONS).to_string()),
-                &mut record,
-            );
-            record.push(("operation", "重新返工".into()));
-            format!("{admin} 将该工单处理为验收不通过,需重新服务")
-        }
-        Step::Cancelled => {
-            let reason = g.rng.pick(CANCEL_REASONS).to_string();
-            top.push(("cancelOrderReason", reason.clone().into()));
-            note("取消原因", Some(reason), &mut record);
-            record.push(("operation", "工单取消".into()));
-            format!("{admin} 取消了工单")
-        }
-    };
+    record.push(("operation", operation.into()));
     record.push(("operationComment", comment.into()));
     record.push(("serviceProgessTimeNum", step.progress().into()));
     // The sender stamps the callback itself a moment after the record (document event 6).
@@ -246,6 +154,117 @@ pub fn event(g: &mut Generator, order: &mut Order, step: Step) -> Sample {
     Sample {
         name: step.name(),
         body: compact(&sorted(top)),
+    }
+}
+
+/// `commentInfo` (when the step has one) and `commentName`.
+fn note(record: &mut Members, name: &str, info: Option<String>) {
+    if let Some(info) = info {
+        record.push(("commentInfo", info.into()));
+    }
+    record.push(("commentName", name.to_string().into()));
+}
+
+/// Steps taken at the desk: the operation and its comment, members added in place.
+fn office_step(
+    g: &mut Generator,
+    order: &mut Order,
+    step: Step,
+    at: i64,
+    top: &mut Members,
+    record: &mut Members,
+) -> (&'static str, String) {
+    let (tech, admin) = (order.technician.clone(), order.admin);
+    match step {
+        Step::Created => {
+            note(
+                record,
+                "工单备注",
+                Some(g.rng.pick(CREATE_NOTES).to_string()),
+            );
+            ("工单创建", format!("{admin} 通过 新建工单 创建了工单"))
+        }
+        Step::Assigned => ("工单改派", format!("{admin}指定师傅{tech}抢单")),
+        Step::Accepted => {
+            top.push(("orderNum", order.number.clone().into()));
+            ("师傅接单", format!("师傅{tech}  接单"))
+        }
+        Step::Appointment => {
+            let door = appointment_time(g, at);
+            order.door_time_ms = Some(door);
+            let door = time::dayu_time(door);
+            top.push((
+                "confirmDoorComment",
+                g.rng.pick(DOOR_NOTES).to_string().into(),
+            ));
+            top.push(("confirmDoorTime", door.clone().into()));
+            note(record, "预约时间及备注", Some(format!("预约时间:{door} ")));
+            ("预约确认", format!("师傅{tech}进行客户预约"))
+        }
+        _ => {
+            let reason = g.rng.pick(CANCEL_REASONS).to_string();
+            top.push(("cancelOrderReason", reason.clone().into()));
+            note(record, "取消原因", Some(reason));
+            ("工单取消", format!("{admin} 取消了工单"))
+        }
+    }
+}
+
+/// Steps of the service itself and its acceptance.
+fn service_step(
+    g: &mut Generator,
+    order: &Order,
+    step: Step,
+    top: &mut Members,
+    record: &mut Members,
+) -> (&'static str, String) {
+    let (tech, admin) = (&order.technician, order.admin);
+    match step {
+        Step::ServiceStarted => {
+            let (lat, lon) = *g.rng.pick(CITIES);
+            let jitter = 150_000;
+            note(record, "查看位置", None);
+            record.push((
+                "latitude",
+                micro_degrees(lat + g.rng.range(-jitter, jitter)),
+            ));
+            record.push((
+                "longitude",
+                micro_degrees(lon + g.rng.range(-jitter, jitter)),
+            ));
+            ("开始服务", format!("师傅{tech}  开始服务"))
+        }
+        Step::ServiceRecord => {
+            top.push(("orderNum", order.number.clone().into()));
+            note(
+                record,
+                "服务记录",
+                Some(g.rng.range(1000, 9999).to_string()),
+            );
+            let service = g.rng.pick(SERVICES);
+            let times = g.rng.range(1, 3);
+            ("服务记录", format!("师傅{tech}完成“{service}” {times}次"))
+        }
+        Step::Submitted => {
+            let image = format!(
+                "https://dl.kf.ai/test/sp/mobile/ios/business/checkApply/{}.JPG",
+                g.rng.hex(32)
+            );
+            top.push(("esignatureImg", image.into()));
+            note(record, "", None);
+            ("提交验收", format!("师傅{tech}  提交验收"))
+        }
+        Step::AcceptedByDayu => {
+            record.push(("commentInfo", "".into()));
+            ("商家验收", format!("商家{admin} 进行了验收服务"))
+        }
+        _ => {
+            note(record, "", Some(g.rng.pick(REWORK_REASONS).to_string()));
+            (
+                "重新返工",
+                format!("{admin} 将该工单处理为验收不通过,需重新服务"),
+            )
+        }
     }
 }
 
