@@ -196,3 +196,49 @@ fn dayu_lifecycles_are_legal_histories() {
         }
     }
 }
+
+/// Member names of an object and of its `orderRecord`, in order.
+fn shape(value: &Value) -> (Vec<String>, Vec<String>) {
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    (keys(value), keys(&value["orderRecord"]))
+}
+
+#[test]
+fn dayu_steps_have_the_members_of_the_documents_events() {
+    let dir = sample_support::root().join("fixtures/dayu/events");
+    let mut seen = Vec::new();
+    for seed in 0..5 {
+        for path in [
+            LifecyclePath::Complete,
+            LifecyclePath::Cancel,
+            LifecyclePath::Rework,
+        ] {
+            let mut g = Generator::new(seed);
+            for sample in vendor::dayu::Dayu
+                .sample(&mut g, Plan::Lifecycle(path))
+                .unwrap()
+            {
+                let document = std::fs::read_dir(&dir)
+                    .unwrap()
+                    .map(|e| e.unwrap().path())
+                    .find(|p| {
+                        let file = p.file_name().unwrap().to_str().unwrap();
+                        file.get(3..) == Some(&format!("{}.json", sample.name))
+                    })
+                    .unwrap_or_else(|| panic!("no document event for {}", sample.name));
+                let expected: Value =
+                    serde_json::from_slice(&std::fs::read(&document).unwrap()).unwrap();
+                let generated: Value = serde_json::from_slice(&sample.body).unwrap();
+                assert_eq!(shape(&generated), shape(&expected), "{}", sample.name);
+                seen.push(sample.name);
+            }
+        }
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(
+        seen.len(),
+        10,
+        "every documented event is generated: {seen:?}"
+    );
+}
