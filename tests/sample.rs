@@ -242,3 +242,47 @@ fn dayu_steps_have_the_members_of_the_documents_events() {
         "every documented event is generated: {seen:?}"
     );
 }
+
+/// Member names at every object path, for comparing shapes.
+fn object_paths(value: &Value, path: &str, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                out.push(format!("{path}.{k}"));
+                object_paths(v, &format!("{path}.{k}"), out);
+            }
+        }
+        Value::Array(items) => items
+            .iter()
+            .for_each(|v| object_paths(v, &format!("{path}[]"), out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn autox3_samples_have_the_members_of_the_document_sample() {
+    let file = sample_support::root().join("fixtures/autox3/receivebase-create.en.json");
+    let document: Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+    let mut expected = Vec::new();
+    object_paths(&document, "", &mut expected);
+    expected.sort();
+    // A sample whose optional lists are all non-empty has every documented member.
+    let full = (0..200).find_map(|seed| {
+        let mut g = Generator::new(seed);
+        let body = vendor::autox3::AutoX3
+            .sample(&mut g, Plan::One)
+            .unwrap()
+            .remove(0)
+            .body;
+        let value: Value = serde_json::from_slice(&body).unwrap();
+        let paints = value["content"]["preCheckInfo"]["paintsInfo"]
+            .as_array()
+            .unwrap();
+        (!paints.is_empty()).then_some(value)
+    });
+    let mut generated = Vec::new();
+    object_paths(&full.unwrap(), "", &mut generated);
+    generated.sort();
+    generated.dedup();
+    assert_eq!(generated, expected);
+}
