@@ -34,6 +34,11 @@ pub enum Command {
         after_help = "Examples:\n  cbtool verify --secret-file secret.txt callback.json\n  cbtool verify --explain --signature 3F2A… --secret-file secret.txt callback.json\n  cbtool verify --request --public-key public.pem captured.http\n  cbtool verify --json --secret-file secret.txt callbacks.jsonl"
     )]
     Verify(VerifyArgs),
+    /// Check callbacks against the documented schemas and rules; --sequence checks one Dayu order's history
+    #[command(
+        after_help = "Examples:\n  cbtool validate fixtures/dayu/events/ fixtures/autox3/receivebase-create.en.json\n  cbtool validate --json --strict callbacks.jsonl\n  cbtool validate --sequence fixtures/dayu/envelopes.jsonl\n  cbtool validate --print-schema dayu-order-progress > dayu.schema.json"
+    )]
+    Validate(ValidateArgs),
     /// Generate an RSA key pair for Dayu tests (PEM and Java base64 forms)
     #[command(
         after_help = "Examples:\n  cbtool keygen --out keys/\n  cbtool keygen --bits 3072 --out keys/ --force"
@@ -44,6 +49,11 @@ pub enum Command {
         after_help = "Examples:\n  cbtool listen --secret-file fixtures/autox3/secret.txt --public-key fixtures/dayu/keys/public.pem\n  cbtool listen --addr 127.0.0.1:0 --json --store seen.ids --save captured/ --secret-file secret.txt\n  cbtool listen --secret-file secret.txt --fail-first 2 --fail-mode close --delay 250ms"
     )]
     Listen(ListenArgs),
+    /// Deliver callbacks to a URL like the real sender: same bytes, vendor retry schedule
+    #[command(
+        after_help = "Examples:\n  cbtool replay --url http://127.0.0.1:8080/callback fixtures/autox3/receivebase-create.en.json\n  cbtool replay --url https://staging.example.com/cb --secret-file secret.txt --fresh --time-scale 0.01 --junit replay.xml fixtures/autox3/\n  cbtool replay --url http://127.0.0.1:8080/dayu --schedule 500ms,2s --concurrency 8 --report report.json fixtures/dayu/envelopes/"
+    )]
+    Replay(ReplayArgs),
     /// Generate realistic callbacks a real sender could have produced; signed when given the credential
     #[command(
         after_help = "Examples:\n  cbtool sample autox3 --count 100 --seed 42 --secret-file fixtures/autox3/secret.txt > callbacks.jsonl\n  cbtool sample dayu --lifecycle --path rework --private-key fixtures/dayu/keys/private.pem --out order/\n  cbtool sample dayu --private-key fixtures/dayu/keys/private.pem --curl http://127.0.0.1:8080/dayu | sh",
@@ -273,4 +283,113 @@ fn probability(text: &str) -> Result<f64, String> {
         Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
         _ => Err(format!("`{text}` is not a probability from 0 to 1")),
     }
+}
+
+/// How an acknowledgement is recognised (`replay --ack`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AckArg {
+    /// Any 2xx status (Dayu's default)
+    #[value(name = "http-2xx")]
+    Http2xx,
+    /// HTTP 200 and a JSON body whose `status` is 0 (AutoX3's default)
+    Autox3Status,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Callbacks: files (JSON, JSON Lines, envelopes, raw HTTP requests), directories (their .json, .jsonl, .ndjson and .http files, by name), or - for stdin
+    #[arg(value_name = "FILE|DIR", required = true)]
+    pub inputs: Vec<String>,
+    /// Where to POST the callbacks (http or https)
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+    /// An extra request header, `Name: value` (repeatable; replaces a carried header of that name)
+    #[arg(long = "header", short = 'H', value_name = "'K: V'")]
+    pub headers: Vec<String>,
+    /// Time allowed for each attempt (`10`, `2s`, `500ms`)
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub timeout: String,
+    /// Waits between attempts: seconds (`2,4,8`) or with units (`500ms,2s`) [default: 2,4,8,16,32,64]
+    #[arg(long, value_name = "LIST", conflicts_with = "no_retry")]
+    pub schedule: Option<String>,
+    /// One attempt per message, no retries
+    #[arg(long)]
+    pub no_retry: bool,
+    /// Multiply every wait by F (0.01 runs the vendor sequence in 1.26 s of waits)
+    #[arg(long, value_name = "F", default_value_t = 1.0)]
+    pub time_scale: f64,
+    /// Messages in flight at once (callbacks of one Dayu order always go one after another)
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub concurrency: u32,
+    /// How an acknowledgement is recognised [default: per vendor]
+    #[arg(long, value_enum)]
+    pub ack: Option<AckArg>,
+    /// Give each message a new identity before signing (AutoX3: msgId and createTime; Dayu: createTime), so de-duplicating receivers take repeated runs
+    #[arg(long)]
+    pub fresh: bool,
+    /// After an acknowledgement, send the identical message N more times; each must be acknowledged
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub duplicate: u32,
+    /// Write the JSON report to FILE
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Write a JUnit XML report to FILE (one test case per message)
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Print the JSON report on stdout
+    #[arg(long)]
+    pub json: bool,
+    /// Trust the CA certificates in this PEM file (besides the built-in roots)
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+    /// Do not verify the receiver's TLS certificate (tests only)
+    #[arg(long)]
+    pub insecure: bool,
+    /// Force the vendor instead of detecting it from each payload
+    #[arg(long, value_enum)]
+    pub vendor: Option<VendorArg>,
+    /// Largest callback (or JSON Lines line) accepted, in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE)]
+    pub max_size: usize,
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+}
+
+/// The JSON Schemas cbtool ships (`cbtool validate --print-schema NAME`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaName {
+    /// The members every AutoX3 callback carries: msgId, msgType, createTime, msgSignature, staffInfo, content
+    Autox3Envelope,
+    /// The content of event.autox3.order.receivebase.create
+    Autox3ReceivebaseCreate,
+    /// Dayu's work-order progress callback
+    DayuOrderProgress,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Files or directories (read recursively, sorted by name: *.json, *.jsonl, *.ndjson, *.http); - for stdin
+    #[arg(value_name = "FILE", required_unless_present = "print_schema")]
+    pub files: Vec<String>,
+    /// Print one embedded JSON Schema and exit
+    #[arg(long, value_enum, value_name = "NAME", conflicts_with_all = ["files", "sequence"])]
+    pub print_schema: Option<SchemaName>,
+    /// Also check that the callbacks, in the order given, are one Dayu order's legal history
+    #[arg(long)]
+    pub sequence: bool,
+    /// Fail (exit 1) on warnings too
+    #[arg(long)]
+    pub strict: bool,
+    /// Treat every input as JSON Lines: one callback a line
+    #[arg(long)]
+    pub jsonl: bool,
+    /// Force the vendor instead of detecting it from the payload
+    #[arg(long, value_enum)]
+    pub vendor: Option<VendorArg>,
+    /// Largest callback (or JSON Lines line) accepted, in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE)]
+    pub max_size: usize,
+    /// Print one JSON document on stdout instead of text
+    #[arg(long)]
+    pub json: bool,
 }

@@ -69,6 +69,22 @@ impl Position {
             + 1;
         Position { line, column }
     }
+
+    /// The position `inner` (counted from the start of a span) takes when the span
+    /// starts at `self`: a span's first line continues the line it starts on.
+    pub fn then(self, inner: Position) -> Position {
+        if inner.line == 1 {
+            Position {
+                line: self.line,
+                column: self.column + inner.column - 1,
+            }
+        } else {
+            Position {
+                line: self.line + inner.line - 1,
+                column: inner.column,
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -91,5 +107,23 @@ mod tests {
             Position::of_offset(text, 8),
             Position { line: 3, column: 1 }
         );
+    }
+
+    #[test]
+    fn positions_inside_a_span_shift_by_where_it_starts() {
+        let start = Position {
+            line: 4,
+            column: 10,
+        };
+        let first_line = Position { line: 1, column: 3 };
+        assert_eq!(
+            start.then(first_line),
+            Position {
+                line: 4,
+                column: 12
+            }
+        );
+        let later = Position { line: 3, column: 3 };
+        assert_eq!(start.then(later), Position { line: 6, column: 3 });
     }
 }

@@ -5,7 +5,7 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Position, Result};
 use crate::http_request;
 use crate::json::{JsonKind, TopLevel};
 
@@ -32,6 +32,10 @@ pub struct Document {
     pub line: Option<usize>,
     pub body: Vec<u8>,
     pub headers: Vec<(String, String)>,
+    /// Where the body's first byte sits in the input, so that positions inside the body
+    /// can be reported as positions in the file; `None` when the body was decoded from a
+    /// JSON string (an envelope's `"body": "…"`) or a chunked request and maps to no span.
+    pub origin: Option<Position>,
 }
 
 impl Document {
@@ -41,7 +45,18 @@ impl Document {
             line,
             body,
             headers: Vec::new(),
+            origin: Some(Position {
+                line: line.unwrap_or(1),
+                column: 1,
+            }),
         }
+    }
+
+    /// The position in the input of byte `offset` of the body, if the body maps to a span.
+    pub fn position(&self, offset: usize) -> Option<Position> {
+        let origin = self.origin?;
+        let inner = Position::of_offset(&self.body, offset);
+        Some(origin.then(inner))
     }
 
     /// Unwraps a request envelope, if this is one; bodies that are not stay as they are.
@@ -69,14 +84,32 @@ impl Document {
             parsed.push((name, value));
         }
         // A body given as a JSON string holds the exact bytes that were sent.
-        let body_bytes = match body.kind() {
-            JsonKind::String => body.as_string().unwrap_or_default().into_bytes(),
-            _ => body.text.as_bytes().to_vec(),
+        let (body_bytes, origin) = match body.kind() {
+            JsonKind::String => (body.as_string().unwrap_or_default().into_bytes(), None),
+            _ => (body.text.as_bytes().to_vec(), self.position(body.offset)),
         };
         self.headers = parsed;
         self.body = body_bytes;
+        self.origin = origin;
         Ok(self)
     }
+}
+
+/// Where a request's body starts: after the first blank line, if the bytes there are
+/// the body (not so for a chunked body).
+fn body_start(request: &[u8], body: &[u8]) -> Option<Position> {
+    let crlf = request
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|i| i + 4);
+    let lf = request.windows(2).position(|w| w == b"\n\n").map(|i| i + 2);
+    let start = match (crlf, lf) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b)?,
+    };
+    request[start..]
+        .starts_with(body)
+        .then(|| Position::of_offset(request, start))
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -191,8 +224,10 @@ impl Documents {
         if is_request {
             let bytes = read_all(&docs.name, &mut reader, max)?;
             let request = http_request::parse(&docs.name, &bytes)?;
+            let origin = body_start(&bytes, &request.body);
             let mut doc = Document::new(docs.name.clone(), None, request.body);
             doc.headers = request.headers;
+            doc.origin = origin;
             docs.pending = Some(doc);
             docs.done = true;
             return Ok(docs);
@@ -430,5 +465,19 @@ mod tests {
         assert_eq!(doc.headers, [("Dayu-Sign".to_string(), "abc".to_string())]);
         let d = docs("POST / HTTP/1.1\r\nDayu-Sign: x\r\n\r\n{}");
         assert_eq!(d[0].as_ref().unwrap().headers[0].1, "x");
+        assert_eq!(
+            d[0].as_ref().unwrap().position(1),
+            Some(Position { line: 4, column: 2 })
+        );
+        let d = docs("{\"headers\":{},\n \"body\": {\"a\":\n 1}}");
+        let doc = d[0].as_ref().unwrap();
+        assert_eq!(
+            doc.position(0),
+            Some(Position {
+                line: 2,
+                column: 10
+            })
+        );
+        assert_eq!(doc.position(7), Some(Position { line: 3, column: 2 }));
     }
 }

@@ -98,10 +98,8 @@ impl<'a> TopLevel<'a> {
             Some(_) => {
                 let offset = text.len() - first.len();
                 let found = JsonKind::of(first);
-                let what = if matches!(
-                    first.as_bytes()[0],
-                    b'"' | b'[' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'
-                ) {
+                // `not json` starts like `null`: only a value that parses is named by kind.
+                let what = if serde_json::from_str::<de::IgnoredAny>(first).is_ok() {
                     found.name()
                 } else {
                     "something that is not JSON"
@@ -269,6 +267,11 @@ mod tests {
         assert_eq!(
             e.message(),
             "f.json:2:2: expected a JSON object, found an array"
+        );
+        let e = TopLevel::parse("f.json", b"not json").unwrap_err();
+        assert_eq!(
+            e.message(),
+            "f.json:1:1: expected a JSON object, found something that is not JSON"
         );
         let e = TopLevel::parse("f.json", b"  ").unwrap_err();
         assert!(e.message().contains("empty"), "{e}");

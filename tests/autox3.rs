@@ -230,3 +230,30 @@ fn lower_case_hex_is_valid_with_a_note() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(run.stdout.contains("cause: hex_case"), "{}", run.stdout);
 }
+
+#[test]
+fn content_sent_as_a_json_string_signs_its_decoded_text() {
+    // printf '%s' 'm1t{}1{"a":1}s' | sha1sum  →  8135d1931da64c809bebcb32217e38279c7795f7
+    let body = br#"{"msgId":"m1","msgType":"t","staffInfo":{},"createTime":1,"content":"{\"a\":1}","msgSignature":"8135D1931DA64C809BEBCB32217E38279C7795F7"}"#;
+    let run = cbtool_stdin(&["verify", "--secret", "s", "-"], body);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("note: content is sent as a JSON string"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn create_time_sent_as_a_string_signs_its_digits() {
+    // printf '%s' 'm1t{}1{}s' | sha1sum  →  bbdf780fccbdcd58dcbd45b86663a8030d7c5012
+    let body = br#"{"msgId":"m1","msgType":"t","staffInfo":{},"createTime":"1","content":{},"msgSignature":"BBDF780FCCBDCD58DCBD45B86663A8030D7C5012"}"#;
+    let run = cbtool_stdin(&["verify", "--secret", "s", "-"], body);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("note: createTime is sent as a string"),
+        "{}",
+        run.stdout
+    );
+}

@@ -3,8 +3,13 @@
 mod keygen;
 mod listen;
 mod listen_log;
+mod replay;
+mod replay_input;
+mod replay_live;
 mod sample;
 mod sign;
+mod validate;
+mod validate_report;
 mod verify;
 mod verify_report;
 
@@ -46,6 +51,8 @@ pub fn dispatch(command: Command, output: &mut Output) -> Result<i32> {
         Command::Verify(args) => verify::run(args, output),
         Command::Keygen(args) => keygen::run(args, output),
         Command::Listen(args) => listen::run(args, output),
+        Command::Replay(args) => replay::run(args, output),
+        Command::Validate(args) => validate::run(args, output),
         Command::Sample(args) => sample::run(args, output),
     }
 }

@@ -11,6 +11,7 @@ use std::cell::OnceCell;
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::json::TopLevel;
+use crate::replay::Ack;
 use crate::sample::{Generator, Plan, Sample};
 use crate::signed_string::SignedString;
 
@@ -107,7 +108,24 @@ pub struct Diagnosis {
     pub tried: Vec<&'static str>,
 }
 
-/// One vendor's signing scheme, detection and diagnosis.
+/// What `replay` sends for one message: headers (besides `Content-Type`) and the exact
+/// body bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// A new identity for a message (`replay --fresh`), so that a receiver that
+/// de-duplicates takes it again. Made by the caller: the core reads no clock.
+#[derive(Debug, Clone)]
+pub struct Fresh {
+    pub msg_id: String,
+    /// Milliseconds since 1970, UTC.
+    pub now_ms: u64,
+}
+
+/// One vendor's signing scheme, detection, diagnosis and delivery rules.
 pub trait Vendor: Sync {
     /// Lower-case id used on the command line and in JSON: `autox3`, `dayu`.
     fn id(&self) -> &'static str;
@@ -135,11 +153,30 @@ pub trait Vendor: Sync {
     fn verifier_ready(&self, creds: &Credentials) -> Result<()>;
     /// What a receiver answers for `outcome`, in the form this vendor's sender reads.
     fn response(&self, outcome: &Outcome) -> Reply;
-    /// Whether `creds` hold what this vendor signs with: `sample` signs only then.
+    /// How a receiver acknowledges this vendor's callbacks (`replay --ack` overrides it).
+    fn default_ack(&self) -> Ack;
+    /// Messages with the same key are delivered one after another, in order.
+    fn sequence_key(&self, top: &TopLevel) -> Option<String>;
+    /// Whether `creds` hold what signing this vendor's messages needs.
     fn can_sign(&self, creds: &Credentials) -> bool;
-    /// Callbacks a real sender could have produced, compact and unsigned; sign them with
-    /// [`Vendor::embed`].
+    /// The body with a new identity (`replay --fresh`); it is signed afterwards.
+    fn refresh(&self, msg: &Message, fresh: &Fresh) -> Result<Vec<u8>>;
+    /// The request as the vendor sends it: signed, the signature over the sent bytes.
+    fn signed_delivery(&self, msg: &Message, creds: &Credentials) -> Result<Delivery>;
+    /// Callbacks a real sender could have produced, compact and unsigned (`cbtool sample`);
+    /// sign them with [`Vendor::signed_delivery`] or [`Vendor::embed`].
     fn sample(&self, generator: &mut Generator, plan: Plan) -> Result<Vec<Sample>>;
+}
+
+/// Replaces raw values (byte ranges of `body`) with new text; edits must not overlap.
+pub(crate) fn splice(body: &[u8], mut edits: Vec<(std::ops::Range<usize>, String)>) -> Vec<u8> {
+    // From the end, so that earlier offsets stay valid.
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0.start));
+    let mut out = body.to_vec();
+    for (range, text) in edits {
+        out.splice(range, text.into_bytes());
+    }
+    out
 }
 
 /// Every vendor, in detection order.

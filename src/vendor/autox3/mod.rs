@@ -8,10 +8,11 @@ use std::borrow::Cow;
 
 use sha1::{Digest, Sha1};
 
-use super::{Diagnosis, Message, Outcome, Reply, Target, Vendor, Verdict};
+use super::{splice, Delivery, Diagnosis, Fresh, Message, Outcome, Reply, Target, Vendor, Verdict};
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::json::{self, JsonKind, RawField, TopLevel};
+use crate::replay::Ack;
 use crate::sample::{self, Generator, Plan, Sample};
 use crate::secret::{constant_time_eq, Secret};
 use crate::signed_string::{Part, SignedString};
@@ -293,8 +294,42 @@ impl Vendor for AutoX3 {
         answer(outcome)
     }
 
+    fn default_ack(&self) -> Ack {
+        Ack::AutoX3Status
+    }
+
+    fn sequence_key(&self, _top: &TopLevel) -> Option<String> {
+        None
+    }
+
     fn can_sign(&self, creds: &Credentials) -> bool {
         creds.has_secret()
+    }
+
+    /// A new `msgId` and `createTime` (kept a string if it was one); the rest untouched.
+    fn refresh(&self, msg: &Message, fresh: &Fresh) -> Result<Vec<u8>> {
+        let fields = Fields::parse(&msg.source, msg.top_level()?)?;
+        let mut edits = Vec::new();
+        if let Some(id) = fields.top.get("msgId") {
+            let text = serde_json::Value::String(fresh.msg_id.clone()).to_string();
+            edits.push((id.offset..id.end(), text));
+        }
+        if let Some(time) = fields.top.get("createTime") {
+            let text = if fields.create_time.quoted {
+                format!("\"{}\"", fresh.now_ms)
+            } else {
+                fresh.now_ms.to_string()
+            };
+            edits.push((time.offset..time.end(), text));
+        }
+        Ok(splice(msg.body, edits))
+    }
+
+    fn signed_delivery(&self, msg: &Message, creds: &Credentials) -> Result<Delivery> {
+        Ok(Delivery {
+            headers: msg.headers.clone(),
+            body: self.embed(msg, creds)?,
+        })
     }
 
     fn sample(&self, generator: &mut Generator, plan: Plan) -> Result<Vec<Sample>> {
@@ -369,6 +404,20 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             r#"{"msgId":"m1","msgType":"t","staffInfo":{},"createTime":1,"content":{},"msgSignature":"BBDF780FCCBDCD58DCBD45B86663A8030D7C5012"}"#
+        );
+    }
+
+    #[test]
+    fn refresh_replaces_identity_and_keeps_the_rest() {
+        let body = br#"{"msgId":"m1","msgType":"t","staffInfo":{},"createTime":"1","content":{}}"#;
+        let fresh = Fresh {
+            msg_id: "n2".into(),
+            now_ms: 1700000000123,
+        };
+        let out = AutoX3.refresh(&Message::new("t", body), &fresh).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"msgId":"n2","msgType":"t","staffInfo":{},"createTime":"1700000000123","content":{}}"#
         );
     }
 

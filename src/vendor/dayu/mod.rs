@@ -6,10 +6,11 @@ mod diagnose;
 use base64::Engine;
 use sha1::{Digest, Sha1};
 
-use super::{Diagnosis, Message, Outcome, Reply, Target, Vendor, Verdict};
+use super::{splice, Delivery, Diagnosis, Fresh, Message, Outcome, Reply, Target, Vendor, Verdict};
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::json::{self, JsonKind, RawField, TopLevel};
+use crate::replay::Ack;
 use crate::sample::{lifecycle, Generator, Plan, Sample};
 use crate::signed_string::SignedString;
 
@@ -220,10 +221,6 @@ impl Vendor for Dayu {
         creds.public_key().map(|_| ())
     }
 
-    fn can_sign(&self, creds: &Credentials) -> bool {
-        creds.has_private_key()
-    }
-
     fn sample(&self, generator: &mut Generator, plan: Plan) -> Result<Vec<Sample>> {
         Ok(match plan {
             Plan::One => vec![lifecycle::single(generator)],
@@ -251,5 +248,97 @@ impl Vendor for Dayu {
             status,
             body: body.to_string(),
         }
+    }
+
+    /// The documents describe no response at all: any 2xx is taken as received.
+    fn default_ack(&self) -> Ack {
+        Ack::Http2xx
+    }
+
+    fn sequence_key(&self, top: &TopLevel) -> Option<String> {
+        let id = top.get("orderId")?;
+        Some(id.as_string().unwrap_or_else(|| id.text.to_string()))
+    }
+
+    fn can_sign(&self, creds: &Credentials) -> bool {
+        creds.has_private_key()
+    }
+
+    /// A fresh `createTime`, top-level and in `orderRecord` (Beijing time, as the
+    /// documents write it). The signed pair (orderId, serviceProgessTimeNum) is kept: it
+    /// is the order and its step, which a new value would turn into another callback.
+    fn refresh(&self, msg: &Message, fresh: &Fresh) -> Result<Vec<u8>> {
+        let top = msg.top_level()?;
+        Fields::parse(&msg.source, top)?;
+        let mut edits = Vec::new();
+        let mut stamp = |raw: RawField, base: usize| match raw.kind() {
+            JsonKind::Number => edits.push((
+                base + raw.offset..base + raw.end(),
+                fresh.now_ms.to_string(),
+            )),
+            JsonKind::String => edits.push((
+                base + raw.offset..base + raw.end(),
+                format!("\"{}\"", beijing_time(fresh.now_ms)),
+            )),
+            _ => {}
+        };
+        if let Some(time) = top.get("createTime") {
+            stamp(time, 0);
+        }
+        if let Some(record) = top.get("orderRecord") {
+            let inner = TopLevel::parse(&msg.source, record.text.as_bytes())?;
+            if let Some(time) = inner.get("createTime") {
+                stamp(time, record.offset);
+            }
+        }
+        Ok(splice(msg.body, edits))
+    }
+
+    /// The compact body, carried headers kept, `Dayu-Sign` made with the private key.
+    fn signed_delivery(&self, msg: &Message, creds: &Credentials) -> Result<Delivery> {
+        let signature = self.sign(msg, creds)?;
+        let body = json::minify(json::utf8(&msg.source, msg.body)?).into_bytes();
+        let mut headers: Vec<(String, String)> = msg
+            .headers
+            .iter()
+            .filter(|(k, _)| !k.eq_ignore_ascii_case(SIGNATURE_HEADER))
+            .cloned()
+            .collect();
+        headers.push((SIGNATURE_HEADER.to_string(), signature));
+        Ok(Delivery { headers, body })
+    }
+}
+
+/// `yyyy-MM-dd HH:mm:ss` in UTC+8, the form of the documents' `createTime`.
+fn beijing_time(now_ms: u64) -> String {
+    let at = std::time::UNIX_EPOCH
+        + std::time::Duration::from_millis(now_ms)
+        + std::time::Duration::from_secs(8 * 3600);
+    let text = humantime::format_rfc3339_seconds(at).to_string();
+    text.replacen('T', " ", 1).trim_end_matches('Z').to_string()
+}
+
+#[cfg(test)]
+mod replay_tests {
+    use super::*;
+
+    #[test]
+    fn refresh_stamps_both_create_times_in_beijing_time() {
+        let body = br#"{"createTime":"2024-10-11 10:30:58","orderId":5577,"orderRecord":{"createTime":"2024-10-11 10:30:58","serviceProgessTimeNum":2}}"#;
+        // 2023-11-14 22:13:20 UTC is 2023-11-15 06:13:20 in Beijing.
+        let fresh = Fresh {
+            msg_id: "unused".into(),
+            now_ms: 1_700_000_000_000,
+        };
+        let out = Dayu.refresh(&Message::new("d", body), &fresh).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"createTime":"2023-11-15 06:13:20","orderId":5577,"orderRecord":{"createTime":"2023-11-15 06:13:20","serviceProgessTimeNum":2}}"#
+        );
+        assert_eq!(
+            Dayu.sequence_key(&TopLevel::parse("d", body).unwrap())
+                .as_deref(),
+            Some("5577")
+        );
     }
 }

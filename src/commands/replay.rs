@@ -1,0 +1,171 @@
+//! `cbtool replay`: read and sign the callbacks, deliver them with the retry schedule,
+//! then report (stderr table, `--json`, `--report`, `--junit`). Ctrl-C stops sending
+//! and still reports every message, exit 130.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use super::replay_input::{self, Prepare};
+use super::replay_live::Live;
+use super::{credentials, flush_warnings, Output};
+use crate::cli::ReplayArgs;
+use crate::error::{Error, Result, EXIT_CHECK_FAILED, EXIT_OK};
+use crate::replay::engine::{Engine, Settings, TokioClock};
+use crate::replay::report::human::HumanExporter;
+use crate::replay::report::json::JsonExporter;
+use crate::replay::report::junit::JunitExporter;
+use crate::replay::report::{Exporter, Report};
+use crate::replay::schedule::parse_wait;
+use crate::replay::transport::{parse_url, HttpOptions, HttpTransport};
+use crate::replay::{Outgoing, Recorder, Schedule};
+
+/// Exit code after Ctrl-C, as shells report SIGINT.
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+pub fn run(args: ReplayArgs, output: &mut Output) -> Result<i32> {
+    let settings = settings(&args)?;
+    let http = http_options(&args)?;
+    let creds = credentials(&args.credentials)?;
+    let files = replay_input::expand(&args.inputs)?;
+    let prepare = Prepare {
+        vendor: args.vendor,
+        ack: args.ack,
+        fresh: args.fresh,
+        max_size: args.max_size,
+        creds: &creds,
+    };
+    let messages = replay_input::collect(&files, &prepare)?;
+    flush_warnings(&creds, output);
+    if messages.is_empty() {
+        return Err(Error::new(format!(
+            "{}: no callbacks to send",
+            args.inputs.join(", ")
+        )));
+    }
+    let transport = HttpTransport::new(&http)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::new(format!("cannot start the async runtime: {e}")))?;
+    let recorder = Recorder::new(&messages);
+    let terminal = std::io::stderr().is_terminal();
+    let interrupted = {
+        let live = Live::new(&mut *output.err, terminal);
+        let engine = Engine {
+            transport: &transport,
+            clock: &TokioClock::new(),
+            observer: &live,
+            settings: &settings,
+        };
+        let stopped = runtime.block_on(deliver(&engine, &live, &messages, &recorder));
+        live.clear();
+        stopped
+    };
+    let report = Report {
+        outcomes: recorder.snapshot(),
+        interrupted,
+    };
+    finish(&args, &report, output)
+}
+
+/// Runs the engine until it is done or Ctrl-C; true when interrupted.
+async fn deliver(
+    engine: &Engine<'_, HttpTransport, TokioClock, Live<'_>>,
+    live: &Live<'_>,
+    messages: &[Outgoing],
+    recorder: &Recorder,
+) -> bool {
+    let ctrl_c = async {
+        // Without a handler there is nothing to wait for, not an interruption.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        () = engine.run(messages, recorder) => false,
+        () = ctrl_c => true,
+        () = live.tick() => false,
+    }
+}
+
+fn settings(args: &ReplayArgs) -> Result<Settings> {
+    let schedule = match (&args.schedule, args.no_retry) {
+        (_, true) => Schedule::no_retry(),
+        (Some(list), false) => {
+            Schedule::parse(list).map_err(|e| Error::new(format!("--schedule {e}")))?
+        }
+        (None, false) => Schedule::default(),
+    };
+    Ok(Settings {
+        schedule: schedule.scaled(args.time_scale).map_err(Error::new)?,
+        concurrency: usize::try_from(args.concurrency).unwrap_or(1),
+        duplicates: args.duplicate,
+    })
+}
+
+fn http_options(args: &ReplayArgs) -> Result<HttpOptions> {
+    let timeout = parse_wait(&args.timeout).map_err(|e| Error::new(format!("--timeout {e}")))?;
+    if timeout.is_zero() {
+        return Err(Error::new("--timeout 0: give a time such as 10s or 500ms"));
+    }
+    let cacert = match &args.cacert {
+        Some(path) => {
+            let name = path.display().to_string();
+            let pem = std::fs::read(path)
+                .map_err(|e| Error::new(format!("{name}: cannot read the CA file: {e}")))?;
+            Some((name, pem))
+        }
+        None => None,
+    };
+    Ok(HttpOptions {
+        url: parse_url(&args.url)?,
+        headers: args
+            .headers
+            .iter()
+            .map(|h| replay_input::parse_header(h))
+            .collect::<Result<_>>()?,
+        timeout,
+        cacert,
+        insecure: args.insecure,
+    })
+}
+
+/// The summary table, the report files, `--json`, and the exit code.
+fn finish(args: &ReplayArgs, report: &Report, output: &mut Output) -> Result<i32> {
+    let table = HumanExporter.export(report)?;
+    let _ = output.err.write_all(&table);
+    if report.interrupted {
+        let _ = writeln!(
+            output.err,
+            "interrupted: sending stopped; the messages not acknowledged are listed above"
+        );
+    }
+    let mut failed_write = None;
+    let files: [(&Option<std::path::PathBuf>, &dyn Exporter); 2] =
+        [(&args.report, &JsonExporter), (&args.junit, &JunitExporter)];
+    for (path, exporter) in files {
+        if let Some(path) = path {
+            if let Err(e) = write_file(path, &exporter.export(report)?) {
+                output.error(&e);
+                failed_write = Some(e);
+            }
+        }
+    }
+    if args.json {
+        let _ = output.out.write_all(&JsonExporter.export(report)?);
+    }
+    Ok(if report.interrupted {
+        EXIT_INTERRUPTED
+    } else if failed_write.is_some() {
+        crate::error::EXIT_USAGE
+    } else if report.summary().failed > 0 {
+        EXIT_CHECK_FAILED
+    } else {
+        EXIT_OK
+    })
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes)
+        .map_err(|e| Error::new(format!("{}: cannot write the report: {e}", path.display())))
+}

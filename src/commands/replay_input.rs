@@ -1,0 +1,214 @@
+//! Turns `replay`'s inputs into messages ready to send: directories expanded, every
+//! callback read, refreshed (`--fresh`) and signed once, before anything is sent, so
+//! that an input error stops the run (exit 2) instead of leaving it half done.
+
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use super::choose_vendor;
+use crate::cli::{AckArg, VendorArg};
+use crate::credentials::Credentials;
+use crate::error::{Error, Result};
+use crate::input::{Document, Documents, Format};
+use crate::replay::transport::check_header;
+use crate::replay::{Ack, Outgoing};
+use crate::vendor::{Delivery, Fresh, Message};
+
+/// File names a directory contributes.
+const EXTENSIONS: [&str; 4] = ["json", "jsonl", "ndjson", "http"];
+
+/// Carried headers that describe one connection or are set by the transport; the
+/// vendor's own headers (`Dayu-Sign`, …) and the rest go out as they were.
+const NOT_CARRIED: [&str; 10] = [
+    "host",
+    "content-length",
+    "content-type",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "te",
+    "upgrade",
+    "expect",
+    "accept-encoding",
+];
+
+/// What shapes every message.
+pub struct Prepare<'a> {
+    pub vendor: Option<VendorArg>,
+    pub ack: Option<AckArg>,
+    pub fresh: bool,
+    pub max_size: usize,
+    pub creds: &'a Credentials,
+}
+
+/// The input files in order: directories become their callback files, sorted by name.
+pub fn expand(inputs: &[String]) -> Result<Vec<String>> {
+    let mut files = Vec::new();
+    for input in inputs {
+        let path = Path::new(input);
+        if input == "-" || !path.is_dir() {
+            files.push(input.clone());
+            continue;
+        }
+        let entries = std::fs::read_dir(path)
+            .map_err(|e| Error::new(format!("{input}: cannot list the directory: {e}")))?;
+        let mut found: Vec<String> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && is_callback_file(p))
+            .map(|p| p.display().to_string())
+            .collect();
+        if found.is_empty() {
+            return Err(Error::new(format!(
+                "{input}: no callback files (.json, .jsonl, .ndjson, .http) in this directory"
+            )));
+        }
+        found.sort();
+        files.extend(found);
+    }
+    Ok(files)
+}
+
+fn is_callback_file(path: &Path) -> bool {
+    let hidden = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_none_or(|n| n.starts_with('.'));
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    !hidden && EXTENSIONS.contains(&ext)
+}
+
+/// Every callback in `files`, prepared for sending.
+pub fn collect(files: &[String], prepare: &Prepare) -> Result<Vec<Outgoing>> {
+    let mut messages = Vec::new();
+    for file in files {
+        for doc in Documents::open(file, Format::Auto, prepare.max_size)? {
+            messages.push(prepare.message(doc?)?);
+        }
+    }
+    Ok(messages)
+}
+
+impl Prepare<'_> {
+    fn message(&self, doc: Document) -> Result<Outgoing> {
+        let original = Message::with_headers(doc.source.clone(), &doc.body, doc.headers.clone());
+        let vendor = choose_vendor(self.vendor, &doc.source, original.top_level()?)?;
+        let can_sign = vendor.can_sign(self.creds);
+        let body = if self.fresh {
+            if !can_sign {
+                return Err(Error::new(format!(
+                    "{}: --fresh changes the message, which must then be signed again: give the {} credential ({})",
+                    doc.source,
+                    vendor.name(),
+                    if vendor.id() == "dayu" { "--private-key PATH" } else { "--secret-file PATH" }
+                )));
+            }
+            vendor.refresh(&original, &fresh())?
+        } else {
+            doc.body.clone()
+        };
+        let msg = Message::with_headers(original.source.clone(), &body, original.headers.clone());
+        let delivery = if can_sign {
+            vendor.signed_delivery(&msg, self.creds)?
+        } else {
+            Delivery {
+                headers: msg.headers.clone(),
+                body: body.clone(),
+            }
+        };
+        let top = msg.top_level()?;
+        let headers = carried(&doc.source, delivery.headers)?;
+        Ok(Outgoing {
+            source: doc.source,
+            vendor: vendor.id(),
+            id: vendor.message_id(top),
+            lane: vendor
+                .sequence_key(top)
+                .map(|k| format!("{}:{k}", vendor.id())),
+            headers,
+            body: delivery.body,
+            ack: match self.ack {
+                Some(AckArg::Http2xx) => Ack::Http2xx,
+                Some(AckArg::Autox3Status) => Ack::AutoX3Status,
+                None => vendor.default_ack(),
+            },
+        })
+    }
+}
+
+/// A new msgId (a UUID, the documents' form) and the current time.
+fn fresh() -> Fresh {
+    let now_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    Fresh {
+        msg_id: uuid::Uuid::new_v4().to_string(),
+        now_ms,
+    }
+}
+
+fn carried(source: &str, headers: Vec<(String, String)>) -> Result<Vec<(String, String)>> {
+    let kept: Vec<(String, String)> = headers
+        .into_iter()
+        .filter(|(k, _)| !NOT_CARRIED.iter().any(|n| k.eq_ignore_ascii_case(n)))
+        .collect();
+    for (name, value) in &kept {
+        check_header(name, value).map_err(|why| Error::new(format!("{source}: {why}")))?;
+    }
+    Ok(kept)
+}
+
+/// Parses `--header 'Name: value'`.
+pub fn parse_header(text: &str) -> Result<(String, String)> {
+    let bad = || {
+        Error::new(format!(
+            "--header '{text}': give a header as 'Name: value', e.g. --header 'X-Trace: 1'"
+        ))
+    };
+    let (name, value) = text.split_once(':').ok_or_else(bad)?;
+    let (name, value) = (name.trim(), value.trim());
+    if name.is_empty() {
+        return Err(bad());
+    }
+    check_header(name, value).map_err(|why| Error::new(format!("--header '{text}': {why}")))?;
+    Ok((name.to_string(), value.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_parse_and_hop_by_hop_ones_are_dropped() {
+        assert_eq!(
+            parse_header("X-Trace:  a b ").unwrap(),
+            ("X-Trace".to_string(), "a b".to_string())
+        );
+        assert!(parse_header("novalue").is_err());
+        assert!(parse_header(": v").is_err());
+        let kept = carried(
+            "s",
+            vec![
+                ("Host".into(), "h".into()),
+                ("Dayu-Sign".into(), "x".into()),
+                ("content-length".into(), "2".into()),
+            ],
+        )
+        .unwrap();
+        assert_eq!(kept, [("Dayu-Sign".to_string(), "x".to_string())]);
+    }
+
+    #[test]
+    fn directories_expand_to_sorted_callback_files() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b.json", "a.http", "c.txt", ".hidden.json", "d.jsonl"] {
+            std::fs::write(dir.path().join(name), "{}").unwrap();
+        }
+        let d = dir.path().display().to_string();
+        let files = expand(std::slice::from_ref(&d)).unwrap();
+        let names: Vec<&str> = files.iter().map(|f| &f[d.len() + 1..]).collect();
+        assert_eq!(names, ["a.http", "b.json", "d.jsonl"]);
+        let empty = tempfile::tempdir().unwrap();
+        let e = expand(&[empty.path().display().to_string()]).unwrap_err();
+        assert!(e.message().contains("no callback files"), "{e}");
+    }
+}

@@ -1,0 +1,226 @@
+//! How `validate` reports: one line per finding (`file:line:col: severity [rule]
+//! /pointer: message`) and a summary, or the JSON documents described in the README.
+
+use serde_json::{json, Value};
+
+use super::Output;
+use crate::error::{Error, Position};
+use crate::schema::{locate, sequence::Event, Finding, Findings, Severity};
+
+/// One finding and where it is in the input file.
+pub struct Located {
+    pub finding: Finding,
+    pub position: Option<Position>,
+}
+
+/// The outcome for one callback (one file, or one line of a JSON Lines file).
+pub struct Checked {
+    /// The input's name as given.
+    pub file: String,
+    /// `file`, or `file:line` for JSON Lines.
+    pub source: String,
+    pub line: Option<usize>,
+    pub vendor: Option<&'static str>,
+    pub schemas: Vec<&'static str>,
+    pub findings: Vec<Located>,
+    /// Why the callback could not be checked at all.
+    pub unreadable: Option<Error>,
+    /// What the history check needs, for Dayu callbacks.
+    pub event: Option<Event>,
+    /// The body, kept only for `--sequence` (to place its finding).
+    pub body: Vec<u8>,
+    pub origin: Option<Position>,
+}
+
+impl Checked {
+    pub fn unreadable(file: &str, line: Option<usize>, error: Error) -> Checked {
+        Checked {
+            file: file.to_string(),
+            source: file.to_string(),
+            line,
+            vendor: None,
+            schemas: Vec::new(),
+            findings: Vec::new(),
+            unreadable: Some(error),
+            event: None,
+            body: Vec::new(),
+            origin: None,
+        }
+    }
+
+    pub fn add_error(&mut self, path: &str, rule: &str, message: &str) {
+        let mut found = Findings::default();
+        found.error(path, rule, message);
+        let mut finding = found.items.remove(0);
+        let text = std::str::from_utf8(&self.body).unwrap_or_default();
+        finding.offset = locate::offset(text, path);
+        let position = match (self.origin, finding.offset) {
+            (Some(origin), Some(offset)) => {
+                Some(origin.then(Position::of_offset(&self.body, offset)))
+            }
+            _ => None,
+        };
+        self.findings.push(Located { finding, position });
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.finding.severity == severity)
+            .count()
+    }
+
+    pub fn valid(&self, strict: bool) -> bool {
+        self.unreadable.is_none()
+            && self.count(Severity::Error) == 0
+            && !(strict && self.count(Severity::Warning) > 0)
+    }
+}
+
+/// What the history check found.
+pub struct Sequence {
+    pub callbacks: usize,
+    pub order_id: Option<i64>,
+    /// Index (in the reports) of the callback with the first illegal step.
+    pub first_illegal: Option<usize>,
+}
+
+pub fn print(reports: &[Checked], sequence: Option<&Sequence>, strict: bool, output: &mut Output) {
+    for report in reports.iter().filter(|r| r.unreadable.is_none()) {
+        if report.findings.is_empty() {
+            output.line(format_args!(
+                "{}: valid ({})",
+                report.source,
+                report.schemas.join(", ")
+            ));
+        }
+        for located in &report.findings {
+            output.line(finding_line(report, located));
+        }
+    }
+    if let Some(s) = sequence {
+        output.line(sequence_line(reports, s));
+    }
+    if reports.len() > 1 {
+        output.line(summary_line(reports, strict));
+    }
+}
+
+fn finding_line(report: &Checked, located: &Located) -> String {
+    let f = &located.finding;
+    let place = match located.position {
+        Some(p) => format!("{}:{}:{}", report.file, p.line, p.column),
+        None => report.source.clone(),
+    };
+    let severity = match f.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let path = if f.path.is_empty() { "/" } else { &f.path };
+    format!("{place}: {severity} [{}] {path}: {}", f.rule, f.message)
+}
+
+fn sequence_line(reports: &[Checked], s: &Sequence) -> String {
+    let order = s
+        .order_id
+        .map_or("(no orderId)".to_string(), |o| o.to_string());
+    match s.first_illegal {
+        None => format!("sequence: legal history of order {order} ({} callbacks)", s.callbacks),
+        Some(i) => format!("sequence: illegal history of order {order}: first illegal step at {} (see the sequence.* error above)", reports[i].source),
+    }
+}
+
+fn summary_line(reports: &[Checked], strict: bool) -> String {
+    let t = Totals::of(reports, strict);
+    format!(
+        "{} callbacks: {} valid, {} invalid, {} unreadable; {} errors, {} warnings",
+        t.callbacks, t.valid, t.invalid, t.unreadable, t.errors, t.warnings
+    )
+}
+
+struct Totals {
+    callbacks: usize,
+    valid: usize,
+    invalid: usize,
+    unreadable: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+impl Totals {
+    fn of(reports: &[Checked], strict: bool) -> Totals {
+        let unreadable = reports.iter().filter(|r| r.unreadable.is_some()).count();
+        let valid = reports.iter().filter(|r| r.valid(strict)).count();
+        Totals {
+            callbacks: reports.len(),
+            valid,
+            invalid: reports.len() - valid - unreadable,
+            unreadable,
+            errors: reports.iter().map(|r| r.count(Severity::Error)).sum(),
+            warnings: reports.iter().map(|r| r.count(Severity::Warning)).sum(),
+        }
+    }
+}
+
+/// The JSON for one callback: `{"valid", "file", "line", "vendor", "schemas", "errors", "warnings"}`,
+/// plus `"unreadable"` (the error) when it could not be checked.
+pub fn document_json(report: &Checked, strict: bool) -> Value {
+    let list = |severity| -> Vec<Value> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.finding.severity == severity)
+            .map(finding_json)
+            .collect()
+    };
+    let mut doc = json!({
+        "valid": report.valid(strict),
+        "file": report.file,
+        "line": report.line,
+        "vendor": report.vendor,
+        "schemas": report.schemas,
+        "errors": list(Severity::Error),
+        "warnings": list(Severity::Warning),
+    });
+    if let Some(e) = &report.unreadable {
+        doc["unreadable"] = json!(e.message());
+    }
+    doc
+}
+
+fn finding_json(located: &Located) -> Value {
+    let f = &located.finding;
+    json!({
+        "path": f.path,
+        "line": located.position.map(|p| p.line),
+        "column": located.position.map(|p| p.column),
+        "rule": f.rule,
+        "message": f.message,
+    })
+}
+
+/// The JSON for several callbacks: `{"valid", "summary", "files": [per callback], "sequence"}`.
+pub fn run_json(reports: &[Checked], sequence: Option<&Sequence>, strict: bool) -> Value {
+    let t = Totals::of(reports, strict);
+    let illegal = sequence.is_some_and(|s| s.first_illegal.is_some());
+    let mut doc = json!({
+        "valid": t.valid == t.callbacks && !illegal,
+        "summary": {
+            "callbacks": t.callbacks, "valid": t.valid, "invalid": t.invalid,
+            "unreadable": t.unreadable, "errors": t.errors, "warnings": t.warnings,
+        },
+        "files": reports.iter().map(|r| document_json(r, strict)).collect::<Vec<_>>(),
+    });
+    if let Some(s) = sequence {
+        doc["sequence"] = json!({
+            "legal": s.first_illegal.is_none(),
+            "callbacks": s.callbacks,
+            "order_id": s.order_id,
+            "first_illegal": s.first_illegal.map(|i| json!({
+                "file": reports[i].file,
+                "line": reports[i].line,
+            })),
+        });
+    }
+    doc
+}

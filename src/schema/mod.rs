@@ -1,0 +1,100 @@
+//! Validation of callback bodies: the documented JSON Schemas (embedded, draft 2020-12,
+//! checked by the `jsonschema` crate) plus the rules a schema cannot state, and the Dayu
+//! order-history checker. No I/O here: `cbtool validate` is the glue, and `listen` and
+//! `sample` can call [`validate`] on bodies they hold.
+
+mod autox3;
+mod dayu;
+mod engine;
+mod findings;
+pub mod locate;
+pub mod sequence;
+mod time;
+
+use serde_json::Value;
+
+pub use engine::{all as schemas, SchemaDoc};
+pub use findings::{Finding, Findings, Severity};
+
+use crate::error::{Error, Result};
+
+/// The schema printed by `--print-schema NAME`.
+pub fn schema_text(name: &str) -> Option<&'static str> {
+    schemas()
+        .into_iter()
+        .find(|s| s.name == name)
+        .map(|s| s.text)
+}
+
+/// Checks one body of the vendor `vendor_id` (`autox3`, `dayu`). Errors only when the
+/// text is not JSON or the vendor is unknown; everything else is a finding. Each
+/// finding's `offset` is set to where its path points in `text`.
+pub fn validate(vendor_id: &str, text: &str) -> Result<Findings> {
+    let body: Value =
+        serde_json::from_str(text).map_err(|e| Error::new(format!("not valid JSON: {e}")))?;
+    let mut out = Findings::default();
+    match vendor_id {
+        "autox3" => {
+            engine::AUTOX3_ENVELOPE.check(&body, "", &mut out)?;
+            if let Some(schema) = autox3::content_schema(&body, &mut out) {
+                if let Some(content) = body.get("content").filter(|c| c.is_object()) {
+                    schema.check(content, "/content", &mut out)?;
+                }
+            }
+            autox3::check(&body, &mut out);
+        }
+        "dayu" => {
+            engine::DAYU_ORDER_PROGRESS.check(&body, "", &mut out)?;
+            dayu::check(&body, &mut out);
+        }
+        other => return Err(Error::new(format!("no schema for the vendor `{other}`"))),
+    }
+    for finding in &mut out.items {
+        finding.offset = locate::offset(text, &finding.path);
+    }
+    Ok(out)
+}
+
+/// What the order-history checker needs from a body, for vendors whose callbacks form
+/// per-order histories (Dayu); `None` for the others or for text that is not JSON.
+pub fn history_event(vendor_id: &str, text: &str) -> Option<sequence::Event> {
+    if vendor_id != "dayu" {
+        return None;
+    }
+    let body: Value = serde_json::from_str(text).ok()?;
+    Some(sequence::Event::from_body(&body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documents_samples_validate() {
+        let en = include_str!("../../fixtures/autox3/receivebase-create.en.json");
+        let found = validate("autox3", en).unwrap();
+        assert!(!found.has_errors(), "{found:?}");
+        let rules: Vec<_> = found.warnings().map(|f| f.rule.as_str()).collect();
+        assert_eq!(rules, ["autox3.msg-type"]);
+        assert_eq!(
+            found.schemas,
+            ["autox3-envelope", "autox3-receivebase-create"]
+        );
+        let dayu = include_str!("../../fixtures/dayu/events/07-submitted.json");
+        assert_eq!(validate("dayu", dayu).unwrap().items, []);
+    }
+
+    #[test]
+    fn findings_point_into_the_text() {
+        let text = "{\"orderId\": 1, \"status\": 5,\n \"createTime\": \"2024-10-11 10:25:24\",\n \"orderRecord\": {\"createTime\": \"2024-10-11 10:25:24\", \"operation\": \"x\", \"operationComment\": \"y\", \"serviceProgessTimeNum\": 10}}";
+        let found = validate("dayu", text).unwrap();
+        let f = &found.items[0];
+        assert_eq!(
+            (f.rule.as_str(), f.path.as_str()),
+            ("dayu.progress-status", "/status")
+        );
+        assert_eq!(&text[f.offset.unwrap()..][..1], "5");
+        assert!(validate("dayu", "{").is_err());
+        assert!(validate("nobody", "{}").is_err());
+    }
+}
