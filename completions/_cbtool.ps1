@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'cbtool' -ScriptBlock {
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Deliver callbacks to a URL like the real sender: same bytes, vendor retry schedule')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script for bash, zsh, fish, PowerShell or elvish')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), of cbtool or of one command')
+            [CompletionResult]::new('sample', 'sample', [CompletionResultType]::ParameterValue, 'Generate realistic callbacks a real sender could have produced; signed when given the credential')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -231,6 +232,30 @@ Register-ArgumentCompleter -Native -CommandName 'cbtool' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'cbtool;sample' {
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'AutoX3 appSecret (prefer --secret-file or the variable: arguments show in `ps`)')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'File holding the AutoX3 appSecret (one trailing newline is ignored); wins over --secret and CBTOOL_AUTOX3_SECRET')
+            [CompletionResult]::new('--private-key', '--private-key', [CompletionResultType]::ParameterName, 'Dayu RSA private key for signing: PEM (PKCS#8/PKCS#1), DER, or Java base64')
+            [CompletionResult]::new('--public-key', '--public-key', [CompletionResultType]::ParameterName, 'Dayu RSA public key for verifying: PEM (SPKI/PKCS#1), DER, or Java base64')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'How many callbacks to generate, one JSON document a line')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed: the same seed gives the same bytes (without it, a random one, printed on stderr)')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'With --lifecycle: how the order ends')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write one file per callback into DIR, named in order (01-created.json, …)')
+            [CompletionResult]::new('--curl', '--curl', [CompletionResultType]::ParameterName, 'Print, per callback, a curl command that POSTs exactly these bytes to URL')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output: auto (only on a terminal, and not when NO_COLOR is set), always, never')
+            [CompletionResult]::new('--lifecycle', '--lifecycle', [CompletionResultType]::ParameterName, 'Dayu: every callback of one work order, from creation to its end (see --path)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With --out: overwrite files that exist')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'JSON on stdout: the callbacks as JSON Lines (the default anyway); with --out, a summary')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (JSON reports are still printed; the exit code tells the outcome)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors (JSON reports are still printed; the exit code tells the outcome)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print extra detail (verify: the signed string even when the signature is valid)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print extra detail (verify: the signed string even when the signature is valid)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'cbtool;help' {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the main job on the bundled fixtures: a receiver on loopback, every callback replayed with faults and retries')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print a payload''s signature (or, with --embed, the whole signed request)')
@@ -241,6 +266,7 @@ Register-ArgumentCompleter -Native -CommandName 'cbtool' -ScriptBlock {
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Deliver callbacks to a URL like the real sender: same bytes, vendor retry schedule')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script for bash, zsh, fish, PowerShell or elvish')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), of cbtool or of one command')
+            [CompletionResult]::new('sample', 'sample', [CompletionResultType]::ParameterValue, 'Generate realistic callbacks a real sender could have produced; signed when given the credential')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -269,6 +295,9 @@ Register-ArgumentCompleter -Native -CommandName 'cbtool' -ScriptBlock {
             break
         }
         'cbtool;help;man' {
+            break
+        }
+        'cbtool;help;sample' {
             break
         }
         'cbtool;help;help' {

@@ -37,6 +37,9 @@ _cbtool() {
             cbtool,replay)
                 cmd="cbtool__subcmd__replay"
                 ;;
+            cbtool,sample)
+                cmd="cbtool__subcmd__sample"
+                ;;
             cbtool,sign)
                 cmd="cbtool__subcmd__sign"
                 ;;
@@ -67,6 +70,9 @@ _cbtool() {
             cbtool__subcmd__help,replay)
                 cmd="cbtool__subcmd__help__subcmd__replay"
                 ;;
+            cbtool__subcmd__help,sample)
+                cmd="cbtool__subcmd__help__subcmd__sample"
+                ;;
             cbtool__subcmd__help,sign)
                 cmd="cbtool__subcmd__help__subcmd__sign"
                 ;;
@@ -83,7 +89,7 @@ _cbtool() {
 
     case "${cmd}" in
         cbtool)
-            opts="-q -v -h -V --color --quiet --verbose --help --version demo sign verify validate keygen listen replay completions man help"
+            opts="-q -v -h -V --color --quiet --verbose --help --version demo sign verify validate keygen listen replay completions man sample help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -149,7 +155,7 @@ _cbtool() {
             return 0
             ;;
         cbtool__subcmd__help)
-            opts="demo sign verify validate keygen listen replay completions man help"
+            opts="demo sign verify validate keygen listen replay completions man sample help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -247,6 +253,20 @@ _cbtool() {
             return 0
             ;;
         cbtool__subcmd__help__subcmd__replay)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cbtool__subcmd__help__subcmd__sample)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -516,6 +536,60 @@ _cbtool() {
                     return 0
                     ;;
                 --public-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cbtool__subcmd__sample)
+            opts="-q -v -h -V --secret --secret-file --private-key --public-key --count --seed --lifecycle --path --out --force --curl --json --color --quiet --verbose --help --version autox3 dayu"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --private-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -W "complete cancel rework" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --curl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

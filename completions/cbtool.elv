@@ -36,6 +36,7 @@ set edit:completion:arg-completer[cbtool] = {|@words|
             cand replay 'Deliver callbacks to a URL like the real sender: same bytes, vendor retry schedule'
             cand completions 'Print a shell completion script for bash, zsh, fish, PowerShell or elvish'
             cand man 'Print the man page (roff), of cbtool or of one command'
+            cand sample 'Generate realistic callbacks a real sender could have produced; signed when given the credential'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cbtool;demo'= {
@@ -218,6 +219,29 @@ set edit:completion:arg-completer[cbtool] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'cbtool;sample'= {
+            cand --secret 'AutoX3 appSecret (prefer --secret-file or the variable: arguments show in `ps`)'
+            cand --secret-file 'File holding the AutoX3 appSecret (one trailing newline is ignored); wins over --secret and CBTOOL_AUTOX3_SECRET'
+            cand --private-key 'Dayu RSA private key for signing: PEM (PKCS#8/PKCS#1), DER, or Java base64'
+            cand --public-key 'Dayu RSA public key for verifying: PEM (SPKI/PKCS#1), DER, or Java base64'
+            cand --count 'How many callbacks to generate, one JSON document a line'
+            cand --seed 'Seed: the same seed gives the same bytes (without it, a random one, printed on stderr)'
+            cand --path 'With --lifecycle: how the order ends'
+            cand --out 'Write one file per callback into DIR, named in order (01-created.json, …)'
+            cand --curl 'Print, per callback, a curl command that POSTs exactly these bytes to URL'
+            cand --color 'When to colour human output: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand --lifecycle 'Dayu: every callback of one work order, from creation to its end (see --path)'
+            cand --force 'With --out: overwrite files that exist'
+            cand --json 'JSON on stdout: the callbacks as JSON Lines (the default anyway); with --out, a summary'
+            cand -q 'Print only errors (JSON reports are still printed; the exit code tells the outcome)'
+            cand --quiet 'Print only errors (JSON reports are still printed; the exit code tells the outcome)'
+            cand -v 'Print extra detail (verify: the signed string even when the signature is valid)'
+            cand --verbose 'Print extra detail (verify: the signed string even when the signature is valid)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'cbtool;help'= {
             cand demo 'Run the main job on the bundled fixtures: a receiver on loopback, every callback replayed with faults and retries'
             cand sign 'Print a payload''s signature (or, with --embed, the whole signed request)'
@@ -228,6 +252,7 @@ set edit:completion:arg-completer[cbtool] = {|@words|
             cand replay 'Deliver callbacks to a URL like the real sender: same bytes, vendor retry schedule'
             cand completions 'Print a shell completion script for bash, zsh, fish, PowerShell or elvish'
             cand man 'Print the man page (roff), of cbtool or of one command'
+            cand sample 'Generate realistic callbacks a real sender could have produced; signed when given the credential'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cbtool;help;demo'= {
@@ -247,6 +272,8 @@ set edit:completion:arg-completer[cbtool] = {|@words|
         &'cbtool;help;completions'= {
         }
         &'cbtool;help;man'= {
+        }
+        &'cbtool;help;sample'= {
         }
         &'cbtool;help;help'= {
         }

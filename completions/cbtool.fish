@@ -40,6 +40,7 @@ complete -c cbtool -n "__fish_cbtool_needs_command" -f -a "listen" -d 'Run a ref
 complete -c cbtool -n "__fish_cbtool_needs_command" -f -a "replay" -d 'Deliver callbacks to a URL like the real sender: same bytes, vendor retry schedule'
 complete -c cbtool -n "__fish_cbtool_needs_command" -f -a "completions" -d 'Print a shell completion script for bash, zsh, fish, PowerShell or elvish'
 complete -c cbtool -n "__fish_cbtool_needs_command" -f -a "man" -d 'Print the man page (roff), of cbtool or of one command'
+complete -c cbtool -n "__fish_cbtool_needs_command" -f -a "sample" -d 'Generate realistic callbacks a real sender could have produced; signed when given the credential'
 complete -c cbtool -n "__fish_cbtool_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cbtool -n "__fish_cbtool_using_subcommand demo" -l time-scale -d 'Multiply every wait of the vendor\'s retry schedule by F (0.01: the 126 s of waits in 1.26 s)' -r
 complete -c cbtool -n "__fish_cbtool_using_subcommand demo" -l bits -d 'Size of the fresh Dayu RSA key pair (under 2048 only for quicker tests)' -r
@@ -196,13 +197,35 @@ complete -c cbtool -n "__fish_cbtool_using_subcommand man" -s q -l quiet -d 'Pri
 complete -c cbtool -n "__fish_cbtool_using_subcommand man" -s v -l verbose -d 'Print extra detail (verify: the signed string even when the signature is valid)'
 complete -c cbtool -n "__fish_cbtool_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cbtool -n "__fish_cbtool_using_subcommand man" -s V -l version -d 'Print version'
-complete -c cbtool -n "__fish_cbtool_using_subcommand help; and not __fish_seen_subcommand_from demo sign verify validate keygen listen replay completions man help" -f -a "demo" -d 'Run the main job on the bundled fixtures: a receiver on loopback, every callback replayed with faults and retries'
-complete -c cbtool -n "__fish_cbtool_using_subcommand help; and not __fish_seen_subcommand_from demo sign verify validate keygen listen replay completions man help" -f -a "sign" -d 'Print a payload\'s signature (or, with --embed, the whole signed request)'
-complete -c cbtool -n "__fish_cbtool_using_subcommand help; and not __fish_seen_subcommand_from demo sign verify validate keygen listen replay completions man help" -f -a "verify" -d 'Check a callback\'s signature; --explain says why it does not match'
-complete -c cbtool -n "__fish_cbtool_using_subcommand help; and not __fish_seen_subcommand_from demo sign verify validate keygen listen replay completions man help" -f -a "validate" -d 'Check callbacks against the documented schemas and rules; --sequence checks one Dayu order\'s history'
-complete -c cbtool -n "__fish_cbtool_using_subcommand help; and not __fish_seen_subcommand_from demo sign verify validate keygen listen replay completions man help" -f -a "keygen" -d 'Generate an RSA key pair for Dayu tests (PEM and Java base64 forms)'
-complete -c cbtool -n "__fish_cbtool_using_subcommand help; and not __fish_seen_subcommand_from demo sign verify validate keygen listen replay completions man help" -f -a "listen" -d 'Run a reference receiver on loopback: verify, de-duplicate, answer as documented, inject faults'
-complete -c cbtool -n "__fish_cbtool_using_subcommand help; and not __fish_seen_subcommand_from demo sign verify validate keygen listen replay completions man help" -f -a "replay" -d 'Deliver callbacks to a URL like the real sender: same bytes, vendor retry schedule'
-complete -c cbtool -n "__fish_cbtool_using_subcommand help; and not __fish_seen_subcommand_from demo sign verify validate keygen listen replay completions man help" -f -a "completions" -d 'Print a shell completion script for bash, zsh, fish, PowerShell or elvish'
-complete -c cbtool -n "__fish_cbtool_using_subcommand help; and not __fish_seen_subcommand_from demo sign verify validate keygen listen replay completions man help" -f -a "man" -d 'Print the man page (roff), of cbtool or of one command'
-complete -c cbtool -n "__fish_cbtool_using_subcommand help; and not __fish_seen_subcommand_from demo sign verify validate keygen listen replay completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cbtool -n "__fish_cbtool_using_subcommand sample" -l secret -d 'AutoX3 appSecret (prefer --secret-file or the variable: arguments show in `ps`)' -r
+complete -c cbtool -n "__fish_cbtool_using_subcommand sample" -l secret-file -d 'File holding the AutoX3 appSecret (one trailing newline is ignored); wins over --secret and CBTOOL_AUTOX3_SECRET' -r -F
+complete -c cbtool -n "__fish_cbtool_using_subcommand sample" -l private-key -d 'Dayu RSA private key for signing: PEM (PKCS#8/PKCS#1), DER, or Java base64' -r -F
+complete -c cbtool -n "__fish_cbtool_using_subcommand sample" -l public-key -d 'Dayu RSA public key for verifying: PEM (SPKI/PKCS#1), DER, or Java base64' -r -F
+complete -c cbtool -n "__fish_cbtool_using_subcommand sample" -l count -d 'How many callbacks to generate, one JSON document a line' -r
+complete -c cbtool -n "__fish_cbtool_using_subcommand sample" -l seed -d 'Seed: the same seed gives the same bytes (without it, a random one, printed on stderr)' -r
+complete -c cbtool -n "__fish_cbtool_using_subcommand sample" -l path -d 'With --lifecycle: how the order ends' -r -f -a "complete\t'Served, submitted and accepted by Dayu (progress 0,1,2,3,5,6,7,8)'
+cancel\t'Cancelled before the service starts (progress 0, …, 10)'
+rework\t'Served, submitted, then sent back for rework (progress 0,1,2,3,5,6,7,9)'"
+complete -c cbtool -n "__fish_cbtool_using_subcommand sample" -l out -d 'Write one file per callback into DIR, named in order (01-created.json, …)' -r -F
+complete -c cbtool -n "__fish_cbtool_using_subcommand sample" -l curl -d 'Print, per callback, a curl command that POSTs exactly these bytes to URL' -r
+complete -c cbtool -n "__fish_cbtool_using_subcommand sample" -l color -d 'When to colour human output: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour only on a terminal, unless NO_COLOR is set'
+always\t'Always colour (e.g. for a CI log that renders ANSI)'
+never\t'Never colour'"
+complete -c cbtool -n "__fish_cbtool_using_subcommand sample" -l lifecycle -d 'Dayu: every callback of one work order, from creation to its end (see --path)'
+complete -c cbtool -n "__fish_cbtool_using_subcommand sample" -l force -d 'With --out: overwrite files that exist'
+complete -c cbtool -n "__fish_cbtool_using_subcommand sample" -l json -d 'JSON on stdout: the callbacks as JSON Lines (the default anyway); with --out, a summary'
+complete -c cbtool -n "__fish_cbtool_using_subcommand sample" -s q -l quiet -d 'Print only errors (JSON reports are still printed; the exit code tells the outcome)'
+complete -c cbtool -n "__fish_cbtool_using_subcommand sample" -s v -l verbose -d 'Print extra detail (verify: the signed string even when the signature is valid)'
+complete -c cbtool -n "__fish_cbtool_using_subcommand sample" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cbtool -n "__fish_cbtool_using_subcommand sample" -s V -l version -d 'Print version'
+complete -c cbtool -n "__fish_cbtool_using_subcommand help; and not __fish_seen_subcommand_from demo sign verify validate keygen listen replay completions man sample help" -f -a "demo" -d 'Run the main job on the bundled fixtures: a receiver on loopback, every callback replayed with faults and retries'
+complete -c cbtool -n "__fish_cbtool_using_subcommand help; and not __fish_seen_subcommand_from demo sign verify validate keygen listen replay completions man sample help" -f -a "sign" -d 'Print a payload\'s signature (or, with --embed, the whole signed request)'
+complete -c cbtool -n "__fish_cbtool_using_subcommand help; and not __fish_seen_subcommand_from demo sign verify validate keygen listen replay completions man sample help" -f -a "verify" -d 'Check a callback\'s signature; --explain says why it does not match'
+complete -c cbtool -n "__fish_cbtool_using_subcommand help; and not __fish_seen_subcommand_from demo sign verify validate keygen listen replay completions man sample help" -f -a "validate" -d 'Check callbacks against the documented schemas and rules; --sequence checks one Dayu order\'s history'
+complete -c cbtool -n "__fish_cbtool_using_subcommand help; and not __fish_seen_subcommand_from demo sign verify validate keygen listen replay completions man sample help" -f -a "keygen" -d 'Generate an RSA key pair for Dayu tests (PEM and Java base64 forms)'
+complete -c cbtool -n "__fish_cbtool_using_subcommand help; and not __fish_seen_subcommand_from demo sign verify validate keygen listen replay completions man sample help" -f -a "listen" -d 'Run a reference receiver on loopback: verify, de-duplicate, answer as documented, inject faults'
+complete -c cbtool -n "__fish_cbtool_using_subcommand help; and not __fish_seen_subcommand_from demo sign verify validate keygen listen replay completions man sample help" -f -a "replay" -d 'Deliver callbacks to a URL like the real sender: same bytes, vendor retry schedule'
+complete -c cbtool -n "__fish_cbtool_using_subcommand help; and not __fish_seen_subcommand_from demo sign verify validate keygen listen replay completions man sample help" -f -a "completions" -d 'Print a shell completion script for bash, zsh, fish, PowerShell or elvish'
+complete -c cbtool -n "__fish_cbtool_using_subcommand help; and not __fish_seen_subcommand_from demo sign verify validate keygen listen replay completions man sample help" -f -a "man" -d 'Print the man page (roff), of cbtool or of one command'
+complete -c cbtool -n "__fish_cbtool_using_subcommand help; and not __fish_seen_subcommand_from demo sign verify validate keygen listen replay completions man sample help" -f -a "sample" -d 'Generate realistic callbacks a real sender could have produced; signed when given the credential'
+complete -c cbtool -n "__fish_cbtool_using_subcommand help; and not __fish_seen_subcommand_from demo sign verify validate keygen listen replay completions man sample help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

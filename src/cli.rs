@@ -89,6 +89,12 @@ pub enum Command {
         after_help = "Examples:\n  cbtool man > ~/.local/share/man/man1/cbtool.1\n  cbtool man verify | man -l -"
     )]
     Man(ManArgs),
+    /// Generate realistic callbacks a real sender could have produced; signed when given the credential
+    #[command(
+        after_help = "Examples:\n  cbtool sample autox3 --count 100 --seed 42 --secret-file fixtures/autox3/secret.txt > callbacks.jsonl\n  cbtool sample dayu --lifecycle --path rework --private-key fixtures/dayu/keys/private.pem --out order/\n  cbtool sample dayu --private-key fixtures/dayu/keys/private.pem --curl http://127.0.0.1:8080/dayu | sh",
+        long_about = "Generate realistic callbacks a real sender could have produced.\n\nOutput: one callback per line (JSON Lines), compact. AutoX3: the body; `msgSignature` is filled in when the appSecret is given, and is the empty string \"\" otherwise. Dayu: with --private-key, the request envelope {\"headers\": {\"Content-Type\": \"application/json\", \"Dayu-Sign\": \"…\"}, \"body\": {…}} (read back by verify and listen); without it, the bare body.\n\nThe same --seed gives the same bytes on every platform and release; without --seed a random seed is drawn and printed on stderr. Times come from the seed, never from the clock."
+    )]
+    Sample(SampleArgs),
 }
 
 impl Command {
@@ -102,7 +108,9 @@ impl Command {
             Command::Listen(a) => a.json,
             Command::Replay(a) => a.json,
             Command::Demo(a) => a.json,
-            Command::Sign(_) | Command::Completions(_) | Command::Man(_) => true,
+            Command::Sign(_) | Command::Sample(_) | Command::Completions(_) | Command::Man(_) => {
+                true
+            }
         }
     }
 }
@@ -219,6 +227,50 @@ pub struct KeygenArgs {
     #[arg(long)]
     pub force: bool,
     /// Print a JSON summary instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// How a Dayu order's history ends (`sample --lifecycle`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LifecyclePathArg {
+    /// Served, submitted and accepted by Dayu (progress 0,1,2,3,5,6,7,8)
+    Complete,
+    /// Cancelled before the service starts (progress 0, …, 10)
+    Cancel,
+    /// Served, submitted, then sent back for rework (progress 0,1,2,3,5,6,7,9)
+    Rework,
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// Which vendor's callbacks to generate
+    #[arg(value_enum)]
+    pub vendor: VendorArg,
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+    /// How many callbacks to generate, one JSON document a line
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1_000_000), conflicts_with = "lifecycle")]
+    pub count: u64,
+    /// Seed: the same seed gives the same bytes (without it, a random one, printed on stderr)
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Dayu: every callback of one work order, from creation to its end (see --path)
+    #[arg(long)]
+    pub lifecycle: bool,
+    /// With --lifecycle: how the order ends
+    #[arg(long, value_enum, default_value = "complete", requires = "lifecycle")]
+    pub path: LifecyclePathArg,
+    /// Write one file per callback into DIR, named in order (01-created.json, …)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// With --out: overwrite files that exist
+    #[arg(long, requires = "out")]
+    pub force: bool,
+    /// Print, per callback, a curl command that POSTs exactly these bytes to URL
+    #[arg(long, value_name = "URL", conflicts_with_all = ["out", "json"])]
+    pub curl: Option<String>,
+    /// JSON on stdout: the callbacks as JSON Lines (the default anyway); with --out, a summary
     #[arg(long)]
     pub json: bool,
 }

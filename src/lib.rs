@@ -13,6 +13,7 @@ pub mod json;
 pub mod keys;
 pub mod listen;
 pub mod replay;
+pub mod sample;
 pub mod schema;
 pub mod secret;
 pub mod signed_string;

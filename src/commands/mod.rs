@@ -8,6 +8,7 @@ mod listen_log;
 mod replay;
 mod replay_input;
 mod replay_live;
+mod sample;
 mod shell;
 mod sign;
 pub mod terminal;
@@ -89,6 +90,7 @@ pub fn dispatch(command: Command, output: &mut Output) -> Result<i32> {
         Command::Demo(args) => demo::run(args, output),
         Command::Completions(args) => shell::completions(args, output),
         Command::Man(args) => shell::man(args, output),
+        Command::Sample(args) => sample::run(args, output),
     }
 }
 
@@ -146,9 +148,16 @@ pub fn choose_vendor(
     top: &TopLevel,
 ) -> Result<&'static dyn Vendor> {
     match forced {
-        Some(VendorArg::Autox3) => Ok(&vendor::autox3::AutoX3),
-        Some(VendorArg::Dayu) => Ok(&vendor::dayu::Dayu),
+        Some(arg) => Ok(vendor_for(arg)),
         None => vendor::detect(source, top),
+    }
+}
+
+/// The vendor a `--vendor`-style argument names.
+pub fn vendor_for(arg: VendorArg) -> &'static dyn Vendor {
+    match arg {
+        VendorArg::Autox3 => &vendor::autox3::AutoX3,
+        VendorArg::Dayu => &vendor::dayu::Dayu,
     }
 }
 

@@ -12,6 +12,7 @@ use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::json::TopLevel;
 use crate::replay::Ack;
+use crate::sample::{Generator, Plan, Sample};
 use crate::signed_string::SignedString;
 
 /// A callback as received or about to be sent: its body and the headers that matter.
@@ -162,6 +163,9 @@ pub trait Vendor: Sync {
     fn refresh(&self, msg: &Message, fresh: &Fresh) -> Result<Vec<u8>>;
     /// The request as the vendor sends it: signed, the signature over the sent bytes.
     fn signed_delivery(&self, msg: &Message, creds: &Credentials) -> Result<Delivery>;
+    /// Callbacks a real sender could have produced, compact and unsigned (`cbtool sample`);
+    /// sign them with [`Vendor::signed_delivery`] or [`Vendor::embed`].
+    fn sample(&self, generator: &mut Generator, plan: Plan) -> Result<Vec<Sample>>;
 }
 
 /// Replaces raw values (byte ranges of `body`) with new text; edits must not overlap.

@@ -13,6 +13,7 @@ use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::json::{self, JsonKind, RawField, TopLevel};
 use crate::replay::Ack;
+use crate::sample::{self, Generator, Plan, Sample};
 use crate::secret::{constant_time_eq, Secret};
 use crate::signed_string::{Part, SignedString};
 
@@ -333,6 +334,15 @@ impl Vendor for AutoX3 {
             headers: msg.headers.clone(),
             body: self.embed(msg, creds)?,
         })
+    }
+
+    fn sample(&self, generator: &mut Generator, plan: Plan) -> Result<Vec<Sample>> {
+        match plan {
+            Plan::One => Ok(vec![sample::autox3::receivebase_create(generator)]),
+            Plan::Lifecycle(_) => Err(Error::new(
+                "--lifecycle is for Dayu work orders; AutoX3 documents one message type (use --count N for several callbacks)",
+            )),
+        }
     }
 }
 

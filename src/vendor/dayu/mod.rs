@@ -11,6 +11,7 @@ use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::json::{self, JsonKind, RawField, TopLevel};
 use crate::replay::Ack;
+use crate::sample::{lifecycle, Generator, Plan, Sample};
 use crate::signed_string::SignedString;
 
 /// The Dayu vendor.
@@ -218,6 +219,13 @@ impl Vendor for Dayu {
 
     fn verifier_ready(&self, creds: &Credentials) -> Result<()> {
         creds.public_key().map(|_| ())
+    }
+
+    fn sample(&self, generator: &mut Generator, plan: Plan) -> Result<Vec<Sample>> {
+        Ok(match plan {
+            Plan::One => vec![lifecycle::single(generator)],
+            Plan::Lifecycle(path) => lifecycle::history(generator, path),
+        })
     }
 
     /// The documents define no answer body; the sender is taken to accept any 2xx, so
