@@ -135,18 +135,7 @@ mod tests {
     #[test]
     fn every_field_of_the_documents_samples_is_declared() {
         let dayu = &DAYU_ORDER_PROGRESS.compiled().unwrap().0;
-        for text in [
-            include_str!("../../fixtures/dayu/events/01-created.json"),
-            include_str!("../../fixtures/dayu/events/02-assigned.json"),
-            include_str!("../../fixtures/dayu/events/03-accepted.json"),
-            include_str!("../../fixtures/dayu/events/04-appointment.json"),
-            include_str!("../../fixtures/dayu/events/05-service-started.json"),
-            include_str!("../../fixtures/dayu/events/06-service-record.json"),
-            include_str!("../../fixtures/dayu/events/07-submitted.json"),
-            include_str!("../../fixtures/dayu/events/08-accepted-by-dayu.json"),
-            include_str!("../../fixtures/dayu/events/09-rework.json"),
-            include_str!("../../fixtures/dayu/events/10-cancelled.json"),
-        ] {
+        for text in crate::schema::DAYU_SAMPLE_EVENTS {
             assert_declared(dayu, &serde_json::from_str(text).unwrap(), "");
         }
         let envelope = &AUTOX3_ENVELOPE.compiled().unwrap().0;

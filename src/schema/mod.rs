@@ -65,6 +65,21 @@ pub fn history_event(vendor_id: &str, text: &str) -> Option<sequence::Event> {
     Some(sequence::Event::from_body(&body))
 }
 
+/// The ten sample events of the Dayu document, for the schema and rule tests.
+#[cfg(test)]
+pub(crate) const DAYU_SAMPLE_EVENTS: [&str; 10] = [
+    include_str!("../../fixtures/dayu/events/01-created.json"),
+    include_str!("../../fixtures/dayu/events/02-assigned.json"),
+    include_str!("../../fixtures/dayu/events/03-accepted.json"),
+    include_str!("../../fixtures/dayu/events/04-appointment.json"),
+    include_str!("../../fixtures/dayu/events/05-service-started.json"),
+    include_str!("../../fixtures/dayu/events/06-service-record.json"),
+    include_str!("../../fixtures/dayu/events/07-submitted.json"),
+    include_str!("../../fixtures/dayu/events/08-accepted-by-dayu.json"),
+    include_str!("../../fixtures/dayu/events/09-rework.json"),
+    include_str!("../../fixtures/dayu/events/10-cancelled.json"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
