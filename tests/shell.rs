@@ -197,6 +197,17 @@ fn piped_output_has_no_colour_unless_asked() {
         "nosuch.json",
     ]);
     assert!(stderr(&out).starts_with("\x1b[1m\x1b[31merror:\x1b[0m "));
+    let out = cbtool(&[
+        "validate",
+        "--color",
+        "always",
+        "fixtures/dayu/events/03-accepted.json",
+    ]);
+    assert!(
+        stdout(&out).contains(": \x1b[1m\x1b[32mvalid\x1b[0m ("),
+        "{:?}",
+        stdout(&out)
+    );
 }
 
 /// Runs cbtool under a pseudo-terminal (util-linux `script`), returning what it printed.

@@ -60,6 +60,11 @@ impl Output<'_> {
         paint(word, tone, self.colour_out)
     }
 
+    /// A word that says a check held (`valid`), for a report line on `out`.
+    pub fn good(&self, word: &str) -> String {
+        paint(word, Tone::Good, self.colour_out)
+    }
+
     pub fn verbose(&self) -> bool {
         self.verbosity == Verbosity::Verbose
     }

@@ -88,8 +88,9 @@ pub struct Sequence {
 pub fn print(reports: &[Checked], sequence: Option<&Sequence>, strict: bool, output: &mut Output) {
     for report in reports.iter().filter(|r| r.unreadable.is_none()) {
         if report.findings.is_empty() {
+            let valid = output.good("valid");
             output.line(format_args!(
-                "{}: valid ({})",
+                "{}: {valid} ({})",
                 report.source,
                 report.schemas.join(", ")
             ));
