@@ -79,7 +79,7 @@ fn stream(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.bench_function("read 1000 lines", |b| {
         b.iter(|| {
-            let reader: Box<dyn BufRead> = Box::new(Cursor::new(text.clone()));
+            let reader: Box<dyn BufRead + Send> = Box::new(Cursor::new(text.clone()));
             let n = Documents::from_reader("bench".into(), reader, Format::JsonLines, 1 << 20)
                 .expect("open")
                 .count();

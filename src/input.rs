@@ -117,7 +117,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// Opens a path, or standard input for `-`.
-pub fn open(path: &str) -> Result<Box<dyn BufRead>> {
+pub fn open(path: &str) -> Result<Box<dyn BufRead + Send>> {
     if path == "-" {
         return Ok(Box::new(BufReader::with_capacity(1 << 16, io::stdin())));
     }
@@ -175,7 +175,7 @@ fn too_large(name: &str, line: Option<usize>, max: usize) -> Error {
 /// The callbacks in one input, read lazily so that JSON Lines stream.
 pub struct Documents {
     name: String,
-    reader: Box<dyn BufRead>,
+    reader: Box<dyn BufRead + Send>,
     max: usize,
     /// Set once the input is known to be JSON Lines.
     lines: bool,
@@ -202,7 +202,7 @@ impl Documents {
 
     pub fn from_reader(
         name: String,
-        mut reader: Box<dyn BufRead>,
+        mut reader: Box<dyn BufRead + Send>,
         format: Format,
         max: usize,
     ) -> Result<Documents> {
@@ -423,7 +423,7 @@ mod tests {
     use super::*;
 
     fn docs(text: &str) -> Vec<Result<Document>> {
-        let reader: Box<dyn BufRead> = Box::new(io::Cursor::new(text.as_bytes().to_vec()));
+        let reader: Box<dyn BufRead + Send> = Box::new(io::Cursor::new(text.as_bytes().to_vec()));
         Documents::from_reader("in".into(), reader, Format::Auto, 64)
             .unwrap()
             .collect()

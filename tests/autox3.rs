@@ -183,6 +183,47 @@ fn json_lines_report_each_failure_with_its_line() {
 }
 
 #[test]
+fn a_long_file_is_reported_in_input_order() {
+    // 3,000 lines: many batches, checked on several threads, reported in order.
+    let repeats = 500;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.jsonl");
+    std::fs::write(
+        &path,
+        fixture("fixtures/autox3/stream.jsonl").repeat(repeats),
+    )
+    .unwrap();
+    let path = path.to_str().unwrap();
+    let json = cbtool(&["verify", "--json", "--secret-file", SECRET_FILE, path]).json();
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"checked": 3000, "valid": 2000, "invalid": 1000, "errors": 0})
+    );
+    let expected: Vec<u64> = (0..repeats as u64)
+        .flat_map(|k| [6 * k + 3, 6 * k + 5])
+        .take(json["failures"].as_array().unwrap().len())
+        .collect();
+    let lines: Vec<u64> = json["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, expected);
+    let run = cbtool(&["verify", "--secret-file", SECRET_FILE, path]);
+    let reported: Vec<u64> = run
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix(&format!("invalid: {path}:")))
+        .map(|rest| rest.split(':').next().unwrap().parse().unwrap())
+        .collect();
+    let all: Vec<u64> = (0..repeats as u64)
+        .flat_map(|k| [6 * k + 3, 6 * k + 5])
+        .collect();
+    assert_eq!(reported, all, "{}", run.stdout);
+}
+
+#[test]
 fn json_lines_keep_going_past_a_broken_line() {
     let mut stream = fixture("fixtures/autox3/stream.jsonl");
     stream.extend_from_slice(b"{\"msgId\": \n");

@@ -3,6 +3,9 @@
 
 use super::verify_report::{self, Checked, Outcome, Tally};
 use super::{choose_vendor, credentials, flush_warnings, input_spec, Output};
+use std::collections::BTreeMap;
+use std::sync::{mpsc, Mutex};
+
 use crate::cli::VerifyArgs;
 use crate::credentials::Credentials;
 use crate::error::{Error, Result, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE};
@@ -30,34 +33,28 @@ pub fn run(args: VerifyArgs, output: &mut Output) -> Result<i32> {
         theirs: theirs.as_deref(),
         path: &path,
     };
-    // A file is checked in batches on every core; standard input a line at a time, so a
-    // live stream reports each line as it comes.
-    let (batch, workers) = if path == "-" {
-        (1, 1)
-    } else {
-        (BATCH, workers())
-    };
-    let mut docs = Documents::open(&path, format, args.input.max_size)?;
-    loop {
-        let chunk: Vec<Result<Document>> = docs.by_ref().take(batch).collect();
-        if chunk.is_empty() {
-            break;
-        }
-        for (line, outcome) in check_all(chunk, &ctx, workers) {
-            flush_warnings(&creds, output);
-            if line.is_none() {
-                // One document: an input error is the command's error.
-                if let Outcome::Failed { error, .. } = outcome {
-                    return Err(error);
-                }
-                single = Some(outcome);
-                continue;
+    // A file is checked on every core; standard input a line at a time, so a live
+    // stream reports each line as it comes.
+    let workers = if path == "-" { 1 } else { workers() };
+    let docs = Documents::open(&path, format, args.input.max_size)?;
+    let mut failed_single = None;
+    check_stream(docs, &ctx, workers, |line, outcome| {
+        flush_warnings(&creds, output);
+        if line.is_none() {
+            // One document: an input error is the command's error.
+            match outcome {
+                Outcome::Failed { error, .. } => failed_single = Some(error),
+                outcome => single = Some(outcome),
             }
-            if !args.json {
-                verify_report::print_stream_item(&outcome, args.explain, output);
-            }
-            tally.add(outcome);
+            return;
         }
+        if !args.json {
+            verify_report::print_stream_item(&outcome, args.explain, output);
+        }
+        tally.add(outcome);
+    });
+    if let Some(error) = failed_single {
+        return Err(error);
     }
     match (single, args.json) {
         (Some(outcome), false) => {
@@ -82,8 +79,10 @@ pub fn run(args: VerifyArgs, output: &mut Output) -> Result<i32> {
     }
 }
 
-/// Documents read ahead and checked together; bounds the memory a stream takes.
-const BATCH: usize = 1024;
+/// Documents handed to a worker at once: enough to make the hand-over cheap, few enough
+/// that batches in flight (`IN_FLIGHT` per worker) bound the memory a stream takes.
+const BATCH: usize = 256;
+const IN_FLIGHT: usize = 4;
 
 /// What checking one document needs besides the document.
 struct Context<'a> {
@@ -97,42 +96,69 @@ fn workers() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// Checks `docs`, split over `workers` threads; outcomes come back in input order.
-fn check_all(
-    docs: Vec<Result<Document>>,
+/// Checks every document and hands each outcome to `report` in input order.
+///
+/// With several workers this is a pipeline: one thread reads and splits the input
+/// into batches, the workers check batches as they come, and the calling thread puts
+/// the outcomes back in order, so reading, checking and reporting overlap.
+fn check_stream(
+    docs: Documents,
     ctx: &Context,
     workers: usize,
-) -> Vec<(Option<usize>, Outcome)> {
-    // Below this, starting threads costs more than it saves.
-    const MIN_PER_WORKER: usize = 64;
-    let workers = workers.min(docs.len() / MIN_PER_WORKER).max(1);
-    if workers == 1 {
-        return docs.into_iter().map(|d| check_one(d, ctx)).collect();
+    mut report: impl FnMut(Option<usize>, Outcome),
+) {
+    if workers <= 1 {
+        for doc in docs {
+            let (line, outcome) = check_one(doc, ctx);
+            report(line, outcome);
+        }
+        return;
     }
-    let per = docs.len().div_ceil(workers);
-    let mut docs = docs.into_iter();
-    let parts: Vec<Vec<Result<Document>>> = (0..workers)
-        .map(|_| docs.by_ref().take(per).collect())
-        .collect();
+    type Batch = (usize, Vec<Result<Document>>);
+    type Checked = (usize, Vec<(Option<usize>, Outcome)>);
+    let (batch_tx, batch_rx) = mpsc::sync_channel::<Batch>(workers * IN_FLIGHT);
+    let batch_rx = Mutex::new(batch_rx);
+    let (done_tx, done_rx) = mpsc::sync_channel::<Checked>(workers * IN_FLIGHT);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = parts
-            .into_iter()
-            .map(|part| {
-                scope.spawn(move || {
-                    part.into_iter()
-                        .map(|d| check_one(d, ctx))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| match h.join() {
-                Ok(outcomes) => outcomes,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
+        scope.spawn(move || {
+            let mut docs = docs;
+            for index in 0.. {
+                let batch: Vec<_> = docs.by_ref().take(BATCH).collect();
+                // A closed channel means the reporting side has stopped listening.
+                if batch.is_empty() || batch_tx.send((index, batch)).is_err() {
+                    break;
+                }
+            }
+        });
+        for _ in 0..workers {
+            let done_tx = done_tx.clone();
+            let batch_rx = &batch_rx;
+            scope.spawn(move || loop {
+                let next = match batch_rx.lock() {
+                    Ok(rx) => rx.recv(),
+                    Err(_) => break,
+                };
+                let Ok((index, batch)) = next else { break };
+                let outcomes = batch.into_iter().map(|d| check_one(d, ctx)).collect();
+                if done_tx.send((index, outcomes)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(done_tx);
+        // Batches finish out of order; hold the early ones until their turn.
+        let mut waiting = BTreeMap::new();
+        let mut next = 0;
+        for (index, outcomes) in done_rx {
+            waiting.insert(index, outcomes);
+            while let Some(outcomes) = waiting.remove(&next) {
+                for (line, outcome) in outcomes {
+                    report(line, outcome);
+                }
+                next += 1;
+            }
+        }
+    });
 }
 
 /// One document's outcome, and its line for JSON Lines (`Some(0)` for an unreadable
@@ -141,14 +167,15 @@ fn check_one(doc: Result<Document>, ctx: &Context) -> (Option<usize>, Outcome) {
     match doc {
         Ok(doc) => {
             let line = doc.line;
-            let outcome = match check(&doc, ctx.args, ctx.creds, ctx.theirs) {
+            let source = doc.source.clone();
+            let outcome = match check(doc, ctx.args, ctx.creds, ctx.theirs) {
                 Ok(checked) => Outcome::Checked {
                     line,
                     checked: Box::new(checked),
                 },
                 Err(error) => Outcome::Failed {
                     line,
-                    source: doc.source.clone(),
+                    source,
                     error,
                 },
             };
@@ -166,12 +193,12 @@ fn check_one(doc: Result<Document>, ctx: &Context) -> (Option<usize>, Outcome) {
 }
 
 fn check(
-    doc: &Document,
+    doc: Document,
     args: &VerifyArgs,
     creds: &Credentials,
     theirs: Option<&[u8]>,
 ) -> Result<Checked> {
-    let msg = Message::with_headers(doc.source.clone(), &doc.body, doc.headers.clone());
+    let msg = Message::with_headers(doc.source, &doc.body, doc.headers);
     let top = msg.top_level()?;
     let vendor = choose_vendor(args.input.vendor, &msg.source, top)?;
     let target = vendor::target(vendor, &msg, args.signature.as_deref())?;
