@@ -198,6 +198,7 @@ Register-ArgumentCompleter -Native -CommandName 'cbtool' -ScriptBlock {
             [CompletionResult]::new('--fresh', '--fresh', [CompletionResultType]::ParameterName, 'Give each message a new identity before signing (AutoX3: msgId and createTime; Dayu: createTime), so de-duplicating receivers take repeated runs')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the JSON report on stdout')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the receiver''s TLS certificate (tests only)')
+            [CompletionResult]::new('--keep-alive', '--keep-alive', [CompletionResultType]::ParameterName, 'Reuse connections between requests, for bulk replays; by default every attempt opens a fresh connection, as the vendors'' senders do')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (JSON reports are still printed; the exit code tells the outcome)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors (JSON reports are still printed; the exit code tells the outcome)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print extra detail (verify: the signed string even when the signature is valid)')

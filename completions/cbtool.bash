@@ -461,7 +461,7 @@ _cbtool() {
             return 0
             ;;
         cbtool__subcmd__replay)
-            opts="-H -q -v -h -V --url --header --timeout --schedule --no-retry --time-scale --concurrency --ack --fresh --duplicate --report --junit --json --cacert --insecure --vendor --max-size --secret --secret-file --private-key --public-key --color --quiet --verbose --help --version"
+            opts="-H -q -v -h -V --url --header --timeout --schedule --no-retry --time-scale --concurrency --ack --fresh --duplicate --report --junit --json --cacert --insecure --keep-alive --vendor --max-size --secret --secret-file --private-key --public-key --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -188,6 +188,7 @@ set edit:completion:arg-completer[cbtool] = {|@words|
             cand --fresh 'Give each message a new identity before signing (AutoX3: msgId and createTime; Dayu: createTime), so de-duplicating receivers take repeated runs'
             cand --json 'Print the JSON report on stdout'
             cand --insecure 'Do not verify the receiver''s TLS certificate (tests only)'
+            cand --keep-alive 'Reuse connections between requests, for bulk replays; by default every attempt opens a fresh connection, as the vendors'' senders do'
             cand -q 'Print only errors (JSON reports are still printed; the exit code tells the outcome)'
             cand --quiet 'Print only errors (JSON reports are still printed; the exit code tells the outcome)'
             cand -v 'Print extra detail (verify: the signed string even when the signature is valid)'

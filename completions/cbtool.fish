@@ -179,6 +179,7 @@ complete -c cbtool -n "__fish_cbtool_using_subcommand replay" -l no-retry -d 'On
 complete -c cbtool -n "__fish_cbtool_using_subcommand replay" -l fresh -d 'Give each message a new identity before signing (AutoX3: msgId and createTime; Dayu: createTime), so de-duplicating receivers take repeated runs'
 complete -c cbtool -n "__fish_cbtool_using_subcommand replay" -l json -d 'Print the JSON report on stdout'
 complete -c cbtool -n "__fish_cbtool_using_subcommand replay" -l insecure -d 'Do not verify the receiver\'s TLS certificate (tests only)'
+complete -c cbtool -n "__fish_cbtool_using_subcommand replay" -l keep-alive -d 'Reuse connections between requests, for bulk replays; by default every attempt opens a fresh connection, as the vendors\' senders do'
 complete -c cbtool -n "__fish_cbtool_using_subcommand replay" -s q -l quiet -d 'Print only errors (JSON reports are still printed; the exit code tells the outcome)'
 complete -c cbtool -n "__fish_cbtool_using_subcommand replay" -s v -l verbose -d 'Print extra detail (verify: the signed string even when the signature is valid)'
 complete -c cbtool -n "__fish_cbtool_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'

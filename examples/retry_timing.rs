@@ -55,6 +55,7 @@ fn run_once(schedule: &Schedule, scale: f64) -> Result<Vec<(Duration, Duration)>
         timeout: Duration::from_secs(5),
         cacert: None,
         insecure: false,
+        keep_alive: false,
     })?;
     let settings = Settings {
         schedule: schedule.scaled(scale)?,

@@ -415,6 +415,10 @@ pub struct ReplayArgs {
     /// Do not verify the receiver's TLS certificate (tests only)
     #[arg(long)]
     pub insecure: bool,
+    /// Reuse connections between requests, for bulk replays; by default every attempt
+    /// opens a fresh connection, as the vendors' senders do
+    #[arg(long)]
+    pub keep_alive: bool,
     /// Force the vendor instead of detecting it from each payload
     #[arg(long, value_enum)]
     pub vendor: Option<VendorArg>,

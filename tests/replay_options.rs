@@ -120,6 +120,21 @@ fn usage_and_input_errors_exit_2() {
 }
 
 #[test]
+fn keep_alive_reuses_connections_and_the_default_does_not() {
+    let stream = "fixtures/autox3/stream.jsonl";
+    let server = Server::keep_alive();
+    let (code, _, _) = replay(&server, &["--concurrency", "1", stream]);
+    assert_eq!(code, 0);
+    let fresh: Vec<usize> = server.requests().iter().map(|r| r.connection).collect();
+    assert_eq!(fresh, [0, 1, 2, 3, 4, 5], "a fresh connection per attempt");
+    let server = Server::keep_alive();
+    let (code, _, _) = replay(&server, &["--concurrency", "1", "--keep-alive", stream]);
+    assert_eq!(code, 0);
+    let reused: Vec<usize> = server.requests().iter().map(|r| r.connection).collect();
+    assert_eq!(reused, [0; 6], "one connection for every message");
+}
+
+#[test]
 fn directories_are_sent_in_name_order() {
     let server = Server::script(vec![]);
     let (code, report, _) = replay(&server, &["--concurrency", "1", "fixtures/dayu/envelopes"]);

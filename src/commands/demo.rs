@@ -89,6 +89,7 @@ async fn deliver(
         timeout: Duration::from_secs(10),
         cacert: None,
         insecure: false,
+        keep_alive: false,
     })?;
     let messages = scenario.messages();
     let _ = writeln!(output.err, "{intro} on {url}");

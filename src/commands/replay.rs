@@ -127,6 +127,7 @@ fn http_options(args: &ReplayArgs) -> Result<HttpOptions> {
         timeout,
         cacert,
         insecure: args.insecure,
+        keep_alive: args.keep_alive,
     })
 }
 

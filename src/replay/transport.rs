@@ -1,5 +1,6 @@
 //! The real transport: an HTTP POST with reqwest (rustls), one fresh connection per
-//! attempt, no redirects followed, the response body read up to a cap.
+//! attempt unless asked to keep connections alive, no redirects followed, the response
+//! body read up to a cap.
 
 use std::error::Error as _;
 use std::io;
@@ -25,6 +26,8 @@ pub struct HttpOptions {
     /// Extra trusted roots (PEM), from `--cacert`.
     pub cacert: Option<(String, Vec<u8>)>,
     pub insecure: bool,
+    /// Reuse idle connections (`--keep-alive`) instead of one fresh connection per attempt.
+    pub keep_alive: bool,
 }
 
 /// Sends messages with reqwest.
@@ -67,7 +70,7 @@ impl HttpTransport {
             .redirect(reqwest::redirect::Policy::none())
             .timeout(options.timeout)
             .connect_timeout(options.timeout)
-            .pool_max_idle_per_host(0)
+            .pool_max_idle_per_host(if options.keep_alive { usize::MAX } else { 0 })
             .user_agent(concat!("cbtool/", env!("CARGO_PKG_VERSION")))
             .danger_accept_invalid_certs(options.insecure);
         if let Some((path, pem)) = &options.cacert {

@@ -60,6 +60,8 @@ pub struct Received {
     pub path: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// Which accepted connection carried it (0, 1, … in accept order).
+    pub connection: usize,
 }
 
 impl Received {
@@ -89,7 +91,13 @@ pub struct Server {
 impl Server {
     /// Answers request `n` (0-based, in arrival order) with `handler(n, &request)`.
     pub fn new(handler: impl Fn(usize, &Received) -> Action + Send + Sync + 'static) -> Server {
-        Server::start(Arc::new(handler), None)
+        Server::start(Arc::new(handler), None, false)
+    }
+
+    /// Acknowledges everything, keeping each connection open for more requests (as
+    /// HTTP/1.1 allows), so a test can see whether the client reuses connections.
+    pub fn keep_alive() -> Server {
+        Server::start(Arc::new(|_, _: &Received| Action::ok()), None, true)
     }
 
     /// The same over TLS, with a fresh self-signed certificate for 127.0.0.1; returns
@@ -106,11 +114,15 @@ impl Server {
             .with_no_client_auth()
             .with_single_cert(vec![certified.cert.der().clone()], key)
             .unwrap();
-        let server = Server::start(Arc::new(handler), Some(Arc::new(config)));
+        let server = Server::start(Arc::new(handler), Some(Arc::new(config)), false);
         (server, certified.cert.pem())
     }
 
-    fn start(handler: Arc<Handler>, tls: Option<Arc<rustls::ServerConfig>>) -> Server {
+    fn start(
+        handler: Arc<Handler>,
+        tls: Option<Arc<rustls::ServerConfig>>,
+        keep_alive: bool,
+    ) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -118,15 +130,16 @@ impl Server {
         let (reqs, halt) = (requests.clone(), stop.clone());
         let scheme = if tls.is_some() { "https" } else { "http" };
         thread::spawn(move || {
-            for stream in listener.incoming() {
+            for (connection, stream) in listener.incoming().enumerate() {
                 if halt.load(Ordering::SeqCst) {
                     break;
                 }
                 let Ok(stream) = stream else { continue };
                 let (reqs, handler, tls) = (reqs.clone(), handler.clone(), tls.clone());
                 thread::spawn(move || match tls {
-                    Some(config) => serve_tls(stream, config, &reqs, &*handler),
-                    None => serve(stream, &reqs, &*handler),
+                    Some(config) => serve_tls(stream, connection, config, &reqs, &*handler),
+                    None if keep_alive => serve_keep_alive(stream, connection, &reqs),
+                    None => serve(stream, connection, &reqs, &*handler),
                 });
             }
         });
@@ -183,8 +196,18 @@ fn handle(request: Received, requests: &Mutex<Vec<Received>>, handler: &Handler)
 }
 
 fn respond(stream: &mut impl Write, status: u16, headers: &[(String, String)], body: &str) {
+    respond_on(stream, status, headers, body, "close");
+}
+
+fn respond_on(
+    stream: &mut impl Write,
+    status: u16,
+    headers: &[(String, String)],
+    body: &str,
+    connection: &str,
+) {
     let mut head = format!(
-        "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+        "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: {connection}\r\n",
         body.len()
     );
     for (k, v) in headers {
@@ -198,6 +221,7 @@ fn respond(stream: &mut impl Write, status: u16, headers: &[(String, String)], b
 
 fn serve_tls(
     stream: TcpStream,
+    connection: usize,
     config: Arc<rustls::ServerConfig>,
     requests: &Mutex<Vec<Received>>,
     handler: &Handler,
@@ -207,7 +231,7 @@ fn serve_tls(
         return;
     };
     let mut tls = rustls::StreamOwned::new(conn, stream);
-    let Some(request) = read_request(&mut tls) else {
+    let Some(request) = read_request(&mut tls, connection) else {
         return;
     };
     if let Action::Respond {
@@ -222,9 +246,23 @@ fn serve_tls(
     }
 }
 
-fn serve(mut stream: TcpStream, requests: &Mutex<Vec<Received>>, handler: &Handler) {
+/// Answers requests on one connection until the client closes it.
+fn serve_keep_alive(mut stream: TcpStream, connection: usize, requests: &Mutex<Vec<Received>>) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let Some(request) = read_request(&mut stream) else {
+    while let Some(request) = read_request(&mut stream, connection) {
+        requests.lock().unwrap().push(request);
+        respond_on(&mut stream, 200, &[], NORMAL, "keep-alive");
+    }
+}
+
+fn serve(
+    mut stream: TcpStream,
+    connection: usize,
+    requests: &Mutex<Vec<Received>>,
+    handler: &Handler,
+) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let Some(request) = read_request(&mut stream, connection) else {
         return;
     };
     match handle(request, requests, handler) {
@@ -258,7 +296,7 @@ fn serve(mut stream: TcpStream, requests: &Mutex<Vec<Received>>, handler: &Handl
     }
 }
 
-fn read_request(stream: &mut impl Read) -> Option<Received> {
+fn read_request(stream: &mut impl Read, connection: usize) -> Option<Received> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 8192];
     loop {
@@ -295,6 +333,7 @@ fn read_request(stream: &mut impl Read) -> Option<Received> {
                 path,
                 headers,
                 body,
+                connection,
             });
         }
         let n = stream.read(&mut chunk).ok()?;
