@@ -131,6 +131,18 @@ pub fn open(path: &str) -> Result<Box<dyn BufRead + Send>> {
     Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
 }
 
+/// `name:line`, the source of one JSON Lines callback. Built by hand: this runs once a
+/// line, and the formatting machinery costs more than the rest of reading the line.
+fn line_source(name: &str, line: usize) -> String {
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(line);
+    let mut source = String::with_capacity(name.len() + 1 + digits.len());
+    source.push_str(name);
+    source.push(':');
+    source.push_str(digits);
+    source
+}
+
 /// The name an input has in messages.
 pub fn display_name(path: &str) -> String {
     if path == "-" {
@@ -267,7 +279,7 @@ impl Documents {
             let more = self.peek_nonblank(&mut rest)?;
             if more {
                 self.lines = true;
-                let source = format!("{}:{first_line}", self.name);
+                let source = line_source(&self.name, first_line);
                 self.pending = Some(
                     Document::new(source, Some(first_line), trim_newline(first))
                         .unwrap_envelope()?,
@@ -337,7 +349,7 @@ impl Documents {
                 Ok(true) => {
                     self.last_len = buf.len();
                     let doc = Document::new(
-                        format!("{}:{}", self.name, self.line),
+                        line_source(&self.name, self.line),
                         Some(self.line),
                         trim_newline(buf),
                     );
@@ -427,6 +439,12 @@ mod tests {
         Documents::from_reader("in".into(), reader, Format::Auto, 64)
             .unwrap()
             .collect()
+    }
+
+    #[test]
+    fn line_sources_name_the_line() {
+        assert_eq!(line_source("a.jsonl", 7), "a.jsonl:7");
+        assert_eq!(line_source("", 1_234_567), ":1234567");
     }
 
     #[test]
