@@ -1,5 +1,6 @@
 //! Hot paths: AutoX3 signing input + SHA-1 on a ~1 KB callback, Dayu verification
-//! (one RSA-2048 public-key operation), and JSON Lines streaming through the input layer.
+//! (one RSA-2048 public-key operation), JSON Lines streaming through the input layer, and
+//! schema validation (what `validate` and `listen` run on every callback).
 //! `benches/compare.sh` puts the end-to-end figures next to their anchors.
 
 use std::io::{BufRead, Cursor};
@@ -89,5 +90,22 @@ fn stream(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, autox3, dayu, stream);
+fn schema(c: &mut Criterion) {
+    let cases = [
+        ("autox3", "fixtures/autox3/receivebase-create.en.json"),
+        ("dayu", "fixtures/dayu/events/06-service-record.json"),
+    ];
+    let mut group = c.benchmark_group("schema");
+    for (vendor_id, path) in cases {
+        let text = String::from_utf8(fixture(path)).expect("UTF-8 fixture");
+        // The first call compiles the embedded schemas; measure the steady state.
+        cbtool::schema::validate(vendor_id, &text).expect("validate");
+        group.bench_function(format!("validate one {vendor_id} callback"), |b| {
+            b.iter(|| cbtool::schema::validate(vendor_id, &text).expect("validate"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, autox3, dayu, stream, schema);
 criterion_main!(benches);
