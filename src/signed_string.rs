@@ -57,16 +57,26 @@ impl SignedString {
         copy
     }
 
-    /// The string with invisible and non-ASCII characters escaped and the secret replaced
-    /// by a placeholder naming its length: safe to print, and unambiguous.
+    /// The string for a person to read, the secret replaced by a placeholder naming its
+    /// length and every invisible character made visible (see [`visible`]).
     pub fn visible(&self) -> String {
+        self.render(visible)
+    }
+
+    /// The exact string, the secret replaced by its placeholder: for JSON reports, whose
+    /// own escaping keeps every character. Invalid UTF-8 becomes U+FFFD.
+    pub fn text(&self) -> String {
+        self.render(|bytes| String::from_utf8_lossy(bytes).into_owned())
+    }
+
+    fn render(&self, show: impl Fn(&[u8]) -> String) -> String {
         match &self.secret {
-            None => visible(&self.bytes),
+            None => show(&self.bytes),
             Some(r) => format!(
                 "{}{}{}",
-                visible(&self.bytes[..r.start]),
+                show(&self.bytes[..r.start]),
                 placeholder(r.len()),
-                visible(&self.bytes[r.end..])
+                show(&self.bytes[r.end..])
             ),
         }
     }
@@ -84,28 +94,59 @@ pub enum Part<'p> {
     Secret(&'p [u8]),
 }
 
-/// Escapes bytes so that everything that could hide a difference shows: control
-/// characters, non-ASCII characters (as `\u{..}`), invalid UTF-8 (as `\xNN`) and the
-/// backslash itself. Printable ASCII and the space are shown as they are.
+/// Shows bytes so that everything that could hide a difference is seen, without
+/// changing what is already visible: text (any script) and backslashes stay as they are,
+/// so a JSON escape such as `\n` or `\u68a6` in the signed text reads exactly as sent.
+/// Line feed, carriage return and tab become the Unicode control pictures `␊` `␍` `␉`;
+/// other control and invisible characters (zero-width, no-break and wide spaces, BOM,
+/// bidirectional marks) become `⟨U+200B⟩`; invalid UTF-8 bytes become `⟨0xFF⟩`.
 pub fn visible(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
     for chunk in bytes.utf8_chunks() {
         for c in chunk.valid().chars() {
             match c {
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                ' '..='~' => out.push(c),
-                c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
-                c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+                '\n' => out.push('␊'),
+                '\r' => out.push('␍'),
+                '\t' => out.push('␉'),
+                // A control picture in the text itself would read as the character it
+                // pictures; name it instead.
+                c if is_invisible(c) || ('\u{2400}'..='\u{2426}').contains(&c) => {
+                    out.push_str(&format!("⟨U+{:04X}⟩", c as u32))
+                }
+                c => out.push(c),
             }
         }
         for b in chunk.invalid() {
-            out.push_str(&format!("\\x{b:02x}"));
+            out.push_str(&format!("⟨0x{b:02X}⟩"));
         }
     }
     out
+}
+
+/// Characters that print as nothing or as an ordinary space, so two strings that differ
+/// only in them would look the same.
+fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00A0}'
+                | '\u{00AD}'
+                | '\u{034F}'
+                | '\u{061C}'
+                | '\u{115F}'..='\u{1160}'
+                | '\u{17B4}'..='\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{2000}'..='\u{200F}'
+                | '\u{2028}'..='\u{202F}'
+                | '\u{205F}'..='\u{206F}'
+                | '\u{3000}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF0}'..='\u{FFFB}'
+                | '\u{E0000}'..='\u{E0FFF}'
+        )
 }
 
 #[cfg(test)]
@@ -113,12 +154,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn visible_escapes_what_could_hide() {
+    fn visible_shows_what_could_hide_and_keeps_the_rest() {
         assert_eq!(
-            visible("a b\\\n\t\u{200b}车".as_bytes()),
-            "a b\\\\\\n\\t\\u{200b}\\u{8f66}"
+            visible("a b\\\n\t\r\u{200b}\u{3000}车\\u68a6".as_bytes()),
+            "a b\\␊␉␍⟨U+200B⟩⟨U+3000⟩车\\u68a6"
         );
-        assert_eq!(visible(b"\x00\xff"), "\\x00\\xff");
+        assert_eq!(visible(b"\x00\xff"), "⟨U+0000⟩⟨0xFF⟩");
+        assert_eq!(visible("␊".as_bytes()), "⟨U+240A⟩");
+    }
+
+    #[test]
+    fn text_is_exact_but_for_the_secret() {
+        let s = SignedString::from_parts(&[
+            Part::Text("车\\t\n".as_bytes()),
+            Part::Secret(b"topsecret"),
+        ]);
+        assert_eq!(s.text(), "车\\t\n<appSecret: 9 bytes>");
     }
 
     #[test]
@@ -158,10 +209,12 @@ pub fn compare(expected: &SignedString, theirs: &[u8]) -> String {
         );
     }
     if first >= secret_start {
+        // Where inside the secret the strings part would tell how much of a guessed
+        // secret is right: an oracle for the secret. Only the region is named.
         return format!(
-            "the strings agree for the first {first} bytes, up to where the appSecret begins; from there they differ (the correct string has {} of secret, yours has {} bytes from that point): the secrets differ, or yours has extra bytes after it",
+            "the strings agree up to where the appSecret begins (byte {secret_start}) and differ after it (the correct string has {} there, yours has {} bytes from that point): the secrets differ, or yours has extra bytes after it",
             placeholder(secret_len),
-            theirs.len().saturating_sub(first)
+            theirs.len().saturating_sub(secret_start)
         );
     }
     let from = first.saturating_sub(24);
@@ -219,14 +272,23 @@ mod compare_tests {
     fn trailing_bytes_and_secret_differences() {
         let report = compare(&expected(), b"m1t{\"a\":1}1{}sekret\n");
         assert!(
-            report.contains("1 extra byte(s) at the end") && report.contains("`\\n`"),
+            report.contains("1 extra byte(s) at the end") && report.contains("`␊`"),
             "{report}"
         );
         let report = compare(&expected(), b"m1t{\"a\":1}1{}other!");
         assert!(
-            report.contains("up to where the appSecret begins"),
+            report.contains("up to where the appSecret begins (byte 13)"),
             "{report}"
         );
         assert!(!report.contains("other"), "{report}");
+        // A secret right but for its last byte, or cut short, is reported the same way:
+        // nothing says how much of it was right.
+        for guess in [&b"sekreX"[..], b"sek"] {
+            let mut theirs = b"m1t{\"a\":1}1{}".to_vec();
+            theirs.extend_from_slice(guess);
+            let report = compare(&expected(), &theirs);
+            assert!(report.contains("(byte 13) and differ after it"), "{report}");
+            assert!(!report.contains("16") && !report.contains("18"), "{report}");
+        }
     }
 }

@@ -60,12 +60,7 @@ fn signed_string_is_byte_exact() {
         "fixtures/autox3/signed-strings/compact.correct.txt",
     ))
     .unwrap();
-    let expected_shown = correct
-        .strip_suffix(SECRET)
-        .unwrap()
-        .replace("梦", "\\u{68a6}")
-        .replace("哆", "\\u{54c6}")
-        .replace("啦", "\\u{5566}");
+    let expected_shown = correct.strip_suffix(SECRET).unwrap();
     assert_eq!(shown, format!("{expected_shown}<appSecret: 23 bytes>"));
 }
 

@@ -30,7 +30,7 @@ pub fn run(args: SignArgs, output: &mut Output) -> Result<i32> {
                 object["embedded"] = serde_json::Value::String(printed);
             } else {
                 object["signature"] = serde_json::Value::String(printed);
-                object["signed_string"] = vendor.signed_string(&msg, &creds)?.visible().into();
+                object["signed_string"] = vendor.signed_string(&msg, &creds)?.text().into();
             }
             output.line(object);
         } else {

@@ -171,14 +171,14 @@ fn checked_json(c: &Checked) -> Value {
         "valid": v.valid,
         "reason": v.reason,
         "signature": { "received": v.received.trim(), "expected": v.expected },
-        "signed_string": { "text": v.signed_string.visible(), "bytes": v.signed_string.bytes().len() },
+        "signed_string": { "text": v.signed_string.text(), "bytes": v.signed_string.bytes().len() },
         "notes": v.notes,
     });
     if let Some(d) = &c.diagnosis {
         object["diagnosis"] = json!({
             "matched": d.matched,
             "explanation": d.explanation,
-            "signed_string": d.matched_string.as_ref().map(|s| s.visible()),
+            "signed_string": d.matched_string.as_ref().map(|s| s.text()),
             "tried": d.tried,
         });
     }
