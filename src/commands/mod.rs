@@ -169,12 +169,14 @@ pub fn vendor_for(arg: VendorArg) -> &'static dyn Vendor {
 /// The input path and format from the input flags.
 pub fn input_spec(args: &crate::cli::InputArgs) -> (String, crate::input::Format) {
     use crate::input::Format;
-    match &args.request {
-        Some(path) if !path.is_empty() => (path.clone(), Format::Request),
-        Some(_) => (args.file.clone(), Format::Request),
-        None if args.jsonl => (args.file.clone(), Format::JsonLines),
-        None => (args.file.clone(), Format::Auto),
-    }
+    let format = if args.request {
+        Format::Request
+    } else if args.jsonl {
+        Format::JsonLines
+    } else {
+        Format::Auto
+    };
+    (args.file.clone(), format)
 }
 
 /// Prints the warnings the credentials gathered while loading.
