@@ -59,6 +59,13 @@ impl Document {
         Some(origin.then(inner))
     }
 
+    /// Moves an error positioned inside the body (`source:L:C: …`, as parsers and vendors
+    /// report it) to where that byte sits in the input, so that every command names the
+    /// same `file:line:column` an editor would jump to.
+    pub fn locate(&self, error: Error) -> Error {
+        locate(&self.source, self.line, self.origin, error)
+    }
+
     /// Unwraps a request envelope, if this is one; bodies that are not stay as they are.
     fn unwrap_envelope(mut self) -> Result<Self> {
         if !contains(&self.body, b"\"headers\"") {
@@ -93,6 +100,46 @@ impl Document {
         self.origin = origin;
         Ok(self)
     }
+}
+
+/// [`Document::locate`] for callers that have already taken the document apart.
+pub fn locate(source: &str, line: Option<usize>, origin: Option<Position>, error: Error) -> Error {
+    let Some((inner, message)) = body_position(source, error.message()) else {
+        return error;
+    };
+    // A JSON Lines source is `file:line`; the line goes into the position instead.
+    let file = match line {
+        Some(l) => source
+            .strip_suffix(itoa::Buffer::new().format(l))
+            .and_then(|s| s.strip_suffix(':'))
+            .unwrap_or(source),
+        None => source,
+    };
+    match origin {
+        Some(origin) => Error::at(file, Some(origin.then(inner)), message),
+        // The body was decoded (a JSON string, a chunked request): no span of the file
+        // holds it, so the position can only be told relative to the decoded body.
+        None => Error::new(format!(
+            "{source}: {message} (at line {}, column {} of the decoded body)",
+            inner.line, inner.column
+        )),
+    }
+}
+
+/// Splits `source:L:C: message` into the position and the message.
+fn body_position<'m>(source: &str, message: &'m str) -> Option<(Position, &'m str)> {
+    let rest = message.strip_prefix(source)?.strip_prefix(':')?;
+    let (line, rest) = rest.split_once(':')?;
+    let (column, rest) = rest.split_once(": ")?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(line) || !digits(column) {
+        return None;
+    }
+    let position = Position {
+        line: line.parse().ok()?,
+        column: column.parse().ok()?,
+    };
+    Some((position, rest))
 }
 
 /// Where a request's body starts: after the first blank line, if the bytes there are
@@ -473,6 +520,31 @@ mod tests {
             .message()
             .starts_with("in:2: the line is larger"));
         assert_eq!(d[2].as_ref().unwrap().body, b"{\"a\":3}");
+    }
+
+    #[test]
+    fn body_positions_become_file_positions() {
+        let bad = |source: &str| Error::new(format!("{source}:1:11: not valid JSON: x"));
+        let d = docs("{\"a\":1}\n\n{\"a\":2}\n");
+        let doc = d[1].as_ref().unwrap();
+        assert_eq!(
+            doc.locate(bad("in:3")).message(),
+            "in:3:11: not valid JSON: x"
+        );
+        let d = docs("POST / HTTP/1.1\r\nA: b\r\n\r\n{}");
+        let doc = d[0].as_ref().unwrap();
+        assert_eq!(
+            doc.locate(bad("in")).message(),
+            "in:4:11: not valid JSON: x"
+        );
+        let d = docs(r#"{"headers":{},"body":"{}"}"#);
+        let doc = d[0].as_ref().unwrap();
+        assert_eq!(
+            doc.locate(bad("in")).message(),
+            "in: not valid JSON: x (at line 1, column 11 of the decoded body)"
+        );
+        let other = Error::new("in: something else");
+        assert_eq!(doc.locate(other.clone()), other);
     }
 
     #[test]

@@ -208,3 +208,40 @@ fn request_is_a_flag_so_a_second_file_is_a_usage_error() {
         assert_eq!(run.code, 0, "{command}: {}", run.stderr);
     }
 }
+
+#[test]
+fn positions_are_in_the_file_for_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let stream = String::from_utf8(fixture("fixtures/autox3/stream.jsonl")).unwrap();
+    let mut text: String = stream.lines().take(2).map(|l| format!("{l}\n")).collect();
+    text.push_str("{\"msgId\":\"m\",}\n");
+    let jsonl = dir.path().join("mixed.jsonl");
+    std::fs::write(&jsonl, text).unwrap();
+    let jsonl = jsonl.to_str().unwrap();
+    let want = format!("{jsonl}:3:14: ");
+    let runs = [
+        cbtool(&["verify", "--secret-file", SECRET_FILE, jsonl]),
+        cbtool(&["sign", "--secret-file", SECRET_FILE, jsonl]),
+        cbtool(&["validate", jsonl]),
+        cbtool(&["replay", "--url", "http://127.0.0.1:9/", jsonl]),
+    ];
+    for run in runs {
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            run.stderr.contains(&want),
+            "`{want}` not in:\n{}",
+            run.stderr
+        );
+    }
+
+    // The body of a raw request starts on line 7: positions count from the file's start.
+    let request = String::from_utf8(fixture("fixtures/dayu/requests/03-accepted.http")).unwrap();
+    let broken = request.replacen("\"orderId\":5577", "\"orderId\":55x7", 1);
+    assert_ne!(broken, request);
+    let http = dir.path().join("x.http");
+    std::fs::write(&http, broken).unwrap();
+    let http = http.to_str().unwrap();
+    cbtool(&["verify", "--public-key", PUBLIC_KEY, http]).assert_input_error(&format!("{http}:7:"));
+    cbtool(&["sign", "--private-key", PRIVATE_KEY, "--request", http])
+        .assert_input_error(&format!("{http}:7:"));
+}
