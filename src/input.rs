@@ -209,12 +209,18 @@ fn io_reason(e: &io::Error) -> String {
 
 /// Reads the whole input (up to `max`), for inputs that are one document.
 pub fn read_all(name: &str, reader: &mut dyn Read, max: usize) -> Result<Vec<u8>> {
+    read_rest(name, reader, max, max)
+}
+
+/// Reads up to `budget` bytes, what is left of the limit `max` once part of the
+/// document has been read; the error names `max`, the limit the user set.
+fn read_rest(name: &str, reader: &mut dyn Read, budget: usize, max: usize) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     reader
-        .take(max as u64 + 1)
+        .take(budget as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Error::new(format!("{name}: cannot read: {}", io_reason(&e))))?;
-    if bytes.len() > max {
+    if bytes.len() > budget {
         return Err(too_large(name, None, max));
     }
     Ok(bytes)
@@ -223,12 +229,28 @@ pub fn read_all(name: &str, reader: &mut dyn Read, max: usize) -> Result<Vec<u8>
 fn too_large(name: &str, line: Option<usize>, max: usize) -> Error {
     let what = match line {
         Some(l) => format!("{name}:{l}: the line is"),
-        None => format!("{name}: the input is"),
+        None => format!("{name}: the callback is"),
     };
     Error::new(format!(
-        "{what} larger than {} MiB, the limit for one callback; raise it with --max-size BYTES if this is intended",
-        max / (1024 * 1024)
+        "{what} larger than {}, the limit for one callback; raise it with --max-size BYTES if this is intended",
+        size(max)
     ))
+}
+
+/// A byte count as people set it: in KiB or MiB only when that is exact, otherwise in
+/// bytes (with the rounded size beside it), so a limit of 100 never reads as "0 MiB".
+pub fn size(bytes: usize) -> String {
+    const KIB: usize = 1024;
+    const MIB: usize = 1024 * 1024;
+    match bytes {
+        0 => "0 bytes".to_string(),
+        1 => "1 byte".to_string(),
+        n if n % MIB == 0 => format!("{} MiB", n / MIB),
+        n if n % KIB == 0 => format!("{} KiB", n / KIB),
+        n if n >= MIB => format!("{n} bytes ({:.1} MiB)", n as f64 / MIB as f64),
+        n if n >= KIB => format!("{n} bytes ({:.1} KiB)", n as f64 / KIB as f64),
+        n => format!("{n} bytes"),
+    }
 }
 
 /// The callbacks in one input, read lazily so that JSON Lines stream.
@@ -314,7 +336,7 @@ impl Documents {
             first.clear();
             self.line += 1;
             if !read_line(&mut *self.reader, &mut first, self.max)
-                .map_err(|e| self.line_error(e))?
+                .map_err(|e| self.first_line_error(e))?
             {
                 break;
             }
@@ -338,7 +360,12 @@ impl Documents {
         } else {
             head.extend_from_slice(&first);
             let remaining = self.max.saturating_sub(head.len());
-            head.extend(read_all(&self.name, &mut *self.reader, remaining)?);
+            head.extend(read_rest(
+                &self.name,
+                &mut *self.reader,
+                remaining,
+                self.max,
+            )?);
         }
         self.pending = Some(Document::new(self.name.clone(), None, head).unwrap_envelope()?);
         self.done = true;
@@ -368,6 +395,15 @@ impl Documents {
                     self.reader.consume(n);
                 }
             }
+        }
+    }
+
+    /// Until a second callback follows, the input may be one document: an overlong first
+    /// line is then a callback too large, not a line.
+    fn first_line_error(&self, e: LineError) -> Error {
+        match e {
+            LineError::TooLong if !self.lines => too_large(&self.name, None, self.max),
+            e => self.line_error(e),
         }
     }
 
@@ -486,6 +522,16 @@ mod tests {
         Documents::from_reader("in".into(), reader, Format::Auto, 64)
             .unwrap()
             .collect()
+    }
+
+    #[test]
+    fn sizes_use_units_only_when_exact() {
+        assert_eq!(size(100), "100 bytes");
+        assert_eq!(size(1), "1 byte");
+        assert_eq!(size(2048), "2 KiB");
+        assert_eq!(size(16 * 1024 * 1024), "16 MiB");
+        assert_eq!(size(1500), "1500 bytes (1.5 KiB)");
+        assert_eq!(size(3 * 1024 * 1024 + 1), "3145729 bytes (3.0 MiB)");
     }
 
     #[test]
