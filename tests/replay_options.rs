@@ -56,6 +56,17 @@ fn duplicates_must_be_acknowledged_too() {
 }
 
 #[test]
+fn receiver_bodies_are_shown_as_received() {
+    let body = r#"{"data":null,"errorInfo":"bad \"sig\"","status":1}"#;
+    let server = Server::script(vec![Action::status(401, body)]);
+    let (code, report, err) = replay(&server, &["--no-retry", COMPACT]);
+    assert_eq!(code, 1);
+    let expected = format!("HTTP 401: {body}");
+    assert_eq!(errors(&report, 0)[0], expected);
+    assert!(err.contains(&expected), "{err}");
+}
+
+#[test]
 fn fresh_gives_new_ids_that_still_verify() {
     let server = Server::script(vec![]);
     let args = ["--secret-file", SECRET, "--fresh", COMPACT];
