@@ -71,7 +71,14 @@ fn files_that_cannot_be_read() {
         "no-secret.txt",
         "fixtures/autox3/receivebase-create.en.json",
     ])
-    .assert_input_error("no-secret.txt: cannot read the secret file");
+    .assert_input_error("--secret-file: no such file (the path is not shown");
+    cbtool(&[
+        "verify",
+        "--secret-file",
+        "fixtures",
+        "fixtures/autox3/receivebase-create.en.json",
+    ])
+    .assert_input_error("fixtures: cannot read the secret file: is a directory");
     let run = cbtool(&["verify", "--no-such-flag"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.starts_with("error:"), "{}", run.stderr);
@@ -150,6 +157,21 @@ fn the_secret_never_appears() {
             "fixtures/autox3/receivebase-create.compact.json",
         ]),
         cbtool(&["verify", "--secret", SECRET, "not-there.json"]),
+        // The secret given where its file's path belongs.
+        cbtool(&[
+            "verify",
+            "--secret-file",
+            SECRET,
+            "fixtures/autox3/receivebase-create.en.json",
+        ]),
+        cbtool(&[
+            "replay",
+            "--url",
+            "http://127.0.0.1:9/",
+            "--secret-file",
+            SECRET,
+            "fixtures/autox3/receivebase-create.en.json",
+        ]),
         cbtool_stdin(&["verify", "--secret", SECRET, "-"], b"{\"msgId\":1}"),
         cbtool_with(
             &["verify", "--help"],
