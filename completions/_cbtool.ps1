@@ -61,7 +61,6 @@ Register-ArgumentCompleter -Native -CommandName 'cbtool' -ScriptBlock {
             break
         }
         'cbtool;sign' {
-            [CompletionResult]::new('--request', '--request', [CompletionResultType]::ParameterName, 'Treat the input as a raw HTTP request (request line, headers, blank line, body)')
             [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Force the vendor instead of detecting it from the payload')
             [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Largest callback (or JSON Lines line) accepted, in bytes')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'AutoX3 appSecret (prefer --secret-file or the variable: arguments show in `ps`)')
@@ -70,6 +69,7 @@ Register-ArgumentCompleter -Native -CommandName 'cbtool' -ScriptBlock {
             [CompletionResult]::new('--public-key', '--public-key', [CompletionResultType]::ParameterName, 'Dayu RSA public key for verifying: PEM (SPKI/PKCS#1), DER, or Java base64')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--jsonl', '--jsonl', [CompletionResultType]::ParameterName, 'Treat the input as JSON Lines: one callback a line, streamed')
+            [CompletionResult]::new('--request', '--request', [CompletionResultType]::ParameterName, 'Treat FILE as a raw HTTP request (request line, headers, blank line, body)')
             [CompletionResult]::new('--embed', '--embed', [CompletionResultType]::ParameterName, 'Print the whole signed request (AutoX3: compact body with msgSignature; Dayu: an envelope with the Dayu-Sign header)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per callback instead of text')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (JSON reports are still printed; the exit code tells the outcome)')
@@ -83,7 +83,6 @@ Register-ArgumentCompleter -Native -CommandName 'cbtool' -ScriptBlock {
             break
         }
         'cbtool;verify' {
-            [CompletionResult]::new('--request', '--request', [CompletionResultType]::ParameterName, 'Treat the input as a raw HTTP request (request line, headers, blank line, body)')
             [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Force the vendor instead of detecting it from the payload')
             [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Largest callback (or JSON Lines line) accepted, in bytes')
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'AutoX3 appSecret (prefer --secret-file or the variable: arguments show in `ps`)')
@@ -94,6 +93,7 @@ Register-ArgumentCompleter -Native -CommandName 'cbtool' -ScriptBlock {
             [CompletionResult]::new('--signed-string', '--signed-string', [CompletionResultType]::ParameterName, 'Compare the string your code signed (a file) with the correct one, byte by byte')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output: auto (only on a terminal, and not when NO_COLOR is set), always, never')
             [CompletionResult]::new('--jsonl', '--jsonl', [CompletionResultType]::ParameterName, 'Treat the input as JSON Lines: one callback a line, streamed')
+            [CompletionResult]::new('--request', '--request', [CompletionResultType]::ParameterName, 'Treat FILE as a raw HTTP request (request line, headers, blank line, body)')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Diagnose a mismatch: show the signed string and name the mistake that reproduces the signature')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of text')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (JSON reports are still printed; the exit code tells the outcome)')

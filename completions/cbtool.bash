@@ -611,10 +611,6 @@ _cbtool() {
                 return 0
             fi
             case "${prev}" in
-                --request)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --vendor)
                     COMPREPLY=($(compgen -W "autox3 dayu" -- "${cur}"))
                     return 0
@@ -687,10 +683,6 @@ _cbtool() {
                 return 0
             fi
             case "${prev}" in
-                --request)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --vendor)
                     COMPREPLY=($(compgen -W "autox3 dayu" -- "${cur}"))
                     return 0

@@ -56,7 +56,6 @@ set edit:completion:arg-completer[cbtool] = {|@words|
             cand --version 'Print version'
         }
         &'cbtool;sign'= {
-            cand --request 'Treat the input as a raw HTTP request (request line, headers, blank line, body)'
             cand --vendor 'Force the vendor instead of detecting it from the payload'
             cand --max-size 'Largest callback (or JSON Lines line) accepted, in bytes'
             cand --secret 'AutoX3 appSecret (prefer --secret-file or the variable: arguments show in `ps`)'
@@ -65,6 +64,7 @@ set edit:completion:arg-completer[cbtool] = {|@words|
             cand --public-key 'Dayu RSA public key for verifying: PEM (SPKI/PKCS#1), DER, or Java base64'
             cand --color 'When to colour human output: auto (only on a terminal, and not when NO_COLOR is set), always, never'
             cand --jsonl 'Treat the input as JSON Lines: one callback a line, streamed'
+            cand --request 'Treat FILE as a raw HTTP request (request line, headers, blank line, body)'
             cand --embed 'Print the whole signed request (AutoX3: compact body with msgSignature; Dayu: an envelope with the Dayu-Sign header)'
             cand --json 'Print one JSON object per callback instead of text'
             cand -q 'Print only errors (JSON reports are still printed; the exit code tells the outcome)'
@@ -77,7 +77,6 @@ set edit:completion:arg-completer[cbtool] = {|@words|
             cand --version 'Print version'
         }
         &'cbtool;verify'= {
-            cand --request 'Treat the input as a raw HTTP request (request line, headers, blank line, body)'
             cand --vendor 'Force the vendor instead of detecting it from the payload'
             cand --max-size 'Largest callback (or JSON Lines line) accepted, in bytes'
             cand --secret 'AutoX3 appSecret (prefer --secret-file or the variable: arguments show in `ps`)'
@@ -88,6 +87,7 @@ set edit:completion:arg-completer[cbtool] = {|@words|
             cand --signed-string 'Compare the string your code signed (a file) with the correct one, byte by byte'
             cand --color 'When to colour human output: auto (only on a terminal, and not when NO_COLOR is set), always, never'
             cand --jsonl 'Treat the input as JSON Lines: one callback a line, streamed'
+            cand --request 'Treat FILE as a raw HTTP request (request line, headers, blank line, body)'
             cand --explain 'Diagnose a mismatch: show the signed string and name the mistake that reproduces the signature'
             cand --json 'Print one JSON document on stdout instead of text'
             cand -q 'Print only errors (JSON reports are still printed; the exit code tells the outcome)'

@@ -54,7 +54,6 @@ complete -c cbtool -n "__fish_cbtool_using_subcommand demo" -s q -l quiet -d 'Pr
 complete -c cbtool -n "__fish_cbtool_using_subcommand demo" -s v -l verbose -d 'Print extra detail (verify: the signed string even when the signature is valid)'
 complete -c cbtool -n "__fish_cbtool_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cbtool -n "__fish_cbtool_using_subcommand demo" -s V -l version -d 'Print version'
-complete -c cbtool -n "__fish_cbtool_using_subcommand sign" -l request -d 'Treat the input as a raw HTTP request (request line, headers, blank line, body)' -r
 complete -c cbtool -n "__fish_cbtool_using_subcommand sign" -l vendor -d 'Force the vendor instead of detecting it from the payload' -r -f -a "autox3\t''
 dayu\t''"
 complete -c cbtool -n "__fish_cbtool_using_subcommand sign" -l max-size -d 'Largest callback (or JSON Lines line) accepted, in bytes' -r
@@ -66,13 +65,13 @@ complete -c cbtool -n "__fish_cbtool_using_subcommand sign" -l color -d 'When to
 always\t'Always colour (e.g. for a CI log that renders ANSI)'
 never\t'Never colour'"
 complete -c cbtool -n "__fish_cbtool_using_subcommand sign" -l jsonl -d 'Treat the input as JSON Lines: one callback a line, streamed'
+complete -c cbtool -n "__fish_cbtool_using_subcommand sign" -l request -d 'Treat FILE as a raw HTTP request (request line, headers, blank line, body)'
 complete -c cbtool -n "__fish_cbtool_using_subcommand sign" -l embed -d 'Print the whole signed request (AutoX3: compact body with msgSignature; Dayu: an envelope with the Dayu-Sign header)'
 complete -c cbtool -n "__fish_cbtool_using_subcommand sign" -l json -d 'Print one JSON object per callback instead of text'
 complete -c cbtool -n "__fish_cbtool_using_subcommand sign" -s q -l quiet -d 'Print only errors (JSON reports are still printed; the exit code tells the outcome)'
 complete -c cbtool -n "__fish_cbtool_using_subcommand sign" -s v -l verbose -d 'Print extra detail (verify: the signed string even when the signature is valid)'
 complete -c cbtool -n "__fish_cbtool_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cbtool -n "__fish_cbtool_using_subcommand sign" -s V -l version -d 'Print version'
-complete -c cbtool -n "__fish_cbtool_using_subcommand verify" -l request -d 'Treat the input as a raw HTTP request (request line, headers, blank line, body)' -r
 complete -c cbtool -n "__fish_cbtool_using_subcommand verify" -l vendor -d 'Force the vendor instead of detecting it from the payload' -r -f -a "autox3\t''
 dayu\t''"
 complete -c cbtool -n "__fish_cbtool_using_subcommand verify" -l max-size -d 'Largest callback (or JSON Lines line) accepted, in bytes' -r
@@ -86,6 +85,7 @@ complete -c cbtool -n "__fish_cbtool_using_subcommand verify" -l color -d 'When 
 always\t'Always colour (e.g. for a CI log that renders ANSI)'
 never\t'Never colour'"
 complete -c cbtool -n "__fish_cbtool_using_subcommand verify" -l jsonl -d 'Treat the input as JSON Lines: one callback a line, streamed'
+complete -c cbtool -n "__fish_cbtool_using_subcommand verify" -l request -d 'Treat FILE as a raw HTTP request (request line, headers, blank line, body)'
 complete -c cbtool -n "__fish_cbtool_using_subcommand verify" -l explain -d 'Diagnose a mismatch: show the signed string and name the mistake that reproduces the signature'
 complete -c cbtool -n "__fish_cbtool_using_subcommand verify" -l json -d 'Print one JSON document on stdout instead of text'
 complete -c cbtool -n "__fish_cbtool_using_subcommand verify" -s q -l quiet -d 'Print only errors (JSON reports are still printed; the exit code tells the outcome)'

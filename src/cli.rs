@@ -170,9 +170,9 @@ pub struct InputArgs {
     /// Treat the input as JSON Lines: one callback a line, streamed
     #[arg(long, conflicts_with = "request")]
     pub jsonl: bool,
-    /// Treat the input as a raw HTTP request (request line, headers, blank line, body)
-    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
-    pub request: Option<String>,
+    /// Treat FILE as a raw HTTP request (request line, headers, blank line, body)
+    #[arg(long)]
+    pub request: bool,
     /// Force the vendor instead of detecting it from the payload
     #[arg(long, value_enum)]
     pub vendor: Option<VendorArg>,

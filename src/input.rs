@@ -59,6 +59,13 @@ impl Document {
         Some(origin.then(inner))
     }
 
+    /// Moves an error positioned inside the body (`source:L:C: …`, as parsers and vendors
+    /// report it) to where that byte sits in the input, so that every command names the
+    /// same `file:line:column` an editor would jump to.
+    pub fn locate(&self, error: Error) -> Error {
+        locate(&self.source, self.line, self.origin, error)
+    }
+
     /// Unwraps a request envelope, if this is one; bodies that are not stay as they are.
     fn unwrap_envelope(mut self) -> Result<Self> {
         if !contains(&self.body, b"\"headers\"") {
@@ -93,6 +100,46 @@ impl Document {
         self.origin = origin;
         Ok(self)
     }
+}
+
+/// [`Document::locate`] for callers that have already taken the document apart.
+pub fn locate(source: &str, line: Option<usize>, origin: Option<Position>, error: Error) -> Error {
+    let Some((inner, message)) = body_position(source, error.message()) else {
+        return error;
+    };
+    // A JSON Lines source is `file:line`; the line goes into the position instead.
+    let file = match line {
+        Some(l) => source
+            .strip_suffix(itoa::Buffer::new().format(l))
+            .and_then(|s| s.strip_suffix(':'))
+            .unwrap_or(source),
+        None => source,
+    };
+    match origin {
+        Some(origin) => Error::at(file, Some(origin.then(inner)), message),
+        // The body was decoded (a JSON string, a chunked request): no span of the file
+        // holds it, so the position can only be told relative to the decoded body.
+        None => Error::new(format!(
+            "{source}: {message} (at line {}, column {} of the decoded body)",
+            inner.line, inner.column
+        )),
+    }
+}
+
+/// Splits `source:L:C: message` into the position and the message.
+fn body_position<'m>(source: &str, message: &'m str) -> Option<(Position, &'m str)> {
+    let rest = message.strip_prefix(source)?.strip_prefix(':')?;
+    let (line, rest) = rest.split_once(':')?;
+    let (column, rest) = rest.split_once(": ")?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(line) || !digits(column) {
+        return None;
+    }
+    let position = Position {
+        line: line.parse().ok()?,
+        column: column.parse().ok()?,
+    };
+    Some((position, rest))
 }
 
 /// Where a request's body starts: after the first blank line, if the bytes there are
@@ -162,12 +209,18 @@ fn io_reason(e: &io::Error) -> String {
 
 /// Reads the whole input (up to `max`), for inputs that are one document.
 pub fn read_all(name: &str, reader: &mut dyn Read, max: usize) -> Result<Vec<u8>> {
+    read_rest(name, reader, max, max)
+}
+
+/// Reads up to `budget` bytes, what is left of the limit `max` once part of the
+/// document has been read; the error names `max`, the limit the user set.
+fn read_rest(name: &str, reader: &mut dyn Read, budget: usize, max: usize) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     reader
-        .take(max as u64 + 1)
+        .take(budget as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Error::new(format!("{name}: cannot read: {}", io_reason(&e))))?;
-    if bytes.len() > max {
+    if bytes.len() > budget {
         return Err(too_large(name, None, max));
     }
     Ok(bytes)
@@ -176,12 +229,28 @@ pub fn read_all(name: &str, reader: &mut dyn Read, max: usize) -> Result<Vec<u8>
 fn too_large(name: &str, line: Option<usize>, max: usize) -> Error {
     let what = match line {
         Some(l) => format!("{name}:{l}: the line is"),
-        None => format!("{name}: the input is"),
+        None => format!("{name}: the callback is"),
     };
     Error::new(format!(
-        "{what} larger than {} MiB, the limit for one callback; raise it with --max-size BYTES if this is intended",
-        max / (1024 * 1024)
+        "{what} larger than {}, the limit for one callback; raise it with --max-size BYTES if this is intended",
+        size(max)
     ))
+}
+
+/// A byte count as people set it: in KiB or MiB only when that is exact, otherwise in
+/// bytes (with the rounded size beside it), so a limit of 100 never reads as "0 MiB".
+pub fn size(bytes: usize) -> String {
+    const KIB: usize = 1024;
+    const MIB: usize = 1024 * 1024;
+    match bytes {
+        0 => "0 bytes".to_string(),
+        1 => "1 byte".to_string(),
+        n if n % MIB == 0 => format!("{} MiB", n / MIB),
+        n if n % KIB == 0 => format!("{} KiB", n / KIB),
+        n if n >= MIB => format!("{n} bytes ({:.1} MiB)", n as f64 / MIB as f64),
+        n if n >= KIB => format!("{n} bytes ({:.1} KiB)", n as f64 / KIB as f64),
+        n => format!("{n} bytes"),
+    }
 }
 
 /// The callbacks in one input, read lazily so that JSON Lines stream.
@@ -267,7 +336,7 @@ impl Documents {
             first.clear();
             self.line += 1;
             if !read_line(&mut *self.reader, &mut first, self.max)
-                .map_err(|e| self.line_error(e))?
+                .map_err(|e| self.first_line_error(e))?
             {
                 break;
             }
@@ -291,7 +360,12 @@ impl Documents {
         } else {
             head.extend_from_slice(&first);
             let remaining = self.max.saturating_sub(head.len());
-            head.extend(read_all(&self.name, &mut *self.reader, remaining)?);
+            head.extend(read_rest(
+                &self.name,
+                &mut *self.reader,
+                remaining,
+                self.max,
+            )?);
         }
         self.pending = Some(Document::new(self.name.clone(), None, head).unwrap_envelope()?);
         self.done = true;
@@ -321,6 +395,15 @@ impl Documents {
                     self.reader.consume(n);
                 }
             }
+        }
+    }
+
+    /// Until a second callback follows, the input may be one document: an overlong first
+    /// line is then a callback too large, not a line.
+    fn first_line_error(&self, e: LineError) -> Error {
+        match e {
+            LineError::TooLong if !self.lines => too_large(&self.name, None, self.max),
+            e => self.line_error(e),
         }
     }
 
@@ -442,6 +525,16 @@ mod tests {
     }
 
     #[test]
+    fn sizes_use_units_only_when_exact() {
+        assert_eq!(size(100), "100 bytes");
+        assert_eq!(size(1), "1 byte");
+        assert_eq!(size(2048), "2 KiB");
+        assert_eq!(size(16 * 1024 * 1024), "16 MiB");
+        assert_eq!(size(1500), "1500 bytes (1.5 KiB)");
+        assert_eq!(size(3 * 1024 * 1024 + 1), "3145729 bytes (3.0 MiB)");
+    }
+
+    #[test]
     fn line_sources_name_the_line() {
         assert_eq!(line_source("a.jsonl", 7), "a.jsonl:7");
         assert_eq!(line_source("", 1_234_567), ":1234567");
@@ -473,6 +566,31 @@ mod tests {
             .message()
             .starts_with("in:2: the line is larger"));
         assert_eq!(d[2].as_ref().unwrap().body, b"{\"a\":3}");
+    }
+
+    #[test]
+    fn body_positions_become_file_positions() {
+        let bad = |source: &str| Error::new(format!("{source}:1:11: not valid JSON: x"));
+        let d = docs("{\"a\":1}\n\n{\"a\":2}\n");
+        let doc = d[1].as_ref().unwrap();
+        assert_eq!(
+            doc.locate(bad("in:3")).message(),
+            "in:3:11: not valid JSON: x"
+        );
+        let d = docs("POST / HTTP/1.1\r\nA: b\r\n\r\n{}");
+        let doc = d[0].as_ref().unwrap();
+        assert_eq!(
+            doc.locate(bad("in")).message(),
+            "in:4:11: not valid JSON: x"
+        );
+        let d = docs(r#"{"headers":{},"body":"{}"}"#);
+        let doc = d[0].as_ref().unwrap();
+        assert_eq!(
+            doc.locate(bad("in")).message(),
+            "in: not valid JSON: x (at line 1, column 11 of the decoded body)"
+        );
+        let other = Error::new("in: something else");
+        assert_eq!(doc.locate(other.clone()), other);
     }
 
     #[test]

@@ -132,6 +132,9 @@ pub fn load(source: &str, bytes: &[u8]) -> Result<LoadedKey> {
     if let Some(start) = find(trimmed, b"-----BEGIN ") {
         return load_pem(source, &trimmed[start..]);
     }
+    if let Some(kind) = openssh_public_key(trimmed) {
+        return Err(openssh_public_key_error(source, kind));
+    }
     if trimmed
         .iter()
         .all(|b| is_base64_byte(*b) || b.is_ascii_whitespace())
@@ -144,6 +147,38 @@ pub fn load(source: &str, bytes: &[u8]) -> Result<LoadedKey> {
         return load_der(source, &der, "base64 DER");
     }
     load_der(source, bytes, "DER")
+}
+
+/// The key type of an OpenSSH public key (`ssh-rsa AAAA… comment`, as in `id_rsa.pub` or
+/// `authorized_keys`) or of an RFC 4716 one (`---- BEGIN SSH2 PUBLIC KEY ----`). Such a
+/// line is otherwise taken for base64 or DER and reported as a damaged key.
+fn openssh_public_key(text: &[u8]) -> Option<&'static str> {
+    if text.starts_with(b"---- BEGIN SSH2 PUBLIC KEY") {
+        return Some("SSH2");
+    }
+    const KINDS: [(&[u8], &str); 6] = [
+        (b"ssh-rsa ", "RSA"),
+        (b"rsa-sha2-", "RSA"),
+        (b"ssh-ed25519 ", "Ed25519"),
+        (b"ssh-dss ", "DSA"),
+        (b"ecdsa-sha2-", "ECDSA"),
+        (b"sk-", "security-key"),
+    ];
+    KINDS
+        .iter()
+        .find(|(prefix, _)| text.starts_with(prefix))
+        .map(|(_, kind)| *kind)
+}
+
+fn openssh_public_key_error(source: &str, kind: &str) -> Error {
+    match kind {
+        "RSA" | "SSH2" => Error::new(format!(
+            "{source}: is an OpenSSH public key, which cbtool does not read; convert it to PEM: `ssh-keygen -f {source} -e -m PKCS8 > public.pem`"
+        )),
+        other => Error::new(format!(
+            "{source}: is an OpenSSH {other} public key; Dayu signs with RSA (SHA1WithRSA): use an RSA key"
+        )),
+    }
 }
 
 fn load_pem(source: &str, text: &[u8]) -> Result<LoadedKey> {
@@ -359,6 +394,17 @@ mod tests {
         assert!(e.message().contains("is empty"), "{e}");
         let e = load("k.der", &[0x01, 0x02, 0xff]).err().unwrap();
         assert!(e.message().contains("not an RSA key"), "{e}");
+        let e = load("k.pub", b"ssh-ed25519 AAAAC3Nza me@host\n")
+            .err()
+            .unwrap();
+        assert!(e.message().contains("OpenSSH Ed25519 public key"), "{e}");
+        let e = load("k.pub", b"---- BEGIN SSH2 PUBLIC KEY ----\nAAAA\n")
+            .err()
+            .unwrap();
+        assert!(
+            e.message().contains("ssh-keygen -f k.pub -e -m PKCS8"),
+            "{e}"
+        );
         let e = load("k.pem", b"-----BEGIN PUBLIC KEY-----\nMIIB\n")
             .err()
             .unwrap();

@@ -71,7 +71,14 @@ fn files_that_cannot_be_read() {
         "no-secret.txt",
         "fixtures/autox3/receivebase-create.en.json",
     ])
-    .assert_input_error("no-secret.txt: cannot read the secret file");
+    .assert_input_error("--secret-file: no such file (the path is not shown");
+    cbtool(&[
+        "verify",
+        "--secret-file",
+        "fixtures",
+        "fixtures/autox3/receivebase-create.en.json",
+    ])
+    .assert_input_error("fixtures: cannot read the secret file: is a directory");
     let run = cbtool(&["verify", "--no-such-flag"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.starts_with("error:"), "{}", run.stderr);
@@ -150,6 +157,21 @@ fn the_secret_never_appears() {
             "fixtures/autox3/receivebase-create.compact.json",
         ]),
         cbtool(&["verify", "--secret", SECRET, "not-there.json"]),
+        // The secret given where its file's path belongs.
+        cbtool(&[
+            "verify",
+            "--secret-file",
+            SECRET,
+            "fixtures/autox3/receivebase-create.en.json",
+        ]),
+        cbtool(&[
+            "replay",
+            "--url",
+            "http://127.0.0.1:9/",
+            "--secret-file",
+            SECRET,
+            "fixtures/autox3/receivebase-create.en.json",
+        ]),
         cbtool_stdin(&["verify", "--secret", SECRET, "-"], b"{\"msgId\":1}"),
         cbtool_with(
             &["verify", "--help"],
@@ -169,4 +191,116 @@ fn the_secret_never_appears() {
             run.all_output()
         );
     }
+}
+
+#[test]
+fn request_is_a_flag_so_a_second_file_is_a_usage_error() {
+    // `--request FILE` once swallowed the next path, so the positional one went unchecked.
+    let run = cbtool(&[
+        "verify",
+        "--public-key",
+        PUBLIC_KEY,
+        "--request",
+        "fixtures/dayu/requests/03-accepted.http",
+        "fixtures/dayu/events/03-accepted.json",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.starts_with("error:"), "{}", run.stderr);
+    for command in ["verify", "sign"] {
+        let run = cbtool(&[
+            command,
+            "--private-key",
+            PRIVATE_KEY,
+            "--public-key",
+            PUBLIC_KEY,
+            "--request",
+            "fixtures/dayu/requests/03-accepted.http",
+            "fixtures/dayu/events/03-accepted.json",
+        ]);
+        assert_eq!(run.code, 2, "{command}: {}", run.stderr);
+        let run = cbtool(&[
+            command,
+            "--private-key",
+            PRIVATE_KEY,
+            "--public-key",
+            PUBLIC_KEY,
+            "--request",
+            "fixtures/dayu/requests/03-accepted.http",
+        ]);
+        assert_eq!(run.code, 0, "{command}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn positions_are_in_the_file_for_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let stream = String::from_utf8(fixture("fixtures/autox3/stream.jsonl")).unwrap();
+    let mut text: String = stream.lines().take(2).map(|l| format!("{l}\n")).collect();
+    text.push_str("{\"msgId\":\"m\",}\n");
+    let jsonl = dir.path().join("mixed.jsonl");
+    std::fs::write(&jsonl, text).unwrap();
+    let jsonl = jsonl.to_str().unwrap();
+    let want = format!("{jsonl}:3:14: ");
+    let runs = [
+        cbtool(&["verify", "--secret-file", SECRET_FILE, jsonl]),
+        cbtool(&["sign", "--secret-file", SECRET_FILE, jsonl]),
+        cbtool(&["validate", jsonl]),
+        cbtool(&["replay", "--url", "http://127.0.0.1:9/", jsonl]),
+    ];
+    for run in runs {
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            run.stderr.contains(&want),
+            "`{want}` not in:\n{}",
+            run.stderr
+        );
+    }
+
+    // The body of a raw request starts on line 7: positions count from the file's start.
+    let request = String::from_utf8(fixture("fixtures/dayu/requests/03-accepted.http")).unwrap();
+    let broken = request.replacen("\"orderId\":5577", "\"orderId\":55x7", 1);
+    assert_ne!(broken, request);
+    let http = dir.path().join("x.http");
+    std::fs::write(&http, broken).unwrap();
+    let http = http.to_str().unwrap();
+    cbtool(&["verify", "--public-key", PUBLIC_KEY, http]).assert_input_error(&format!("{http}:7:"));
+    cbtool(&["sign", "--private-key", PRIVATE_KEY, "--request", http])
+        .assert_input_error(&format!("{http}:7:"));
+}
+
+#[test]
+fn the_size_limit_is_told_as_set() {
+    cbtool(&[
+        "verify",
+        "--secret-file",
+        SECRET_FILE,
+        "--max-size",
+        "100",
+        "fixtures/autox3/receivebase-create.compact.json",
+    ])
+    .assert_input_error(
+        "fixtures/autox3/receivebase-create.compact.json: the callback is larger than 100 bytes, the limit for one callback",
+    );
+    cbtool(&[
+        "verify",
+        "--secret-file",
+        SECRET_FILE,
+        "--max-size",
+        "100",
+        "fixtures/autox3/receivebase-create.en.json",
+    ])
+    .assert_input_error("the callback is larger than 100 bytes");
+    let run = cbtool(&[
+        "verify",
+        "--secret-file",
+        SECRET_FILE,
+        "--max-size",
+        "1024",
+        "fixtures/autox3/stream.jsonl",
+    ]);
+    assert!(
+        run.stderr.contains("the line is larger than 1 KiB"),
+        "{}",
+        run.stderr
+    );
 }

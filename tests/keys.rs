@@ -22,6 +22,9 @@ fn bad_keys_say_what_the_file_is() {
     verify_with("ec-public.pem").assert_input_error("is an EC key");
     verify_with("ec-private.pem").assert_input_error("EC key");
     verify_with("cert.pem").assert_input_error("X.509 certificate");
+    verify_with("openssh.pub").assert_input_error(
+        "fixtures/dayu/keys/openssh.pub: is an OpenSSH public key, which cbtool does not read; convert it to PEM: `ssh-keygen -f fixtures/dayu/keys/openssh.pub -e -m PKCS8 > public.pem`",
+    );
     verify_with("missing.pem").assert_input_error("cannot read the key");
     let run = cbtool(&[
         "sign",

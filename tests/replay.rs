@@ -117,7 +117,7 @@ fn nothing_listening_gives_up_after_seven_attempts() {
         junit.contains(r#"tests="1""#) && junit.contains("<failure"),
         "{junit}"
     );
-    assert!(junit.contains("attempt 7 at +"), "{junit}");
+    assert!(junit.contains("attempt 7/7 at +"), "{junit}");
     assert!(stderr(&out).contains("1 message(s): 0 delivered, 1 not acknowledged"));
 }
 

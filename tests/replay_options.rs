@@ -56,6 +56,39 @@ fn duplicates_must_be_acknowledged_too() {
 }
 
 #[test]
+fn junit_numbers_duplicates_as_the_console_does() {
+    let server = Server::script(vec![]);
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("junit.xml");
+    let (code, _, err) = replay(
+        &server,
+        &[
+            "--duplicate",
+            "1",
+            "--junit",
+            junit.to_str().unwrap(),
+            COMPACT,
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("duplicate 1/1"), "{err}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.contains("attempt 1/7 at +"), "{xml}");
+    assert!(xml.contains("duplicate 1/1 at +"), "{xml}");
+}
+
+#[test]
+fn receiver_bodies_are_shown_as_received() {
+    let body = r#"{"data":null,"errorInfo":"bad \"sig\"","status":1}"#;
+    let server = Server::script(vec![Action::status(401, body)]);
+    let (code, report, err) = replay(&server, &["--no-retry", COMPACT]);
+    assert_eq!(code, 1);
+    let expected = format!("HTTP 401: {body}");
+    assert_eq!(errors(&report, 0)[0], expected);
+    assert!(err.contains(&expected), "{err}");
+}
+
+#[test]
 fn fresh_gives_new_ids_that_still_verify() {
     let server = Server::script(vec![]);
     let args = ["--secret-file", SECRET, "--fresh", COMPACT];

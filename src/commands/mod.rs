@@ -122,15 +122,29 @@ pub fn credentials(args: &CredentialArgs) -> Result<Credentials> {
     ))
 }
 
+/// Why a secret file cannot be read. A path that names nothing is not shown: the likeliest
+/// cause is the secret itself given as the path, and the error would put it in logs.
+fn secret_file_error(path: &std::path::Path, e: &std::io::Error) -> Error {
+    if std::fs::symlink_metadata(path).is_err() {
+        return Error::new(
+            "--secret-file: no such file (the path is not shown in case it is the secret itself); give the path of a file holding the appSecret",
+        );
+    }
+    let reason = match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ if path.is_dir() => "is a directory".to_string(),
+        _ => e.to_string(),
+    };
+    Error::new(format!(
+        "{}: cannot read the secret file: {reason}; give the path of a file holding the appSecret",
+        path.display()
+    ))
+}
+
 /// Reads a secret file. One trailing newline is dropped: editors and `echo` add it, and
 /// a secret with a newline in it is never intended.
 fn read_secret_file(path: &std::path::Path) -> Result<Secret> {
-    let mut bytes = std::fs::read(path).map_err(|e| {
-        Error::new(format!(
-            "{}: cannot read the secret file: {e}",
-            path.display()
-        ))
-    })?;
+    let mut bytes = std::fs::read(path).map_err(|e| secret_file_error(path, &e))?;
     if bytes.ends_with(b"\n") {
         bytes.pop();
         if bytes.ends_with(b"\r") {
@@ -169,12 +183,14 @@ pub fn vendor_for(arg: VendorArg) -> &'static dyn Vendor {
 /// The input path and format from the input flags.
 pub fn input_spec(args: &crate::cli::InputArgs) -> (String, crate::input::Format) {
     use crate::input::Format;
-    match &args.request {
-        Some(path) if !path.is_empty() => (path.clone(), Format::Request),
-        Some(_) => (args.file.clone(), Format::Request),
-        None if args.jsonl => (args.file.clone(), Format::JsonLines),
-        None => (args.file.clone(), Format::Auto),
-    }
+    let format = if args.request {
+        Format::Request
+    } else if args.jsonl {
+        Format::JsonLines
+    } else {
+        Format::Auto
+    };
+    (args.file.clone(), format)
 }
 
 /// Prints the warnings the credentials gathered while loading.

@@ -82,7 +82,13 @@ pub fn collect(files: &[String], prepare: &Prepare) -> Result<Vec<Outgoing>> {
     let mut messages = Vec::new();
     for file in files {
         for doc in Documents::open(file, Format::Auto, prepare.max_size)? {
-            messages.push(prepare.message(doc?)?);
+            let doc = doc?;
+            let located = (doc.source.clone(), doc.line, doc.origin);
+            let message = prepare.message(doc).map_err(|e| {
+                let (source, line, origin) = &located;
+                crate::input::locate(source, *line, *origin, e)
+            })?;
+            messages.push(message);
         }
     }
     Ok(messages)

@@ -117,7 +117,7 @@ fn read_file(path: &str, format: Format, args: &ValidateArgs, reports: &mut Vec<
         any = true;
         let report = match doc {
             Ok(doc) => check(&name, &doc, args)
-                .unwrap_or_else(|e| Checked::unreadable(&name, doc.line, in_file(&doc, e))),
+                .unwrap_or_else(|e| Checked::unreadable(&name, doc.line, doc.locate(e))),
             Err(e) => Checked::unreadable(&name, None, e),
         };
         reports.push(report);
@@ -161,15 +161,6 @@ fn check(name: &str, doc: &Document, args: &ValidateArgs) -> Result<Checked> {
         },
         origin: doc.origin,
     })
-}
-
-/// A JSON Lines line's error is reported at `file:line:column`, not `file:line:1:column`.
-fn in_file(doc: &Document, error: Error) -> Error {
-    let prefix = format!("{}:1:", doc.source);
-    match (doc.line, error.message().strip_prefix(&prefix)) {
-        (Some(_), Some(rest)) => Error::new(format!("{}:{rest}", doc.source)),
-        _ => error,
-    }
 }
 
 /// Runs the history check over every readable callback and files its first illegal

@@ -167,6 +167,7 @@ fn check_one(doc: Result<Document>, ctx: &Context) -> (Option<usize>, Outcome) {
     match doc {
         Ok(doc) => {
             let line = doc.line;
+            let origin = doc.origin;
             let source = doc.source.clone();
             let outcome = match check(doc, ctx.args, ctx.creds, ctx.theirs) {
                 Ok(checked) => Outcome::Checked {
@@ -175,8 +176,8 @@ fn check_one(doc: Result<Document>, ctx: &Context) -> (Option<usize>, Outcome) {
                 },
                 Err(error) => Outcome::Failed {
                     line,
+                    error: crate::input::locate(&source, line, origin, error),
                     source,
-                    error,
                 },
             };
             (line, outcome)

@@ -82,6 +82,8 @@ fn a_message_acknowledged_too_early_fails_its_check() {
         acked: status == 200,
         error: None,
         duplicate: false,
+        ordinal: n,
+        of: 7,
     };
     let outcomes: Vec<Outcome> = s
         .planned

@@ -124,7 +124,7 @@ impl<T: Transport, C: Clock, O: Observer> Engine<'_, T, C, O> {
         let mut n = 0;
         let state = loop {
             n += 1;
-            let attempt = self.attempt(message, n, first, false).await;
+            let attempt = self.attempt(message, n, first, false, (n, max)).await;
             let acked = attempt.acked;
             self.record(index, message, rec, attempt, (n, max), (first, origin));
             if acked {
@@ -154,7 +154,9 @@ impl<T: Transport, C: Clock, O: Observer> Engine<'_, T, C, O> {
     ) -> State {
         let total = self.settings.duplicates;
         for d in 1..=total {
-            let attempt = self.attempt(message, acked_at + d, first, true).await;
+            let attempt = self
+                .attempt(message, acked_at + d, first, true, (d, total))
+                .await;
             let acked = attempt.acked;
             self.record(index, message, rec, attempt, (d, total), (first, origin));
             if !acked {
@@ -164,7 +166,14 @@ impl<T: Transport, C: Clock, O: Observer> Engine<'_, T, C, O> {
         State::Delivered
     }
 
-    async fn attempt(&self, message: &Outgoing, n: u32, first: Duration, dup: bool) -> Attempt {
+    async fn attempt(
+        &self,
+        message: &Outgoing,
+        n: u32,
+        first: Duration,
+        dup: bool,
+        (ordinal, of): (u32, u32),
+    ) -> Attempt {
         let start = self.clock.now();
         let reply = self.transport.send(message).await;
         let end = self.clock.now();
@@ -180,6 +189,8 @@ impl<T: Transport, C: Clock, O: Observer> Engine<'_, T, C, O> {
             acked: verdict.is_ok(),
             error: verdict.err(),
             duplicate: dup,
+            ordinal,
+            of,
         }
     }
 

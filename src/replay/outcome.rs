@@ -19,6 +19,10 @@ pub struct Attempt {
     pub error: Option<String>,
     /// A `--duplicate` re-send of an acknowledged message.
     pub duplicate: bool,
+    /// `ordinal` of `of` within its series (attempt 2/7, duplicate 1/1), kept with the
+    /// attempt so that every report numbers it as the console did.
+    pub ordinal: u32,
+    pub of: u32,
 }
 
 /// Where a message stands.

@@ -31,9 +31,10 @@ pub fn attempt_summary(a: &Attempt) -> String {
         .http_status
         .map_or_else(|| "no reply".to_string(), |s| format!("HTTP {s}"));
     format!(
-        "{} {} at +{}ms: {status} in {}ms: {}",
+        "{} {}/{} at +{}ms: {status} in {}ms: {}",
         if a.duplicate { "duplicate" } else { "attempt" },
-        a.attempt,
+        a.ordinal,
+        a.of,
         a.started_ms,
         a.elapsed_ms,
         a.error.as_deref().unwrap_or("acknowledged")

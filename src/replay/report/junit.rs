@@ -66,7 +66,7 @@ mod tests {
             "{xml}"
         );
         assert!(
-            xml.contains("attempt 2 at +2012ms: HTTP 200 in 12ms: acknowledged"),
+            xml.contains("attempt 2/7 at +2012ms: HTTP 200 in 12ms: acknowledged"),
             "{xml}"
         );
         // Bodies are escaped, never raw markup.

@@ -84,6 +84,8 @@ pub(crate) mod sample {
             acked: error.is_none(),
             error: error.map(str::to_string),
             duplicate: false,
+            ordinal: n,
+            of: 7,
         };
         let outcome = |source: &str, state, attempts| Outcome {
             source: source.to_string(),
