@@ -280,3 +280,26 @@ fn verbose_shows_the_signed_string_of_a_valid_callback() {
     let normal = stdout(&cbtool(&["verify", "--secret-file", SECRET, SAMPLE]));
     assert!(!normal.contains("signed string"));
 }
+
+#[test]
+fn a_closed_pipe_ends_man_and_completions_quietly() {
+    for args in [
+        &["man"][..],
+        &["man", "verify"],
+        &["completions", "bash"],
+        &["verify", "--secret-file", SECRET, SAMPLE],
+    ] {
+        // The reading end is closed before cbtool starts, so every write fails with
+        // EPIPE, as after `| head -1` has read its line: no race with the reader.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_cbtool"))
+            .args(args)
+            .current_dir(ROOT)
+            .stdout(writer)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(out.stderr.is_empty(), "{args:?}: {}", stderr(&out));
+    }
+}
