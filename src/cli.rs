@@ -1,13 +1,14 @@
 //! The command-line interface, and nothing else: clap types that mirror the flags.
 //! Completions and the man page are generated from these definitions.
 
-use std::net::SocketAddr;
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::input::DEFAULT_MAX_SIZE;
+use crate::replay::schedule::parse_wait;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -295,8 +296,9 @@ pub enum FailMode {
 pub struct ListenArgs {
     #[command(flatten)]
     pub credentials: CredentialArgs,
-    /// Address to listen on; port 0 picks a free port (the bound address is printed first)
-    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
+    /// Address to listen on (IP or host name, e.g. localhost:8080); port 0 picks a free
+    /// port (the bound address is printed first)
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080", value_parser = listen_address)]
     pub addr: SocketAddr,
     /// Allow an address other than loopback: the receiver then answers other machines
     #[arg(long)]
@@ -326,13 +328,13 @@ pub struct ListenArgs {
     #[arg(long, value_enum, default_value = "http500")]
     pub fail_mode: FailMode,
     /// How long a `timeout` fault holds the connection before closing it
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_wait)]
     pub fail_hold: Duration,
-    /// Wait before every answer (e.g. 250ms, 2s)
-    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = humantime::parse_duration)]
+    /// Wait before every answer (`250ms`, `2s`; a bare number is seconds)
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_wait)]
     pub delay: Duration,
     /// Time allowed for a request's head, and again for its body
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_wait)]
     pub read_timeout: Duration,
     /// Connections served at once; more wait to be accepted
     #[arg(long, value_name = "N", default_value_t = 256)]
@@ -341,11 +343,37 @@ pub struct ListenArgs {
     #[arg(long, value_name = "N")]
     pub max_requests: Option<u64>,
     /// Stop after this long (e.g. 30s)
-    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_wait)]
     pub exit_after: Option<Duration>,
     /// Print JSON Lines on stdout: the bound address, one object per request, a summary
     #[arg(long)]
     pub json: bool,
+}
+
+/// An IP address and port, or a host name that resolves (`localhost:8080`). Of a name's
+/// addresses, IPv4 comes first: `localhost` then means 127.0.0.1, as in the examples, and
+/// not ::1, which an IPv4-only client cannot reach.
+fn listen_address(text: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let usage = "give HOST:PORT, e.g. 127.0.0.1:8080 or localhost:8080";
+    let Some((host, port)) = text.rsplit_once(':') else {
+        return Err(format!("`{text}` has no port; {usage}"));
+    };
+    if host.is_empty() || port.parse::<u16>().is_err() {
+        return Err(format!("`{text}` is not an address; {usage}"));
+    }
+    let resolved: Vec<SocketAddr> = text
+        .to_socket_addrs()
+        .map_err(|e| format!("cannot resolve `{host}` ({e}); {usage}"))?
+        .collect();
+    resolved
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or_else(|| resolved.first())
+        .copied()
+        .ok_or_else(|| format!("`{host}` resolves to no address; {usage}"))
 }
 
 fn probability(text: &str) -> Result<f64, String> {
