@@ -16,7 +16,8 @@ use crate::replay::schedule::parse_wait;
     version,
     about = "Sign, verify and diagnose AutoX3 and Dayu HTTP callbacks",
     long_about = "Sign, verify and diagnose AutoX3 and Dayu HTTP callbacks.\n\nExit codes: 0 the check held, 1 the check failed, 2 usage or input error.",
-    propagate_version = true
+    propagate_version = true,
+    after_help = "Examples:\n  cbtool verify --explain --secret-file fixtures/autox3/secret.txt callback.json\n  cbtool replay --url http://127.0.0.1:8080/callback --time-scale 0.01 fixtures/autox3/\n  cbtool sample dayu --lifecycle --private-key keys/private.pem --out order/"
 )]
 pub struct Cli {
     /// When to colour human output: auto (only on a terminal, and not when NO_COLOR is set), always, never
@@ -72,12 +73,12 @@ pub enum Command {
     Keygen(KeygenArgs),
     /// Run a reference receiver on loopback: verify, de-duplicate, answer as documented, inject faults
     #[command(
-        after_help = "Examples:\n  cbtool listen --secret-file fixtures/autox3/secret.txt --public-key fixtures/dayu/keys/public.pem\n  cbtool listen --addr 127.0.0.1:0 --json --store seen.ids --save captured/ --secret-file secret.txt\n  cbtool listen --secret-file secret.txt --fail-first 2 --fail-mode close --delay 250ms"
+        after_help = "Examples:\n  cbtool listen --secret-file fixtures/autox3/secret.txt --public-key keys/public.pem\n  cbtool listen --addr 127.0.0.1:0 --json --store seen.ids --save saved/ --secret-file secret.txt\n  cbtool listen --secret-file secret.txt --fail-first 2 --fail-mode close --delay 250ms"
     )]
     Listen(ListenArgs),
     /// Deliver callbacks to a URL like the real sender: same bytes, vendor retry schedule
     #[command(
-        after_help = "Examples:\n  cbtool replay --url http://127.0.0.1:8080/callback fixtures/autox3/receivebase-create.en.json\n  cbtool replay --url https://staging.example.com/cb --secret-file secret.txt --fresh --time-scale 0.01 --junit replay.xml fixtures/autox3/\n  cbtool replay --url http://127.0.0.1:8080/dayu --schedule 500ms,2s --concurrency 8 --report report.json fixtures/dayu/envelopes/"
+        after_help = "Examples:\n  cbtool replay --url http://127.0.0.1:8080/callback fixtures/autox3/receivebase-create.en.json\n  cbtool replay --url https://example.com/cb --secret-file secret.txt --fresh fixtures/autox3/\n  cbtool replay --url http://127.0.0.1:8080/cb --time-scale 0.01 --junit out.xml fixtures/autox3/\n  cbtool replay --url http://127.0.0.1:8080/dayu --schedule 500ms,2s --concurrency 8 fixtures/dayu/\n  cbtool replay --url http://127.0.0.1:8080/dayu --report report.json fixtures/dayu/envelopes/"
     )]
     Replay(ReplayArgs),
     /// Print a shell completion script for bash, zsh, fish, PowerShell or elvish
@@ -92,7 +93,7 @@ pub enum Command {
     Man(ManArgs),
     /// Generate realistic callbacks a real sender could have produced; signed when given the credential
     #[command(
-        after_help = "Examples:\n  cbtool sample autox3 --count 100 --seed 42 --secret-file fixtures/autox3/secret.txt > callbacks.jsonl\n  cbtool sample dayu --lifecycle --path rework --private-key fixtures/dayu/keys/private.pem --out order/\n  cbtool sample dayu --private-key fixtures/dayu/keys/private.pem --curl http://127.0.0.1:8080/dayu | sh",
+        after_help = "Examples:\n  cbtool sample autox3 --count 100 --seed 42 --secret-file fixtures/autox3/secret.txt > cbs.jsonl\n  cbtool sample dayu --lifecycle --path rework --private-key keys/private.pem --out order/\n  cbtool sample dayu --private-key keys/private.pem --curl http://127.0.0.1:8080/dayu | sh",
         long_about = "Generate realistic callbacks a real sender could have produced.\n\nOutput: one callback per line (JSON Lines), compact. AutoX3: the body; `msgSignature` is filled in when the appSecret is given, and is the empty string \"\" otherwise. Dayu: with --private-key, the request envelope {\"headers\": {\"Content-Type\": \"application/json\", \"Dayu-Sign\": \"…\"}, \"body\": {…}} (read back by verify and listen); without it, the bare body.\n\nThe same --seed gives the same bytes on every platform and release; without --seed a random seed is drawn and printed on stderr. Times come from the seed, never from the clock."
     )]
     Sample(SampleArgs),

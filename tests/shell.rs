@@ -131,24 +131,64 @@ fn man_page_of_a_command_names_its_flags() {
     assert!(stderr(&out).starts_with("error: no command `nosuch`"));
 }
 
+/// The example lines at the end of a help text, failing when there is no Examples: block.
+fn examples_of(command: &str, help: &str) -> Vec<String> {
+    let (_, examples) = help
+        .rsplit_once("\nExamples:\n")
+        .unwrap_or_else(|| panic!("`{command} --help` has no Examples: block:\n{help}"));
+    examples
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 #[test]
 fn every_help_ends_with_real_examples() {
     let names = subcommands();
     assert!(names.len() >= 8, "{names:?}");
     for name in names {
         let help = stdout(&cbtool(&[&name, "--help"]));
-        let (_, examples) = help
-            .rsplit_once("\nExamples:\n")
-            .unwrap_or_else(|| panic!("`cbtool {name} --help` has no Examples: block:\n{help}"));
-        let lines: Vec<&str> = examples.lines().filter(|l| !l.trim().is_empty()).collect();
+        let lines = examples_of(&format!("cbtool {name}"), &help);
         let prefix = format!("  cbtool {name} ");
         let starts = lines.iter().filter(|l| l.starts_with(&prefix)).count();
-        assert!(starts >= 2, "{name}: fewer than two examples:\n{examples}");
-        // A long example wraps onto indented lines; nothing else follows the examples.
+        assert!(starts >= 2, "{name}: fewer than two examples:\n{lines:#?}");
+        // Every line is a whole command: a wrapped one breaks copy and paste.
         assert!(
-            lines.iter().all(|l| l.starts_with("  ")),
-            "{name}:\n{examples}"
+            lines
+                .iter()
+                .all(|l| l.starts_with(&prefix) || *l == format!("  cbtool {name}")),
+            "{name}: an example wraps or something follows the examples:\n{lines:#?}"
         );
+    }
+    let help = stdout(&cbtool(&["--help"]));
+    let lines = examples_of("cbtool", &help);
+    assert!(lines.len() >= 2, "{lines:#?}");
+    assert!(
+        lines.iter().all(|l| l.starts_with("  cbtool ")),
+        "{lines:#?}"
+    );
+}
+
+/// clap wraps help at the terminal's width, or 100 columns off a terminal: an example
+/// longer than that is split mid-command, wherever the help is read.
+#[test]
+fn no_example_is_longer_than_100_columns() {
+    let mut root = cbtool::cli::Cli::command();
+    root.build();
+    let mut commands = vec![root.clone()];
+    commands.extend(root.get_subcommands().cloned());
+    for command in commands {
+        let text = command.get_after_help().map(|h| h.to_string());
+        let text = text.unwrap_or_default();
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= 100,
+                "`{} --help`: an example of {} columns:\n{line}",
+                command.get_name(),
+                line.chars().count()
+            );
+        }
     }
 }
 
