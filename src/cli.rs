@@ -166,9 +166,10 @@ pub enum VendorArg {
 /// How the input is read; all are detected by default.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Payload file: JSON, JSON Lines, a request envelope or a raw HTTP request; - for stdin
-    #[arg(value_name = "FILE", default_value = "-")]
-    pub file: String,
+    /// Payload file: JSON, JSON Lines, a request envelope or a raw HTTP request; - for
+    /// stdin (the default when something is piped in)
+    #[arg(value_name = "FILE")]
+    pub file: Option<String>,
     /// Treat the input as JSON Lines: one callback a line, streamed
     #[arg(long, conflicts_with = "request")]
     pub jsonl: bool,

@@ -252,6 +252,14 @@ fn piped_output_has_no_colour_unless_asked() {
 
 /// Runs cbtool under a pseudo-terminal (util-linux `script`), returning what it printed.
 fn on_a_terminal(command: &str, no_color: bool) -> String {
+    let (out, code) = on_a_terminal_with_code(command, no_color);
+    assert_eq!(code, Some(0), "{out}");
+    out
+}
+
+/// [`on_a_terminal`] for a run that may fail: what it printed (stdout and stderr both go
+/// to the terminal) and its exit code, which `script -e` passes on.
+fn on_a_terminal_with_code(command: &str, no_color: bool) -> (String, Option<i32>) {
     let bin = env!("CARGO_BIN_EXE_cbtool");
     let mut script = Command::new("script");
     script
@@ -264,8 +272,7 @@ fn on_a_terminal(command: &str, no_color: bool) -> String {
     let out = script
         .output()
         .expect("`script` from util-linux runs cbtool under a pseudo-terminal");
-    assert!(out.status.success(), "{}", stderr(&out));
-    stdout(&out)
+    (stdout(&out), out.status.code())
 }
 
 #[test]
@@ -342,4 +349,29 @@ fn a_closed_pipe_ends_man_and_completions_quietly() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
         assert!(out.stderr.is_empty(), "{args:?}: {}", stderr(&out));
     }
+}
+
+#[test]
+fn no_file_on_a_terminal_is_a_usage_error_instead_of_a_silent_wait() {
+    for command in ["verify", "sign", "verify --jsonl", "sign --request"] {
+        let (out, code) =
+            on_a_terminal_with_code(&format!("{command} --secret-file {SECRET}"), true);
+        assert_eq!(code, Some(2), "{command}: {out}");
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 1, "{command}: {out}");
+        assert!(
+            lines[0]
+                .starts_with("error: no FILE given and standard input is a terminal; give a FILE"),
+            "{command}: {out}"
+        );
+    }
+    // Piped in, standard input is still the default.
+    let out = Command::new(env!("CARGO_BIN_EXE_cbtool"))
+        .args(["verify", "--secret-file", SECRET])
+        .current_dir(ROOT)
+        .stdin(std::fs::File::open(Path::new(ROOT).join(SAMPLE)).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("valid: "), "{}", stdout(&out));
 }

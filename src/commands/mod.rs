@@ -34,6 +34,8 @@ pub struct Output<'a> {
     pub err: &'a mut dyn Write,
     pub colour_out: bool,
     pub colour_err: bool,
+    /// Standard input is a terminal, so reading it by default would wait on the user.
+    pub in_is_tty: bool,
     pub verbosity: Verbosity,
 }
 
@@ -167,14 +169,31 @@ pub fn vendor_for(arg: VendorArg) -> &'static dyn Vendor {
 }
 
 /// The input path and format from the input flags.
-pub fn input_spec(args: &crate::cli::InputArgs) -> (String, crate::input::Format) {
+///
+/// Without a FILE the input is standard input, but not a terminal's: like jq with no
+/// input and ripgrep, cbtool will not sit waiting on a keyboard nobody means to type on,
+/// which looks like a hang. `-` given explicitly still reads the terminal.
+pub fn input_spec(
+    args: &crate::cli::InputArgs,
+    output: &Output,
+) -> Result<(String, crate::input::Format)> {
     use crate::input::Format;
-    match &args.request {
-        Some(path) if !path.is_empty() => (path.clone(), Format::Request),
-        Some(_) => (args.file.clone(), Format::Request),
-        None if args.jsonl => (args.file.clone(), Format::JsonLines),
-        None => (args.file.clone(), Format::Auto),
-    }
+    let file = match (&args.request, &args.file) {
+        (Some(path), _) if !path.is_empty() => return Ok((path.clone(), Format::Request)),
+        (_, Some(file)) => file.clone(),
+        (_, None) if output.in_is_tty => {
+            return Err(Error::new(
+                "no FILE given and standard input is a terminal; give a FILE, pipe the callbacks in, or pass - to type them (Ctrl-D ends)",
+            ))
+        }
+        (_, None) => "-".to_string(),
+    };
+    let format = match &args.request {
+        Some(_) => Format::Request,
+        None if args.jsonl => Format::JsonLines,
+        None => Format::Auto,
+    };
+    Ok((file, format))
 }
 
 /// Prints the warnings the credentials gathered while loading.

@@ -8,7 +8,7 @@ use crate::vendor::Message;
 
 pub fn run(args: SignArgs, output: &mut Output) -> Result<i32> {
     let creds = credentials(&args.credentials)?;
-    let (path, format) = input_spec(&args.input);
+    let (path, format) = input_spec(&args.input, output)?;
     for doc in Documents::open(&path, format, args.input.max_size)? {
         let doc = doc?;
         let msg = Message::with_headers(doc.source.clone(), &doc.body, doc.headers.clone());
