@@ -124,7 +124,7 @@ complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l secret -d 'Auto
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l secret-file -d 'File holding the AutoX3 appSecret (one trailing newline is ignored); wins over --secret and CBTOOL_AUTOX3_SECRET' -r -F
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l private-key -d 'Dayu RSA private key for signing: PEM (PKCS#8/PKCS#1), DER, or Java base64' -r -F
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l public-key -d 'Dayu RSA public key for verifying: PEM (SPKI/PKCS#1), DER, or Java base64' -r -F
-complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l addr -d 'Address to listen on; port 0 picks a free port (the bound address is printed first)' -r
+complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l addr -d 'Address to listen on (IP or host name, e.g. localhost:8080); port 0 picks a free port (the bound address is printed first)' -r
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l vendor -d 'Force the vendor instead of detecting it from each body' -r -f -a "autox3\t''
 dayu\t''"
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l max-body -d 'Largest body accepted; larger ones get 413' -r
@@ -139,7 +139,7 @@ timeout\t'Answer nothing; close after --fail-hold'
 close\t'Close the connection without an answer'
 badjson\t'Answer HTTP 200 with a body that is not JSON'"
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l fail-hold -d 'How long a `timeout` fault holds the connection before closing it' -r
-complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l delay -d 'Wait before every answer (e.g. 250ms, 2s)' -r
+complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l delay -d 'Wait before every answer (`250ms`, `2s`; a bare number is seconds)' -r
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l read-timeout -d 'Time allowed for a request\'s head, and again for its body' -r
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l max-connections -d 'Connections served at once; more wait to be accepted' -r
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l max-requests -d 'Stop after answering N requests' -r

@@ -1,13 +1,14 @@
 //! The command-line interface, and nothing else: clap types that mirror the flags.
 //! Completions and the man page are generated from these definitions.
 
-use std::net::SocketAddr;
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::input::DEFAULT_MAX_SIZE;
+use crate::replay::schedule::parse_wait;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -15,7 +16,8 @@ use crate::input::DEFAULT_MAX_SIZE;
     version,
     about = "Sign, verify and diagnose AutoX3 and Dayu HTTP callbacks",
     long_about = "Sign, verify and diagnose AutoX3 and Dayu HTTP callbacks.\n\nExit codes: 0 the check held, 1 the check failed, 2 usage or input error.",
-    propagate_version = true
+    propagate_version = true,
+    after_help = "Examples:\n  cbtool verify --explain --secret-file fixtures/autox3/secret.txt callback.json\n  cbtool replay --url http://127.0.0.1:8080/callback --time-scale 0.01 fixtures/autox3/\n  cbtool sample dayu --lifecycle --private-key keys/private.pem --out order/"
 )]
 pub struct Cli {
     /// When to colour human output: auto (only on a terminal, and not when NO_COLOR is set), always, never
@@ -71,12 +73,12 @@ pub enum Command {
     Keygen(KeygenArgs),
     /// Run a reference receiver on loopback: verify, de-duplicate, answer as documented, inject faults
     #[command(
-        after_help = "Examples:\n  cbtool listen --secret-file fixtures/autox3/secret.txt --public-key fixtures/dayu/keys/public.pem\n  cbtool listen --addr 127.0.0.1:0 --json --store seen.ids --save captured/ --secret-file secret.txt\n  cbtool listen --secret-file secret.txt --fail-first 2 --fail-mode close --delay 250ms"
+        after_help = "Examples:\n  cbtool listen --secret-file fixtures/autox3/secret.txt --public-key keys/public.pem\n  cbtool listen --addr 127.0.0.1:0 --json --store seen.ids --save saved/ --secret-file secret.txt\n  cbtool listen --secret-file secret.txt --fail-first 2 --fail-mode close --delay 250ms"
     )]
     Listen(ListenArgs),
     /// Deliver callbacks to a URL like the real sender: same bytes, vendor retry schedule
     #[command(
-        after_help = "Examples:\n  cbtool replay --url http://127.0.0.1:8080/callback fixtures/autox3/receivebase-create.en.json\n  cbtool replay --url https://staging.example.com/cb --secret-file secret.txt --fresh --time-scale 0.01 --junit replay.xml fixtures/autox3/\n  cbtool replay --url http://127.0.0.1:8080/dayu --schedule 500ms,2s --concurrency 8 --report report.json fixtures/dayu/envelopes/"
+        after_help = "Examples:\n  cbtool replay --url http://127.0.0.1:8080/callback fixtures/autox3/receivebase-create.en.json\n  cbtool replay --url https://example.com/cb --secret-file secret.txt --fresh fixtures/autox3/\n  cbtool replay --url http://127.0.0.1:8080/cb --time-scale 0.01 --junit out.xml fixtures/autox3/\n  cbtool replay --url http://127.0.0.1:8080/dayu --schedule 500ms,2s --concurrency 8 fixtures/dayu/\n  cbtool replay --url http://127.0.0.1:8080/dayu --report report.json fixtures/dayu/envelopes/"
     )]
     Replay(ReplayArgs),
     /// Print a shell completion script for bash, zsh, fish, PowerShell or elvish
@@ -91,7 +93,7 @@ pub enum Command {
     Man(ManArgs),
     /// Generate realistic callbacks a real sender could have produced; signed when given the credential
     #[command(
-        after_help = "Examples:\n  cbtool sample autox3 --count 100 --seed 42 --secret-file fixtures/autox3/secret.txt > callbacks.jsonl\n  cbtool sample dayu --lifecycle --path rework --private-key fixtures/dayu/keys/private.pem --out order/\n  cbtool sample dayu --private-key fixtures/dayu/keys/private.pem --curl http://127.0.0.1:8080/dayu | sh",
+        after_help = "Examples:\n  cbtool sample autox3 --count 100 --seed 42 --secret-file fixtures/autox3/secret.txt > cbs.jsonl\n  cbtool sample dayu --lifecycle --path rework --private-key keys/private.pem --out order/\n  cbtool sample dayu --private-key keys/private.pem --curl http://127.0.0.1:8080/dayu | sh",
         long_about = "Generate realistic callbacks a real sender could have produced.\n\nOutput: one callback per line (JSON Lines), compact. AutoX3: the body; `msgSignature` is filled in when the appSecret is given, and is the empty string \"\" otherwise. Dayu: with --private-key, the request envelope {\"headers\": {\"Content-Type\": \"application/json\", \"Dayu-Sign\": \"…\"}, \"body\": {…}} (read back by verify and listen); without it, the bare body.\n\nThe same --seed gives the same bytes on every platform and release; without --seed a random seed is drawn and printed on stderr. Times come from the seed, never from the clock."
     )]
     Sample(SampleArgs),
@@ -164,9 +166,10 @@ pub enum VendorArg {
 /// How the input is read; all are detected by default.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Payload file: JSON, JSON Lines, a request envelope or a raw HTTP request; - for stdin
-    #[arg(value_name = "FILE", default_value = "-")]
-    pub file: String,
+    /// Payload file: JSON, JSON Lines, a request envelope or a raw HTTP request; - for
+    /// stdin (the default when something is piped in)
+    #[arg(value_name = "FILE")]
+    pub file: Option<String>,
     /// Treat the input as JSON Lines: one callback a line, streamed
     #[arg(long, conflicts_with = "request")]
     pub jsonl: bool,
@@ -295,8 +298,9 @@ pub enum FailMode {
 pub struct ListenArgs {
     #[command(flatten)]
     pub credentials: CredentialArgs,
-    /// Address to listen on; port 0 picks a free port (the bound address is printed first)
-    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
+    /// Address to listen on (IP or host name, e.g. localhost:8080); port 0 picks a free
+    /// port (the bound address is printed first)
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080", value_parser = listen_address)]
     pub addr: SocketAddr,
     /// Allow an address other than loopback: the receiver then answers other machines
     #[arg(long)]
@@ -326,13 +330,13 @@ pub struct ListenArgs {
     #[arg(long, value_enum, default_value = "http500")]
     pub fail_mode: FailMode,
     /// How long a `timeout` fault holds the connection before closing it
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_wait)]
     pub fail_hold: Duration,
-    /// Wait before every answer (e.g. 250ms, 2s)
-    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = humantime::parse_duration)]
+    /// Wait before every answer (`250ms`, `2s`; a bare number is seconds)
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_wait)]
     pub delay: Duration,
     /// Time allowed for a request's head, and again for its body
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_wait)]
     pub read_timeout: Duration,
     /// Connections served at once; more wait to be accepted
     #[arg(long, value_name = "N", default_value_t = 256)]
@@ -341,11 +345,37 @@ pub struct ListenArgs {
     #[arg(long, value_name = "N")]
     pub max_requests: Option<u64>,
     /// Stop after this long (e.g. 30s)
-    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_wait)]
     pub exit_after: Option<Duration>,
     /// Print JSON Lines on stdout: the bound address, one object per request, a summary
     #[arg(long)]
     pub json: bool,
+}
+
+/// An IP address and port, or a host name that resolves (`localhost:8080`). Of a name's
+/// addresses, IPv4 comes first: `localhost` then means 127.0.0.1, as in the examples, and
+/// not ::1, which an IPv4-only client cannot reach.
+fn listen_address(text: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let usage = "give HOST:PORT, e.g. 127.0.0.1:8080 or localhost:8080";
+    let Some((host, port)) = text.rsplit_once(':') else {
+        return Err(format!("`{text}` has no port; {usage}"));
+    };
+    if host.is_empty() || port.parse::<u16>().is_err() {
+        return Err(format!("`{text}` is not an address; {usage}"));
+    }
+    let resolved: Vec<SocketAddr> = text
+        .to_socket_addrs()
+        .map_err(|e| format!("cannot resolve `{host}` ({e}); {usage}"))?
+        .collect();
+    resolved
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or_else(|| resolved.first())
+        .copied()
+        .ok_or_else(|| format!("`{host}` resolves to no address; {usage}"))
 }
 
 fn probability(text: &str) -> Result<f64, String> {

@@ -83,6 +83,7 @@ pub fn run_on(
         err,
         colour_out: terminal.colour(cli.color, terminal.out_is_tty),
         colour_err: terminal.colour(cli.color, terminal.err_is_tty),
+        in_is_tty: terminal.in_is_tty,
         verbosity,
     };
     match commands::dispatch(cli.command, &mut output) {

@@ -14,6 +14,7 @@ fn main() -> ExitCode {
     let terminal = cbtool::Terminal {
         out_is_tty: stdout.is_terminal(),
         err_is_tty: stderr.is_terminal(),
+        in_is_tty: std::io::stdin().is_terminal(),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
     };
     let code = cbtool::run_on(

@@ -8,7 +8,7 @@ mod listen_support;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use listen_support::*;
@@ -270,4 +270,68 @@ fn a_port_in_use_is_a_one_line_error() {
         last.starts_with(&format!("error: cannot listen on {}:", l.addr)),
         "{err}"
     );
+    assert!(
+        last.ends_with("; stop the other receiver, or pass --addr 127.0.0.1:0 for a free port"),
+        "{err}"
+    );
+}
+
+/// `listen` with `extra` flags and a secret, run to its end; (exit code, stderr).
+fn listen_once(extra: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new(BIN)
+        .arg("listen")
+        .args(extra)
+        .arg("--secret-file")
+        .arg(fixture("autox3/secret.txt"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code(), err)
+}
+
+#[test]
+fn a_host_name_that_resolves_to_loopback_is_accepted() {
+    let (code, err) = listen_once(&["--addr", "localhost:0", "--exit-after", "100ms"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("listening on http://127.0.0.1:"), "{err}");
+    assert!(!err.contains("reachable from other machines"), "{err}");
+    for (addr, says) in [
+        ("localhost", "`localhost` has no port"),
+        ("nosuch.invalid:8080", "cannot resolve `nosuch.invalid`"),
+    ] {
+        let (code, err) = listen_once(&["--addr", addr]);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.starts_with("error: ") && err.contains(says), "{err}");
+        assert!(err.contains("localhost:8080"), "{err}");
+    }
+}
+
+#[test]
+fn every_duration_flag_takes_bare_seconds_and_units_like_replay() {
+    let started = Instant::now();
+    let (code, err) = listen_once(&[
+        "--addr",
+        "127.0.0.1:0",
+        "--delay",
+        "0",
+        "--read-timeout",
+        "2",
+        "--fail-hold",
+        "1.5",
+        "--exit-after",
+        "0.2",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("(--exit-after reached)"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    for flag in ["--delay", "--exit-after", "--read-timeout", "--fail-hold"] {
+        let (code, err) = listen_once(&[flag, "5x"]);
+        assert_eq!(code, Some(2), "{flag}: {err}");
+        assert!(
+            err.contains("`5x` is not a duration") && err.contains("(`500ms`, `2s`, `1m`)"),
+            "{flag}: {err}"
+        );
+        assert!(!err.contains("5sec"), "{flag}: {err}");
+    }
 }

@@ -131,24 +131,64 @@ fn man_page_of_a_command_names_its_flags() {
     assert!(stderr(&out).starts_with("error: no command `nosuch`"));
 }
 
+/// The example lines at the end of a help text, failing when there is no Examples: block.
+fn examples_of(command: &str, help: &str) -> Vec<String> {
+    let (_, examples) = help
+        .rsplit_once("\nExamples:\n")
+        .unwrap_or_else(|| panic!("`{command} --help` has no Examples: block:\n{help}"));
+    examples
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 #[test]
 fn every_help_ends_with_real_examples() {
     let names = subcommands();
     assert!(names.len() >= 8, "{names:?}");
     for name in names {
         let help = stdout(&cbtool(&[&name, "--help"]));
-        let (_, examples) = help
-            .rsplit_once("\nExamples:\n")
-            .unwrap_or_else(|| panic!("`cbtool {name} --help` has no Examples: block:\n{help}"));
-        let lines: Vec<&str> = examples.lines().filter(|l| !l.trim().is_empty()).collect();
+        let lines = examples_of(&format!("cbtool {name}"), &help);
         let prefix = format!("  cbtool {name} ");
         let starts = lines.iter().filter(|l| l.starts_with(&prefix)).count();
-        assert!(starts >= 2, "{name}: fewer than two examples:\n{examples}");
-        // A long example wraps onto indented lines; nothing else follows the examples.
+        assert!(starts >= 2, "{name}: fewer than two examples:\n{lines:#?}");
+        // Every line is a whole command: a wrapped one breaks copy and paste.
         assert!(
-            lines.iter().all(|l| l.starts_with("  ")),
-            "{name}:\n{examples}"
+            lines
+                .iter()
+                .all(|l| l.starts_with(&prefix) || *l == format!("  cbtool {name}")),
+            "{name}: an example wraps or something follows the examples:\n{lines:#?}"
         );
+    }
+    let help = stdout(&cbtool(&["--help"]));
+    let lines = examples_of("cbtool", &help);
+    assert!(lines.len() >= 2, "{lines:#?}");
+    assert!(
+        lines.iter().all(|l| l.starts_with("  cbtool ")),
+        "{lines:#?}"
+    );
+}
+
+/// clap wraps help at the terminal's width, or 100 columns off a terminal: an example
+/// longer than that is split mid-command, wherever the help is read.
+#[test]
+fn no_example_is_longer_than_100_columns() {
+    let mut root = cbtool::cli::Cli::command();
+    root.build();
+    let mut commands = vec![root.clone()];
+    commands.extend(root.get_subcommands().cloned());
+    for command in commands {
+        let text = command.get_after_help().map(|h| h.to_string());
+        let text = text.unwrap_or_default();
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= 100,
+                "`{} --help`: an example of {} columns:\n{line}",
+                command.get_name(),
+                line.chars().count()
+            );
+        }
     }
 }
 
@@ -212,6 +252,14 @@ fn piped_output_has_no_colour_unless_asked() {
 
 /// Runs cbtool under a pseudo-terminal (util-linux `script`), returning what it printed.
 fn on_a_terminal(command: &str, no_color: bool) -> String {
+    let (out, code) = on_a_terminal_with_code(command, no_color);
+    assert_eq!(code, Some(0), "{out}");
+    out
+}
+
+/// [`on_a_terminal`] for a run that may fail: what it printed (stdout and stderr both go
+/// to the terminal) and its exit code, which `script -e` passes on.
+fn on_a_terminal_with_code(command: &str, no_color: bool) -> (String, Option<i32>) {
     let bin = env!("CARGO_BIN_EXE_cbtool");
     let mut script = Command::new("script");
     script
@@ -224,8 +272,7 @@ fn on_a_terminal(command: &str, no_color: bool) -> String {
     let out = script
         .output()
         .expect("`script` from util-linux runs cbtool under a pseudo-terminal");
-    assert!(out.status.success(), "{}", stderr(&out));
-    stdout(&out)
+    (stdout(&out), out.status.code())
 }
 
 #[test]
@@ -279,4 +326,52 @@ fn verbose_shows_the_signed_string_of_a_valid_callback() {
     );
     let normal = stdout(&cbtool(&["verify", "--secret-file", SECRET, SAMPLE]));
     assert!(!normal.contains("signed string"));
+}
+
+#[test]
+fn a_closed_pipe_ends_man_and_completions_quietly() {
+    for args in [
+        &["man"][..],
+        &["man", "verify"],
+        &["completions", "bash"],
+        &["verify", "--secret-file", SECRET, SAMPLE],
+    ] {
+        // The reading end is closed before cbtool starts, so every write fails with
+        // EPIPE, as after `| head -1` has read its line: no race with the reader.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_cbtool"))
+            .args(args)
+            .current_dir(ROOT)
+            .stdout(writer)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(out.stderr.is_empty(), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn no_file_on_a_terminal_is_a_usage_error_instead_of_a_silent_wait() {
+    for command in ["verify", "sign", "verify --jsonl", "sign --request"] {
+        let (out, code) =
+            on_a_terminal_with_code(&format!("{command} --secret-file {SECRET}"), true);
+        assert_eq!(code, Some(2), "{command}: {out}");
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 1, "{command}: {out}");
+        assert!(
+            lines[0]
+                .starts_with("error: no FILE given and standard input is a terminal; give a FILE"),
+            "{command}: {out}"
+        );
+    }
+    // Piped in, standard input is still the default.
+    let out = Command::new(env!("CARGO_BIN_EXE_cbtool"))
+        .args(["verify", "--secret-file", SECRET])
+        .current_dir(ROOT)
+        .stdin(std::fs::File::open(Path::new(ROOT).join(SAMPLE)).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("valid: "), "{}", stdout(&out));
 }

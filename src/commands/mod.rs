@@ -34,6 +34,8 @@ pub struct Output<'a> {
     pub err: &'a mut dyn Write,
     pub colour_out: bool,
     pub colour_err: bool,
+    /// Standard input is a terminal, so reading it by default would wait on the user.
+    pub in_is_tty: bool,
     pub verbosity: Verbosity,
 }
 
@@ -181,8 +183,24 @@ pub fn vendor_for(arg: VendorArg) -> &'static dyn Vendor {
 }
 
 /// The input path and format from the input flags.
-pub fn input_spec(args: &crate::cli::InputArgs) -> (String, crate::input::Format) {
+///
+/// Without a FILE the input is standard input, but not a terminal's: like jq with no
+/// input and ripgrep, cbtool will not sit waiting on a keyboard nobody means to type on,
+/// which looks like a hang. `-` given explicitly still reads the terminal.
+pub fn input_spec(
+    args: &crate::cli::InputArgs,
+    output: &Output,
+) -> Result<(String, crate::input::Format)> {
     use crate::input::Format;
+    let file = match &args.file {
+        Some(file) => file.clone(),
+        None if output.in_is_tty => {
+            return Err(Error::new(
+                "no FILE given and standard input is a terminal; give a FILE, pipe the callbacks in, or pass - to type them (Ctrl-D ends)",
+            ))
+        }
+        None => "-".to_string(),
+    };
     let format = if args.request {
         Format::Request
     } else if args.jsonl {
@@ -190,7 +208,7 @@ pub fn input_spec(args: &crate::cli::InputArgs) -> (String, crate::input::Format
     } else {
         Format::Auto
     };
-    (args.file.clone(), format)
+    Ok((file, format))
 }
 
 /// Prints the warnings the credentials gathered while loading.

@@ -9,7 +9,11 @@ use crate::error::{Error, Result, EXIT_OK};
 
 pub fn completions(args: CompletionsArgs, output: &mut Output) -> Result<i32> {
     let mut command = Cli::command();
-    clap_complete::generate(args.shell, &mut command, "cbtool", &mut output.out);
+    // clap_complete panics when its writer fails, so the script is built in memory and
+    // written the way every report line is: a closed pipe (`| head`) ends it quietly.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "cbtool", &mut script);
+    let _ = output.out.write_all(&script);
     Ok(EXIT_OK)
 }
 
@@ -29,8 +33,11 @@ pub fn man(args: ManArgs, output: &mut Output) -> Result<i32> {
                 ))
             })?,
     };
+    let mut roff = Vec::new();
     clap_mangen::Man::new(page)
-        .render(&mut output.out)
-        .map_err(|e| Error::new(format!("cannot write the man page: {e}")))?;
+        .render(&mut roff)
+        .map_err(|e| Error::new(format!("cannot render the man page: {e}")))?;
+    // As with report lines: `cbtool man | head` closing the pipe is not an error.
+    let _ = output.out.write_all(&roff);
     Ok(EXIT_OK)
 }

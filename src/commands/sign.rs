@@ -9,7 +9,7 @@ use crate::vendor::Message;
 
 pub fn run(args: SignArgs, output: &mut Output) -> Result<i32> {
     let creds = credentials(&args.credentials)?;
-    let (path, format) = input_spec(&args.input);
+    let (path, format) = input_spec(&args.input, output)?;
     for doc in Documents::open(&path, format, args.input.max_size)? {
         let doc = doc?;
         sign_one(&doc, &args, &creds, output).map_err(|e| doc.locate(e))?;

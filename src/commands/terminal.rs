@@ -15,6 +15,8 @@ pub struct Terminal {
     pub out_is_tty: bool,
     /// Standard error is a terminal.
     pub err_is_tty: bool,
+    /// Standard input is a terminal: nobody is piping anything in.
+    pub in_is_tty: bool,
     /// `NO_COLOR` is set to a non-empty value (<https://no-color.org>).
     pub no_color: bool,
 }
@@ -137,6 +139,7 @@ mod tests {
         let tty = Terminal {
             out_is_tty: true,
             err_is_tty: true,
+            in_is_tty: true,
             no_color: false,
         };
         assert!(tty.colour(ColorArg::Auto, true));

@@ -24,7 +24,7 @@ pub fn run(args: VerifyArgs, output: &mut Output) -> Result<i32> {
         })?),
         None => None,
     };
-    let (path, format) = input_spec(&args.input);
+    let (path, format) = input_spec(&args.input, output)?;
     let mut tally = Tally::default();
     let mut single = None;
     let ctx = Context {

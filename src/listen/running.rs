@@ -34,7 +34,7 @@ pub async fn start(
 ) -> Result<Running> {
     let listener = TcpListener::bind(addr)
         .await
-        .map_err(|e| Error::new(format!("cannot listen on {addr}: {e}")))?;
+        .map_err(|e| Error::new(format!("cannot listen on {addr}: {e}{}", bind_advice(&e))))?;
     let local = listener
         .local_addr()
         .map_err(|e| Error::new(format!("cannot read the bound address: {e}")))?;
@@ -61,5 +61,21 @@ impl Running {
             rest.push(record);
         }
         rest
+    }
+}
+
+/// What to do about a failed bind, for the kinds a person can fix from the command line.
+fn bind_advice(error: &std::io::Error) -> &'static str {
+    match error.kind() {
+        std::io::ErrorKind::AddrInUse => {
+            "; stop the other receiver, or pass --addr 127.0.0.1:0 for a free port"
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            "; ports below 1024 need privileges: pick a port such as 8080, or 0 for a free one"
+        }
+        std::io::ErrorKind::AddrNotAvailable => {
+            "; this machine has no such address: use 127.0.0.1, or localhost"
+        }
+        _ => "",
     }
 }

@@ -93,18 +93,27 @@ impl Schedule {
     }
 }
 
+/// Parses one duration the way every cbtool flag takes it: a bare number is seconds
+/// (`2`, `1.5`), or a unit follows (`500ms`, `2s`, `1m`). `--schedule`, `replay --timeout`
+/// and listen's duration flags all go through here, so they never disagree.
 pub fn parse_wait(item: &str) -> Result<Duration, String> {
+    let item = item.trim();
     if let Ok(secs) = item.parse::<f64>() {
-        if secs.is_finite() && secs >= 0.0 {
-            return Duration::try_from_secs_f64(secs)
-                .map_err(|_| format!("`{item}` is too long a wait"));
+        if secs.is_nan() {
+            return Err(format!("`{item}` is not a duration; {DURATION_FORMS}"));
         }
-        return Err(format!("`{item}`: a wait cannot be negative"));
+        if secs < 0.0 {
+            return Err(format!("`{item}`: a duration cannot be negative"));
+        }
+        return Duration::try_from_secs_f64(secs)
+            .map_err(|_| format!("`{item}` is too long a duration"));
     }
-    humantime::parse_duration(item).map_err(|e| {
-        format!("`{item}` is not a wait ({e}); use seconds (`2`) or a unit (`500ms`, `2s`, `1m`)")
-    })
+    // humantime's own message suggests `5sec`; ours names the forms cbtool prints.
+    humantime::parse_duration(item)
+        .map_err(|_| format!("`{item}` is not a duration; {DURATION_FORMS}"))
 }
+
+const DURATION_FORMS: &str = "give seconds (`2`) or a number with a unit (`500ms`, `2s`, `1m`)";
 
 /// A wait the way a person writes it: `2s`, `500ms`, `1.5s`.
 pub fn format_wait(wait: Duration) -> String {
@@ -148,6 +157,21 @@ mod tests {
         assert!(Schedule::parse("2,,4").unwrap_err().contains("empty item"));
         assert!(Schedule::parse("2,fast").unwrap_err().contains("`fast`"));
         assert!(Schedule::parse("-1").unwrap_err().contains("negative"));
+        assert!(Schedule::parse("inf").unwrap_err().contains("too long"));
+    }
+
+    #[test]
+    fn one_duration_syntax_with_the_forms_in_the_error() {
+        assert_eq!(parse_wait("5"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_wait(" 250ms"), Ok(ms(250)));
+        assert_eq!(parse_wait("2s"), Ok(ms(2000)));
+        assert_eq!(parse_wait("1m"), Ok(ms(60_000)));
+        let error = parse_wait("5x").unwrap_err();
+        assert!(
+            error.contains("`500ms`, `2s`") && !error.contains("sec,"),
+            "{error}"
+        );
+        assert!(parse_wait("NaN").unwrap_err().contains("not a duration"));
     }
 
     #[test]
