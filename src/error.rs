@@ -15,25 +15,49 @@ pub const EXIT_USAGE: i32 = 2;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     message: String,
+    place: Option<Place>,
+}
+
+/// Where an error sits in a named input, kept apart from the rendered line so that a
+/// caller who knows where that input lies in a larger file (a JSON Lines line, a request's
+/// body) can move the position there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub source: String,
+    pub position: Position,
+    /// The message without its `source:line:column: ` prefix.
+    pub reason: String,
 }
 
 impl Error {
     pub fn new(message: impl Into<String>) -> Self {
         Error {
             message: message.into(),
+            place: None,
         }
     }
 
     /// An error about a named input (file path or `<stdin>`), optionally at a position.
     pub fn at(source: &str, position: Option<Position>, message: impl fmt::Display) -> Self {
         match position {
-            Some(p) => Error::new(format!("{source}:{}:{}: {message}", p.line, p.column)),
+            Some(p) => Error {
+                message: format!("{source}:{}:{}: {message}", p.line, p.column),
+                place: Some(Place {
+                    source: source.to_string(),
+                    position: p,
+                    reason: message.to_string(),
+                }),
+            },
             None => Error::new(format!("{source}: {message}")),
         }
     }
 
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    pub fn place(&self) -> Option<&Place> {
+        self.place.as_ref()
     }
 }
 

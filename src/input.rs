@@ -104,9 +104,10 @@ impl Document {
 
 /// [`Document::locate`] for callers that have already taken the document apart.
 pub fn locate(source: &str, line: Option<usize>, origin: Option<Position>, error: Error) -> Error {
-    let Some((inner, message)) = body_position(source, error.message()) else {
+    let Some(place) = error.place().filter(|p| p.source == source) else {
         return error;
     };
+    let (inner, message) = (place.position, place.reason.as_str());
     // A JSON Lines source is `file:line`; the line goes into the position instead.
     let file = match line {
         Some(l) => source
@@ -124,22 +125,6 @@ pub fn locate(source: &str, line: Option<usize>, origin: Option<Position>, error
             inner.line, inner.column
         )),
     }
-}
-
-/// Splits `source:L:C: message` into the position and the message.
-fn body_position<'m>(source: &str, message: &'m str) -> Option<(Position, &'m str)> {
-    let rest = message.strip_prefix(source)?.strip_prefix(':')?;
-    let (line, rest) = rest.split_once(':')?;
-    let (column, rest) = rest.split_once(": ")?;
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(line) || !digits(column) {
-        return None;
-    }
-    let position = Position {
-        line: line.parse().ok()?,
-        column: column.parse().ok()?,
-    };
-    Some((position, rest))
 }
 
 /// Where a request's body starts: after the first blank line, if the bytes there are
@@ -570,7 +555,13 @@ mod tests {
 
     #[test]
     fn body_positions_become_file_positions() {
-        let bad = |source: &str| Error::new(format!("{source}:1:11: not valid JSON: x"));
+        let bad = |source: &str| {
+            let at = Position {
+                line: 1,
+                column: 11,
+            };
+            Error::at(source, Some(at), "not valid JSON: x")
+        };
         let d = docs("{\"a\":1}\n\n{\"a\":2}\n");
         let doc = d[1].as_ref().unwrap();
         assert_eq!(

@@ -143,35 +143,48 @@ fn declared_length(headers: &HeaderMap) -> Option<u64> {
     headers.get(CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
 }
 
-/// Verifies and de-duplicates off the async threads: RSA and fsync both block.
+/// Verifies, checks and de-duplicates a request. What waits on the disk (an fsync of the
+/// store, a saved request) runs off the async threads; otherwise the work is tens of
+/// microseconds of CPU (SHA-1, one RSA public-key operation, the schema check), cheaper
+/// to do in place than to hand to another thread and back.
 async fn decide(
     read: Read,
     seq: u64,
     path: &str,
     shared: &Arc<Shared>,
 ) -> (Decision, Option<Result<PathBuf, String>>) {
+    if !shared.receiver.writes_to_disk() && shared.saver.is_none() {
+        return handle(&read, seq, path, shared);
+    }
     let shared = Arc::clone(shared);
     let path = path.to_string();
-    let work = tokio::task::spawn_blocking(move || {
-        let decision = shared.receiver.handle(&read.headers, &read.body);
-        let saved = shared.saver.as_ref().map(|saver| {
-            let received = Received {
-                seq,
-                path: &path,
-                host: &read.host,
-                headers: &read.headers,
-                body: &read.body,
-            };
-            saver
-                .save(&received, decision.vendor)
-                .map_err(|e| e.to_string())
-        });
-        (decision, saved)
-    });
+    let work = tokio::task::spawn_blocking(move || handle(&read, seq, &path, &shared));
     match work.await {
         Ok(done) => done,
         Err(e) => (Decision::generic(500, format!("internal error: {e}")), None),
     }
+}
+
+fn handle(
+    read: &Read,
+    seq: u64,
+    path: &str,
+    shared: &Shared,
+) -> (Decision, Option<Result<PathBuf, String>>) {
+    let decision = shared.receiver.handle(&read.headers, &read.body);
+    let saved = shared.saver.as_ref().map(|saver| {
+        let received = Received {
+            seq,
+            path,
+            host: &read.host,
+            headers: &read.headers,
+            body: &read.body,
+        };
+        saver
+            .save(&received, decision.vendor)
+            .map_err(|e| e.to_string())
+    });
+    (decision, saved)
 }
 
 fn response(status: u16, body: String) -> Response<Full<Bytes>> {

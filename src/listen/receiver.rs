@@ -67,6 +67,11 @@ pub struct Receiver {
 }
 
 impl Receiver {
+    /// Whether handling a request may wait on the disk (an fsync of the `--store`).
+    pub fn writes_to_disk(&self) -> bool {
+        self.seen.is_durable()
+    }
+
     pub fn new(
         creds: Credentials,
         forced: Option<&'static dyn Vendor>,

@@ -17,6 +17,8 @@ use crate::error::{Error, Result};
 /// A set of seen ids, optionally persisted.
 pub struct SeenIds {
     inner: Mutex<Inner>,
+    /// Backed by a file: every claim of a new id waits for an fsync.
+    durable: bool,
 }
 
 struct Inner {
@@ -39,6 +41,7 @@ impl SeenIds {
                 seen: HashSet::new(),
                 file: None,
             }),
+            durable: false,
         }
     }
 
@@ -75,6 +78,7 @@ impl SeenIds {
                 seen,
                 file: Some(file),
             }),
+            durable: true,
         };
         Ok((store, loaded))
     }
@@ -94,6 +98,11 @@ impl SeenIds {
         }
         inner.seen.insert(id.to_string());
         Ok(true)
+    }
+
+    /// Whether claiming an id writes to disk (and so blocks on an fsync).
+    pub fn is_durable(&self) -> bool {
+        self.durable
     }
 
     pub fn len(&self) -> usize {
