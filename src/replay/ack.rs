@@ -2,6 +2,7 @@
 //! `Vendor::default_ack`); `--ack` overrides it.
 
 use super::Reply;
+use crate::signed_string::visible;
 
 /// An acknowledgement rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,29 +69,16 @@ fn autox3_status(body: &[u8]) -> Result<(), String> {
 }
 
 /// The start of a body on one line, as received: quotes and backslashes stay as they
-/// are (a receiver's JSON must read as that JSON), only control characters are made
-/// visible, so that the excerpt stays one line and cannot drive the terminal; cut at
-/// `max` characters.
+/// are (a receiver's JSON must read as that JSON); line breaks and other invisible or
+/// control characters are marked as in signed strings ([`visible`]), so that the excerpt
+/// stays one line and cannot drive the terminal; cut at `max` characters.
 pub fn excerpt(body: &[u8], max: usize) -> String {
     if body.is_empty() {
         return "(empty body)".to_string();
     }
     let text = String::from_utf8_lossy(body);
-    let mut out = String::with_capacity(text.len().min(max * 4));
-    for c in text.chars().take(max) {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            // Cc controls, plus the format characters that reorder or hide text.
-            c if c.is_control()
-                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}') =>
-            {
-                out.extend(c.escape_unicode())
-            }
-            c => out.push(c),
-        }
-    }
+    let kept: String = text.chars().take(max).collect();
+    let mut out = visible(kept.as_bytes());
     if text.chars().count() > max {
         out.push('…');
     }
@@ -144,13 +132,13 @@ mod tests {
 
     #[test]
     fn excerpts_are_one_line_and_bounded() {
-        assert_eq!(excerpt(b"a\nb", 10), "a\\nb");
+        assert_eq!(excerpt(b"a\nb", 10), "a␊b");
         assert_eq!(excerpt(b"abcdef", 3), "abc…");
         assert_eq!(
             excerpt(br#"{"data":null,"path":"C:\x"}"#, 100),
             r#"{"data":null,"path":"C:\x"}"#
         );
-        assert_eq!(excerpt(b"a\x1b[31mb\tc", 100), "a\\u{1b}[31mb\\tc");
-        assert_eq!(excerpt("a\u{202e}b".as_bytes(), 100), "a\\u{202e}b");
+        assert_eq!(excerpt(b"a\x1b[31mb\tc", 100), "a⟨U+001B⟩[31mb␉c");
+        assert_eq!(excerpt("a\u{202e}b".as_bytes(), 100), "a⟨U+202E⟩b");
     }
 }
