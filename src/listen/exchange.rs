@@ -143,17 +143,25 @@ fn declared_length(headers: &HeaderMap) -> Option<u64> {
     headers.get(CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
 }
 
+/// Bodies up to this size are decided on the async thread: their check takes tens of
+/// microseconds. The schema check's time grows with the body, and a large hostile one can
+/// take seconds, which must not stall the threads that serve every other connection.
+const DECIDE_IN_PLACE_MAX: usize = 8 * 1024;
+
 /// Verifies, checks and de-duplicates a request. What waits on the disk (an fsync of the
-/// store, a saved request) runs off the async threads; otherwise the work is tens of
-/// microseconds of CPU (SHA-1, one RSA public-key operation, the schema check), cheaper
-/// to do in place than to hand to another thread and back.
+/// store, a saved request) or may take long (a large body) runs off the async threads;
+/// otherwise the work (SHA-1, one RSA public-key operation, the schema check of a small
+/// body) is cheaper to do in place than to hand to another thread and back.
 async fn decide(
     read: Read,
     seq: u64,
     path: &str,
     shared: &Arc<Shared>,
 ) -> (Decision, Option<Result<PathBuf, String>>) {
-    if !shared.receiver.writes_to_disk() && shared.saver.is_none() {
+    if !shared.receiver.writes_to_disk()
+        && shared.saver.is_none()
+        && read.body.len() <= DECIDE_IN_PLACE_MAX
+    {
         return handle(&read, seq, path, shared);
     }
     let shared = Arc::clone(shared);
