@@ -9,7 +9,7 @@ use std::sync::{mpsc, Mutex};
 use crate::cli::VerifyArgs;
 use crate::credentials::Credentials;
 use crate::error::{Error, Result, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE};
-use crate::input::{Document, Documents};
+use crate::input::{Block, Document, Documents, Item};
 use crate::signed_string;
 use crate::vendor::{self, Message};
 
@@ -27,18 +27,23 @@ pub fn run(args: VerifyArgs, output: &mut Output) -> Result<i32> {
     let (path, format) = input_spec(&args.input, output)?;
     let mut tally = Tally::default();
     let mut single = None;
+    let name = crate::input::display_name(&path);
     let ctx = Context {
         args: &args,
         creds: &creds,
         theirs: theirs.as_deref(),
-        path: &path,
+        name: &name,
     };
     // A file is checked on every core; standard input a line at a time, so a live
     // stream reports each line as it comes.
     let workers = if path == "-" { 1 } else { workers() };
     let docs = Documents::open(&path, format, args.input.max_size)?;
     let mut failed_single = None;
-    check_stream(docs, &ctx, workers, |line, outcome| {
+    check_stream(docs, &ctx, workers, |report| {
+        let (line, outcome) = match report {
+            Report::Passed => return tally.add_passed(),
+            Report::Done(line, outcome) => (line, outcome),
+        };
         flush_warnings(&creds, output);
         if line.is_none() {
             // One document: an input error is the command's error.
@@ -67,10 +72,7 @@ pub fn run(args: VerifyArgs, output: &mut Output) -> Result<i32> {
         }
         (None, json) => {
             if json {
-                output.line(verify_report::stream_json(
-                    &crate::input::display_name(&path),
-                    &tally,
-                ));
+                output.line(verify_report::stream_json(&name, &tally));
             } else {
                 verify_report::print_summary(&tally, output);
             }
@@ -79,8 +81,8 @@ pub fn run(args: VerifyArgs, output: &mut Output) -> Result<i32> {
     }
 }
 
-/// Documents handed to a worker at once: enough to make the hand-over cheap, few enough
-/// that batches in flight (`IN_FLIGHT` per worker) bound the memory a stream takes.
+/// Lines handed to a worker at once: enough to make the hand-over cheap, few enough
+/// that blocks in flight (`IN_FLIGHT` per worker) bound the memory a stream takes.
 const BATCH: usize = 256;
 const IN_FLIGHT: usize = 4;
 
@@ -89,82 +91,95 @@ struct Context<'a> {
     args: &'a VerifyArgs,
     creds: &'a Credentials,
     theirs: Option<&'a [u8]>,
-    path: &'a str,
+    /// The input's name in messages (`<stdin>` for `-`).
+    name: &'a str,
 }
 
 fn workers() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// Checks every document and hands each outcome to `report` in input order.
+/// What the reporting side gets for one document, in input order.
+enum Report {
+    /// A JSON Lines callback that verified: nothing to show, one to count.
+    Passed,
+    /// The outcome, and the line for JSON Lines (`Some(0)` for an unreadable input,
+    /// `None` for a single document).
+    Done(Option<usize>, Outcome),
+}
+
+/// Checks every document and hands each report to `report` in input order.
 ///
-/// With several workers this is a pipeline: one thread reads and splits the input
-/// into batches, the workers check batches as they come, and the calling thread puts
-/// the outcomes back in order, so reading, checking and reporting overlap.
-fn check_stream(
-    docs: Documents,
-    ctx: &Context,
-    workers: usize,
-    mut report: impl FnMut(Option<usize>, Outcome),
-) {
+/// With several workers this is a pipeline: one thread reads the input in blocks of
+/// lines, the workers check blocks as they come, and the calling thread puts the
+/// reports back in order, so reading, checking and reporting overlap.
+fn check_stream(docs: Documents, ctx: &Context, workers: usize, mut report: impl FnMut(Report)) {
     if workers <= 1 {
         for doc in docs {
-            let (line, outcome) = check_one(doc, ctx);
-            report(line, outcome);
+            report(check_document(doc, ctx));
         }
         return;
     }
-    type Batch = (usize, Vec<Result<Document>>);
-    type Checked = (usize, Vec<(Option<usize>, Outcome)>);
-    let (batch_tx, batch_rx) = mpsc::sync_channel::<Batch>(workers * IN_FLIGHT);
-    let batch_rx = Mutex::new(batch_rx);
-    let (done_tx, done_rx) = mpsc::sync_channel::<Checked>(workers * IN_FLIGHT);
+    let (block_tx, block_rx) = mpsc::sync_channel::<(usize, Block)>(workers * IN_FLIGHT);
+    let block_rx = Mutex::new(block_rx);
+    let (done_tx, done_rx) = mpsc::sync_channel::<(usize, Vec<Report>)>(workers * IN_FLIGHT);
     std::thread::scope(|scope| {
         scope.spawn(move || {
             let mut docs = docs;
             for index in 0.. {
-                let batch: Vec<_> = docs.by_ref().take(BATCH).collect();
                 // A closed channel means the reporting side has stopped listening.
-                if batch.is_empty() || batch_tx.send((index, batch)).is_err() {
+                let Some(block) = docs.next_block(BATCH) else {
+                    break;
+                };
+                if block_tx.send((index, block)).is_err() {
                     break;
                 }
             }
         });
         for _ in 0..workers {
             let done_tx = done_tx.clone();
-            let batch_rx = &batch_rx;
+            let block_rx = &block_rx;
             scope.spawn(move || loop {
-                let next = match batch_rx.lock() {
+                let next = match block_rx.lock() {
                     Ok(rx) => rx.recv(),
                     Err(_) => break,
                 };
-                let Ok((index, batch)) = next else { break };
-                let outcomes = batch.into_iter().map(|d| check_one(d, ctx)).collect();
-                if done_tx.send((index, outcomes)).is_err() {
+                let Ok((index, mut block)) = next else { break };
+                let reports = block.items().map(|item| check_item(item, ctx)).collect();
+                if done_tx.send((index, reports)).is_err() {
                     break;
                 }
             });
         }
         drop(done_tx);
-        // Batches finish out of order; hold the early ones until their turn.
+        // Blocks finish out of order; hold the early ones until their turn.
         let mut waiting = BTreeMap::new();
         let mut next = 0;
-        for (index, outcomes) in done_rx {
-            waiting.insert(index, outcomes);
-            while let Some(outcomes) = waiting.remove(&next) {
-                for (line, outcome) in outcomes {
-                    report(line, outcome);
-                }
+        for (index, reports) in done_rx {
+            waiting.insert(index, reports);
+            while let Some(reports) = waiting.remove(&next) {
+                reports.into_iter().for_each(&mut report);
                 next += 1;
             }
         }
     });
 }
 
-/// One document's outcome, and its line for JSON Lines (`Some(0)` for an unreadable
-/// input, `None` for a single document).
-fn check_one(doc: Result<Document>, ctx: &Context) -> (Option<usize>, Outcome) {
+fn check_item(item: Item, ctx: &Context) -> Report {
+    match item {
+        // Most lines of a stream verify: those are checked straight from the block,
+        // and only the rest become documents with a name and a full verdict.
+        Item::Line(line) if passes(line.bytes, Vec::new(), ctx) => Report::Passed,
+        Item::Line(line) => check_document(line.into_document(), ctx),
+        Item::Document(doc) => check_document(doc, ctx),
+    }
+}
+
+fn check_document(doc: Result<Document>, ctx: &Context) -> Report {
     match doc {
+        Ok(doc) if doc.line.is_some() && passes(&doc.body, doc.headers.clone(), ctx) => {
+            Report::Passed
+        }
         Ok(doc) => {
             let line = doc.line;
             let origin = doc.origin;
@@ -180,17 +195,36 @@ fn check_one(doc: Result<Document>, ctx: &Context) -> (Option<usize>, Outcome) {
                     source,
                 },
             };
-            (line, outcome)
+            Report::Done(line, outcome)
         }
-        Err(error) => (
+        Err(error) => Report::Done(
             Some(0),
             Outcome::Failed {
                 line: None,
-                source: ctx.path.to_string(),
+                source: ctx.name.to_string(),
                 error,
             },
         ),
     }
+}
+
+/// Whether a stream callback verifies, checked without building its report. Errors
+/// are not kept (the message has no name): a callback that does not pass is checked
+/// again in full, which names what is wrong.
+fn passes(body: &[u8], headers: Vec<(String, String)>, ctx: &Context) -> bool {
+    let msg = Message::with_headers(String::new(), body, headers);
+    let Ok(top) = msg.top_level() else {
+        return false;
+    };
+    // A request envelope is checked once unwrapped, which the full check does.
+    if top.contains("headers") {
+        return false;
+    }
+    let Ok(vendor) = choose_vendor(ctx.args.input.vendor, "", top) else {
+        return false;
+    };
+    vendor::target(vendor, &msg, ctx.args.signature.as_deref())
+        .is_ok_and(|target| vendor.passes(&msg, ctx.creds, &target))
 }
 
 fn check(

@@ -51,6 +51,12 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// Counts a callback that verified and needs no report.
+    pub fn add_passed(&mut self) {
+        self.checked += 1;
+        self.valid += 1;
+    }
+
     pub fn add(&mut self, outcome: Outcome) {
         match &outcome {
             Outcome::Failed { .. } => self.errors += 1,

@@ -147,6 +147,14 @@ pub trait Vendor: Sync {
     fn signature_hint(&self) -> &'static str;
     /// Checks `target` against the message.
     fn verify(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Verdict>;
+    /// Whether `target` verifies, without building a [`Verdict`]: a stream checks every
+    /// line with it and builds the full verdict only for the lines that do not pass, so a
+    /// vendor whose check is cheap overrides it to skip the report's allocations. It may
+    /// say false for a message that verifies (the full check then says why it is valid
+    /// after all), never true for one that does not.
+    fn passes(&self, msg: &Message, creds: &Credentials, target: &Target) -> bool {
+        self.verify(msg, creds, target).is_ok_and(|v| v.valid)
+    }
     /// Searches for the way `target` was made when it does not verify.
     fn diagnose(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Diagnosis>;
     /// Whether the credential this vendor verifies with was given and loads.

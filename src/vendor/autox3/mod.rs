@@ -80,15 +80,30 @@ impl<'a> Fields<'a> {
         })
     }
 
-    fn signed_string(&self, secret: &Secret) -> SignedString {
-        SignedString::from_parts(&[
+    /// The signed string's parts in order; the secret is the last.
+    fn parts<'s>(&'s self, secret: &'s Secret) -> [Part<'s>; 6] {
+        [
             Part::Text(self.msg_id.as_bytes()),
             Part::Text(self.msg_type.as_bytes()),
             Part::Text(self.staff_info.text.as_bytes()),
             Part::Text(self.create_time.digits.as_bytes()),
             Part::Text(self.content_text.as_bytes()),
             Part::Secret(secret.expose()),
-        ])
+        ]
+    }
+
+    fn signed_string(&self, secret: &Secret) -> SignedString {
+        SignedString::from_parts(&self.parts(secret))
+    }
+
+    /// SHA-1 of the signed string, hashed part by part rather than from a copy.
+    fn digest(&self, secret: &Secret) -> [u8; 20] {
+        let mut hasher = Sha1::new();
+        for part in self.parts(secret) {
+            let (Part::Text(bytes) | Part::Secret(bytes)) = part;
+            hasher.update(bytes);
+        }
+        hasher.finalize().into()
     }
 }
 
@@ -145,6 +160,21 @@ fn upper_hex(digest: &[u8]) -> String {
         text.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
     }
     text
+}
+
+/// Whether `signature` is the hex of `digest`, in either case, compared in constant
+/// time. What [`parse_hex_signature`] accepts beyond that (spaces around it) only
+/// matters to the full verdict, which explains it.
+fn hex_matches(signature: &str, digest: &[u8; 20]) -> bool {
+    let expected = upper_hex(digest);
+    let mut received = [0u8; 40];
+    if signature.len() != received.len() {
+        return false;
+    }
+    for (r, b) in received.iter_mut().zip(signature.bytes()) {
+        *r = b.to_ascii_uppercase();
+    }
+    constant_time_eq(&received, expected.as_bytes())
 }
 
 /// A received signature: 40 hex digits, either case.
@@ -297,6 +327,16 @@ impl Vendor for AutoX3 {
         })
     }
 
+    fn passes(&self, msg: &Message, creds: &Credentials, target: &Target) -> bool {
+        let (Ok(top), Ok(secret)) = (msg.top_level(), creds.secret()) else {
+            return false;
+        };
+        let Ok(fields) = Fields::parse(&msg.source, top) else {
+            return false;
+        };
+        hex_matches(&target.signature, &fields.digest(secret))
+    }
+
     fn diagnose(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Diagnosis> {
         let fields = Fields::parse(&msg.source, msg.top_level()?)?;
         Ok(diagnose::diagnose(&fields, creds.secret()?, target))
@@ -401,6 +441,43 @@ mod tests {
             AutoX3.sign(&msg, &creds()).unwrap(),
             "BBDF780FCCBDCD58DCBD45B86663A8030D7C5012"
         );
+    }
+
+    /// `passes` is the stream's shortcut: it may send a callback that verifies to the
+    /// full check, but must never pass one that does not verify.
+    #[test]
+    fn passes_only_what_verifies() {
+        let body = |sig: &str, time: &str, content: &str| {
+            format!(
+                r#"{{"msgId":"m1","msgType":"t","staffInfo":{{}},"createTime":{time},"content":{content},"msgSignature":"{sig}"}}"#
+            )
+        };
+        // printf '%s' 'm1t{}1{}s' | sha1sum, and 'm1t{}1{"a":1}s' for the string content.
+        let good = "BBDF780FCCBDCD58DCBD45B86663A8030D7C5012";
+        let string_content = "8135D1931DA64C809BEBCB32217E38279C7795F7";
+        let cases = [
+            (body(good, "1", "{}"), true),
+            (body(&good.to_lowercase(), "1", "{}"), true),
+            (body(good, "\"1\"", "{}"), true),
+            (body(&format!(" {good}"), "1", "{}"), false),
+            (body(&good.replace('B', "C"), "1", "{}"), false),
+            (body(&good[..39], "1", "{}"), false),
+            (body("${hashCode}", "1", "{}"), false),
+            (body(good, "2", "{}"), false),
+            (body(string_content, "1", r#""{\"a\":1}""#), true),
+        ];
+        for (body, passes) in cases {
+            let msg = Message::new("t.json", body.as_bytes());
+            let target = crate::vendor::target(&AutoX3, &msg, None).unwrap();
+            let verified = AutoX3.verify(&msg, &creds(), &target).unwrap().valid;
+            assert_eq!(AutoX3.passes(&msg, &creds(), &target), passes, "{body}");
+            assert!(!passes || verified, "{body}");
+        }
+        let no_secret = Credentials::default();
+        let plain = body(good, "1", "{}");
+        let msg = Message::new("t.json", plain.as_bytes());
+        let target = crate::vendor::target(&AutoX3, &msg, None).unwrap();
+        assert!(!AutoX3.passes(&msg, &no_secret, &target));
     }
 
     #[test]

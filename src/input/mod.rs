@@ -2,6 +2,10 @@
 //! callback a line, in constant memory), a raw HTTP request, or a request envelope
 //! `{"headers": {…}, "body": {…}}`. What kind an input is, is detected; it can be forced.
 
+mod blocks;
+
+pub use blocks::{Block, Item, Line};
+
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 
@@ -459,9 +463,10 @@ enum LineError {
     Io(io::Error),
 }
 
-/// Reads one line into `buf`; false at the end of input. A line over `max` is skipped
+/// Appends one line to `buf`; false at the end of input. A line over `max` is skipped
 /// to its end (so the next line can still be read) and reported.
 fn read_line(reader: &mut dyn BufRead, buf: &mut Vec<u8>, max: usize) -> Result<bool, LineError> {
+    let start = buf.len();
     let mut too_long = false;
     let mut read_any = false;
     loop {
@@ -479,9 +484,9 @@ fn read_line(reader: &mut dyn BufRead, buf: &mut Vec<u8>, max: usize) -> Result<
             None => (available, false),
         };
         if !too_long {
-            if buf.len() + chunk.len() > max + 2 {
+            if buf.len() - start + chunk.len() > max + 2 {
                 too_long = true;
-                buf.clear();
+                buf.truncate(start);
             } else {
                 buf.extend_from_slice(chunk);
             }
