@@ -166,15 +166,8 @@ fn upper_hex(digest: &[u8]) -> String {
 /// time. What [`parse_hex_signature`] accepts beyond that (spaces around it) only
 /// matters to the full verdict, which explains it.
 fn hex_matches(signature: &str, digest: &[u8; 20]) -> bool {
-    let expected = upper_hex(digest);
-    let mut received = [0u8; 40];
-    if signature.len() != received.len() {
-        return false;
-    }
-    for (r, b) in received.iter_mut().zip(signature.bytes()) {
-        *r = b.to_ascii_uppercase();
-    }
-    constant_time_eq(&received, expected.as_bytes())
+    let mut received = [0u8; 20];
+    hex::decode_to_slice(signature, &mut received).is_ok() && constant_time_eq(&received, digest)
 }
 
 /// A received signature: 40 hex digits, either case.

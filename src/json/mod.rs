@@ -1,9 +1,12 @@
 //! Borrowing access to a JSON object's top-level members.
 //!
 //! Signatures are computed over the *exact text* of some values as they appear in the
-//! body, so the tool must never re-serialize what it verifies. This module parses a body
-//! once (through serde_json, which validates it) and keeps every top-level value as a raw
-//! slice of the input, with its byte offset for error positions and for splicing.
+//! body, so the tool must never re-serialize what it verifies. This module validates a
+//! body once (with a fast scan for the common compact case, through serde_json for the
+//! rest and for every error) and keeps every top-level value as a raw slice of the input,
+//! with its byte offset for error positions and for splicing.
+
+mod scan;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -17,7 +20,8 @@ use crate::error::{Error, Position, Result};
 #[derive(Debug, Clone)]
 pub struct TopLevel<'a> {
     text: &'a str,
-    members: Vec<(Cow<'a, str>, &'a RawValue)>,
+    /// Keys (decoded) and raw values.
+    members: Vec<(Cow<'a, str>, &'a str)>,
 }
 
 /// One raw value and where it sits in the input.
@@ -126,9 +130,17 @@ impl<'a> TopLevel<'a> {
                 ));
             }
         }
-        let members = serde_json::from_str::<Members<'a>>(text)
-            .map_err(|e| json_error(source, &e))?
-            .0;
+        let members = match scan::members(text) {
+            Some(members) => members
+                .into_iter()
+                .map(|(key, value)| (Cow::Borrowed(key), value))
+                .collect(),
+            None => {
+                serde_json::from_str::<Members<'a>>(text)
+                    .map_err(|e| json_error(source, &e))?
+                    .0
+            }
+        };
         Ok(TopLevel { text, members })
     }
 
@@ -156,8 +168,7 @@ impl<'a> TopLevel<'a> {
         Position::of_offset(self.text.as_bytes(), offset)
     }
 
-    fn field(&self, raw: &'a RawValue) -> RawField<'a> {
-        let text = raw.get();
+    fn field(&self, text: &'a str) -> RawField<'a> {
         // The raw value borrows from `self.text`, so the pointer difference is its offset.
         let offset = text.as_ptr() as usize - self.text.as_ptr() as usize;
         RawField { text, offset }
@@ -231,7 +242,7 @@ pub fn minify(text: &str) -> String {
 
 /// Collects map members without building values, rejecting duplicate keys: with two
 /// `msgId`s, sender and receiver could each sign a different one.
-struct Members<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+struct Members<'a>(Vec<(Cow<'a, str>, &'a str)>);
 
 impl<'de> Deserialize<'de> for Members<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -249,7 +260,7 @@ impl<'de> Visitor<'de> for MembersVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut members: Vec<(Cow<'de, str>, &'de RawValue)> = Vec::with_capacity(8);
+        let mut members: Vec<(Cow<'de, str>, &'de str)> = Vec::with_capacity(8);
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             if members.iter().any(|(k, _)| *k == key) {
                 return Err(de::Error::custom(format_args!(
@@ -257,7 +268,7 @@ impl<'de> Visitor<'de> for MembersVisitor {
                 )));
             }
             let value: &'de RawValue = map.next_value()?;
-            members.push((key, value));
+            members.push((key, value.get()));
         }
         Ok(Members(members))
     }
