@@ -25,7 +25,16 @@ const HIGH: u64 = !LOW7;
 /// The top-level members of `text`, which must be one JSON object and nothing else,
 /// as (key, raw value) in source order; `None` when the fast path does not apply.
 pub fn members(text: &str) -> Option<Vec<(&str, &str)>> {
-    let quotes = Quotes::find(text.as_bytes())?;
+    // The quotes of a text up to 2 KiB (most callbacks) fit on the stack.
+    let blocks = text.len() / 64 + 1;
+    let (mut short, mut long) = ([0u64; 32], Vec::new());
+    let words = if blocks <= short.len() {
+        &mut short[..blocks]
+    } else {
+        long.resize(blocks, 0);
+        &mut long[..]
+    };
+    let quotes = Quotes::find(text.as_bytes(), words)?;
     let mut scan = Scan {
         bytes: text.as_bytes(),
         at: 0,
@@ -62,13 +71,13 @@ pub fn members(text: &str) -> Option<Vec<(&str, &str)>> {
 }
 
 /// Where the quotes are: bit `i % 64` of word `i / 64` is set when byte `i` is `"`.
-struct Quotes(Vec<u64>);
+struct Quotes<'w>(&'w [u64]);
 
-impl Quotes {
-    /// `None` when the text holds a backslash or a control character: then a quote
-    /// may be escaped, or a string may hold a byte JSON forbids, which is for the full
-    /// parser to sort out.
-    fn find(bytes: &[u8]) -> Option<Quotes> {
+impl<'w> Quotes<'w> {
+    /// Fills `words` (one for every 64 bytes, and one more). `None` when the text holds
+    /// a backslash or a control character: then a quote may be escaped, or a string may
+    /// hold a byte JSON forbids, which is for the full parser to sort out.
+    fn find(bytes: &[u8], words: &'w mut [u64]) -> Option<Quotes<'w>> {
         // One pass the compiler vectorizes; most texts have neither.
         let unusual = bytes
             .iter()
@@ -76,14 +85,13 @@ impl Quotes {
         if unusual {
             return None;
         }
-        let mut words = Vec::with_capacity(bytes.len() / 64 + 1);
         let mut blocks = bytes.chunks_exact(64);
-        for block in &mut blocks {
-            words.push(block_quotes(block.try_into().unwrap_or(&[0; 64])));
+        for (word, block) in words.iter_mut().zip(&mut blocks) {
+            *word = block_quotes(block.try_into().unwrap_or(&[0; 64]));
         }
         let mut last = [b' '; 64];
         last[..blocks.remainder().len()].copy_from_slice(blocks.remainder());
-        words.push(block_quotes(&last));
+        *words.last_mut()? = block_quotes(&last);
         Some(Quotes(words))
     }
 
@@ -124,7 +132,7 @@ fn gather(high_bits: u64) -> u64 {
 struct Scan<'a> {
     bytes: &'a [u8],
     at: usize,
-    quotes: Quotes,
+    quotes: Quotes<'a>,
 }
 
 impl Scan<'_> {

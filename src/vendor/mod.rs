@@ -147,13 +147,27 @@ pub trait Vendor: Sync {
     fn signature_hint(&self) -> &'static str;
     /// Checks `target` against the message.
     fn verify(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Verdict>;
-    /// Whether `target` verifies, without building a [`Verdict`]: a stream checks every
-    /// line with it and builds the full verdict only for the lines that do not pass, so a
-    /// vendor whose check is cheap overrides it to skip the report's allocations. It may
-    /// say false for a message that verifies (the full check then says why it is valid
-    /// after all), never true for one that does not.
-    fn passes(&self, msg: &Message, creds: &Credentials, target: &Target) -> bool {
-        self.verify(msg, creds, target).is_ok_and(|v| v.valid)
+    /// Whether the message verifies (against `signature` if given, else the one it
+    /// carries), without building a [`Verdict`]: a stream checks every line with it and
+    /// builds the full verdict only for the lines that do not pass, so a vendor whose
+    /// check is cheap overrides it to skip the report's allocations. It may say false for
+    /// a message that verifies (the full check then says why it is valid after all),
+    /// never true for one that does not.
+    fn passes(&self, msg: &Message, creds: &Credentials, signature: Option<&str>) -> bool {
+        let target = match signature {
+            Some(s) => Target {
+                signature: s.to_string(),
+                origin: SignatureOrigin::User,
+            },
+            None => match self.carried_signature(msg) {
+                Ok(Some(signature)) => Target {
+                    signature,
+                    origin: SignatureOrigin::Sender,
+                },
+                _ => return false,
+            },
+        };
+        self.verify(msg, creds, &target).is_ok_and(|v| v.valid)
     }
     /// Searches for the way `target` was made when it does not verify.
     fn diagnose(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Diagnosis>;
