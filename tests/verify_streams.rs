@@ -21,6 +21,8 @@ fn mixed_stream() -> Vec<u8> {
     out.extend_from_slice(b"{\"msgId\": \n[1]\n");
     out.extend_from_slice(&fixture("fixtures/dayu/envelopes.jsonl"));
     out.extend_from_slice(format!("{{\"pad\":\"{}\"}}\n", "x".repeat(5000)).as_bytes());
+    // Longer than one read: the limit is seen before the line ends.
+    out.extend_from_slice(format!("{{\"pad\":\"{}\"}}\n", "y".repeat(100_000)).as_bytes());
     out.extend_from_slice(first.as_bytes());
     out
 }
@@ -60,12 +62,66 @@ fn a_file_in_blocks_and_stdin_line_by_line_report_the_same() {
         if json {
             let summary = &from_file.json()["summary"];
             // Per copy: AutoX3 6 + 2 + 1 (4 + 2 + 1 valid), Dayu 8 (7 valid); unreadable:
-            // the broken line, `[1]` and the long line.
+            // the broken line, `[1]` and the two long lines.
             assert_eq!(
                 *summary,
-                serde_json::json!({"checked": 680, "valid": 560, "invalid": 120, "errors": 120}),
+                serde_json::json!({"checked": 680, "valid": 560, "invalid": 120, "errors": 160}),
                 "{summary}"
             );
         }
     }
+}
+
+#[test]
+fn lines_longer_than_a_block_verify_whole() {
+    // A callback of ~600 KB (over two blocks), signed by `sign --embed`, between
+    // ordinary lines.
+    let compact =
+        String::from_utf8(fixture("fixtures/autox3/receivebase-create.compact.json")).unwrap();
+    let long = compact.replacen(
+        "\"remark\":\"",
+        &format!("\"remark\":\"{}", "长".repeat(200_000)),
+        1,
+    );
+    assert_ne!(long, compact);
+    let signed = cbtool_stdin(
+        &["sign", "--embed", "--secret-file", SECRET_FILE, "-"],
+        long.as_bytes(),
+    );
+    assert_eq!(signed.code, 0, "{}", signed.stderr);
+    let ordinary = fixture("fixtures/autox3/stream.jsonl");
+    let mut stream = Vec::new();
+    for _ in 0..3 {
+        stream.extend_from_slice(&ordinary);
+        stream.extend_from_slice(signed.stdout.trim_end().as_bytes());
+        stream.push(b'\n');
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.jsonl");
+    std::fs::write(&path, &stream).unwrap();
+    let from_file = cbtool(&[
+        "verify",
+        "--json",
+        "--secret-file",
+        SECRET_FILE,
+        path.to_str().unwrap(),
+    ]);
+    let summary = &from_file.json()["summary"];
+    assert_eq!(
+        *summary,
+        serde_json::json!({"checked": 21, "valid": 15, "invalid": 6, "errors": 0}),
+        "{summary}"
+    );
+    let from_stdin = cbtool_stdin(
+        &[
+            "verify",
+            "--json",
+            "--secret-file",
+            SECRET_FILE,
+            "--jsonl",
+            "-",
+        ],
+        &stream,
+    );
+    assert_eq!(from_stdin.json()["summary"], *summary);
 }

@@ -2,14 +2,19 @@
 //! buffer and one hand-over for many lines, where a [`Document`] per line costs an
 //! allocation, a copy and a name before anything is checked.
 
+use std::io::{self, BufRead, Read};
 use std::ops::Range;
 
-use super::{line_source, read_line, Document, Documents, LineError};
+use super::{line_source, Document, Documents, LineError};
 use crate::error::Result;
 
 /// Lines end a block once it holds this many bytes: large enough that a block carries
 /// hundreds of ordinary callbacks, small enough that the blocks in flight stay small.
 const BLOCK_BYTES: usize = 256 * 1024;
+
+/// Bytes asked of the reader at once: at least its buffer's size, so that reads go
+/// straight into the block.
+const READ_BYTES: usize = 64 * 1024;
 
 /// Consecutive lines of one input, in one buffer.
 pub struct Block {
@@ -67,50 +72,128 @@ impl Block {
 
 impl Documents {
     /// The next block of at most `max_lines` items; `None` at the end. Yields the same
-    /// documents, errors and line numbers as iterating, grouped.
+    /// documents, errors and line numbers as iterating, grouped. An input is read either
+    /// by blocks or by iterating, not both: a block may have read part of the next line.
     pub fn next_block(&mut self, max_lines: usize) -> Option<Block> {
         let mut block = Block {
             name: self.name.clone(),
-            bytes: Vec::with_capacity(BLOCK_BYTES + self.last_len),
+            bytes: Vec::with_capacity(BLOCK_BYTES + READ_BYTES),
             entries: Vec::with_capacity(max_lines),
         };
         if let Some(doc) = self.pending.take() {
             block.entries.push(Entry::Document(Ok(doc)));
         }
-        while self.lines
-            && !self.done
-            && block.entries.len() < max_lines
-            && block.bytes.len() < BLOCK_BYTES
-        {
-            let start = block.bytes.len();
-            self.line += 1;
-            match read_line(&mut *self.reader, &mut block.bytes, self.max) {
-                Ok(false) => self.done = true,
-                Ok(true) => {
-                    if block.bytes[start..].trim_ascii().is_empty() {
-                        block.bytes.truncate(start);
-                        continue;
-                    }
-                    // Only the line break goes: trailing spaces are part of the line, as
-                    // they are when lines are read one at a time.
-                    let mut end = block.bytes.len();
-                    while end > start && matches!(block.bytes[end - 1], b'\n' | b'\r') {
-                        end -= 1;
-                    }
-                    self.last_len = end - start;
-                    block.entries.push(Entry::Line {
-                        number: self.line,
-                        range: start..end,
-                    });
-                }
-                Err(LineError::Io(e)) => {
-                    self.done = true;
-                    let error = self.line_error(LineError::Io(e));
-                    block.entries.push(Entry::Document(Err(error)));
-                }
-                Err(e) => block.entries.push(Entry::Document(Err(self.line_error(e)))),
-            }
+        if self.lines && !self.done {
+            self.fill(&mut block, max_lines);
         }
         (!block.entries.is_empty()).then_some(block)
+    }
+
+    /// Reads straight into the block (no copy through the reader's buffer) and takes
+    /// every whole line; the start of an unfinished line waits in `carry` for the next.
+    fn fill(&mut self, block: &mut Block, max_lines: usize) {
+        let Block { bytes, entries, .. } = block;
+        bytes.append(&mut self.carry);
+        let mut start = 0;
+        loop {
+            while let Some(i) = memchr::memchr(b'\n', &bytes[start..]) {
+                let end = start + i + 1;
+                self.line += 1;
+                self.take_line(bytes, start..end, entries);
+                start = end;
+                if entries.len() >= max_lines {
+                    break;
+                }
+            }
+            if entries.len() >= max_lines || (start > 0 && bytes.len() >= BLOCK_BYTES) {
+                break;
+            }
+            if bytes.len() - start > self.max + 2 {
+                // A line over the limit: skip to its end without keeping it.
+                bytes.truncate(start);
+                self.line += 1;
+                let error = match skip_line(&mut *self.reader) {
+                    Ok(()) => LineError::TooLong,
+                    Err(e) => {
+                        self.done = true;
+                        LineError::Io(e)
+                    }
+                };
+                entries.push(Entry::Document(Err(self.line_error(error))));
+                if self.done {
+                    break;
+                }
+                continue;
+            }
+            match (&mut *self.reader)
+                .take(READ_BYTES as u64)
+                .read_to_end(bytes)
+            {
+                Ok(0) => {
+                    // The last line may end without a line break.
+                    if start < bytes.len() {
+                        self.line += 1;
+                        self.take_line(bytes, start..bytes.len(), entries);
+                        start = bytes.len();
+                    }
+                    self.done = true;
+                    break;
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.done = true;
+                    self.line += 1;
+                    entries.push(Entry::Document(Err(self.line_error(LineError::Io(e)))));
+                    break;
+                }
+            }
+        }
+        self.carry = bytes.split_off(start);
+    }
+
+    /// Adds the line at `range` of `bytes` (line break included, if any): blank lines
+    /// are skipped, a line over the limit is an error, as when reading a line at a time.
+    fn take_line(&self, bytes: &[u8], range: Range<usize>, entries: &mut Vec<Entry>) {
+        let line = &bytes[range.clone()];
+        if line.trim_ascii().is_empty() {
+            return;
+        }
+        if line.len() > self.max + 2 {
+            let error = self.line_error(LineError::TooLong);
+            entries.push(Entry::Document(Err(error)));
+            return;
+        }
+        // Only the line break goes: trailing spaces are part of the line.
+        let mut end = range.end;
+        while end > range.start && matches!(bytes[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        entries.push(Entry::Line {
+            number: self.line,
+            range: range.start..end,
+        });
+    }
+}
+
+/// Consumes the rest of a line, its line break included.
+fn skip_line(reader: &mut dyn BufRead) -> io::Result<()> {
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(());
+        }
+        let (n, found) = match memchr::memchr(b'\n', available) {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        reader.consume(n);
+        if found {
+            return Ok(());
+        }
     }
 }

@@ -254,6 +254,8 @@ pub struct Documents {
     last_len: usize,
     pending: Option<Document>,
     done: bool,
+    /// The start of a line a block read but did not finish (see `next_block`).
+    carry: Vec<u8>,
 }
 
 impl Documents {
@@ -285,6 +287,7 @@ impl Documents {
             last_len: 0,
             pending: None,
             done: false,
+            carry: Vec::new(),
         };
         let peek = reader
             .fill_buf()
