@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-100000}
 M=${M:-2000}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 WRK_SECONDS=${WRK_SECONDS:-5}
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-64}
 REPLAY_N=${REPLAY_N:-20000}

@@ -1,12 +1,15 @@
-//! Hot paths: AutoX3 signing input + SHA-1 on a ~1 KB callback, Dayu verification
-//! (one RSA-2048 public-key operation), JSON Lines streaming through the input layer, and
-//! schema validation (what `validate` and `listen` run on every callback).
+//! Hot paths: AutoX3 signing input + SHA-1 on a ~1 KB callback (the full verdict, and
+//! the check a stream runs on each line), JSON validation of the top level, Dayu
+//! verification (one RSA-2048 public-key operation), JSON Lines streaming through the
+//! input layer (a line at a time, and in blocks as `verify` reads a file), and schema
+//! validation (what `validate` and `listen` run on every callback).
 //! `benches/compare.sh` puts the end-to-end figures next to their anchors.
 
 use std::io::{BufRead, Cursor};
 
 use cbtool::credentials::{Credentials, KeyPath};
 use cbtool::input::{Documents, Format};
+use cbtool::json::TopLevel;
 use cbtool::secret::Secret;
 use cbtool::vendor::{self, Message, Vendor};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -30,6 +33,19 @@ fn autox3(c: &mut Criterion) {
                 .verify(&msg, &creds, &target)
                 .expect("verify");
             assert!(verdict.valid);
+        })
+    });
+    // What a stream does with each line: the check without the report.
+    group.bench_function("check one stream line", |b| {
+        b.iter(|| {
+            let msg = Message::new("", &body);
+            assert!(vendor::autox3::AutoX3.passes(&msg, &creds, None));
+        })
+    });
+    group.bench_function("validate JSON, top-level members", |b| {
+        b.iter(|| {
+            let top = TopLevel::parse("bench", &body).expect("parse");
+            assert!(top.contains("msgSignature"));
         })
     });
     group.finish();
@@ -84,6 +100,20 @@ fn stream(c: &mut Criterion) {
             let n = Documents::from_reader("bench".into(), reader, Format::JsonLines, 1 << 20)
                 .expect("open")
                 .count();
+            assert_eq!(n, 1000);
+        })
+    });
+    // How `verify` reads a file: blocks of lines in one buffer.
+    group.bench_function("read 1000 lines in blocks", |b| {
+        b.iter(|| {
+            let reader: Box<dyn BufRead + Send> = Box::new(Cursor::new(text.clone()));
+            let mut docs =
+                Documents::from_reader("bench".into(), reader, Format::JsonLines, 1 << 20)
+                    .expect("open");
+            let mut n = 0;
+            while let Some(mut block) = docs.next_block(256) {
+                n += block.items().count();
+            }
             assert_eq!(n, 1000);
         })
     });
