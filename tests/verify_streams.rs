@@ -21,6 +21,8 @@ fn mixed_stream() -> Vec<u8> {
     out.extend_from_slice(b"{\"msgId\": \n[1]\n");
     out.extend_from_slice(&fixture("fixtures/dayu/envelopes.jsonl"));
     out.extend_from_slice(format!("{{\"pad\":\"{}\"}}\n", "x".repeat(5000)).as_bytes());
+    // Blank, but over the limit: still an error, as line by line.
+    out.extend_from_slice(format!("{}\n", " ".repeat(5000)).as_bytes());
     // Longer than one read: the limit is seen before the line ends.
     out.extend_from_slice(format!("{{\"pad\":\"{}\"}}\n", "y".repeat(100_000)).as_bytes());
     out.extend_from_slice(first.as_bytes());
@@ -62,20 +64,31 @@ fn a_file_in_blocks_and_stdin_line_by_line_report_the_same() {
         if json {
             let summary = &from_file.json()["summary"];
             // Per copy: AutoX3 6 + 2 + 1 (4 + 2 + 1 valid), Dayu 8 (7 valid); unreadable:
-            // the broken line, `[1]` and the two long lines.
+            // the broken line, `[1]` and the three long lines.
             assert_eq!(
                 *summary,
-                serde_json::json!({"checked": 680, "valid": 560, "invalid": 120, "errors": 160}),
+                serde_json::json!({"checked": 680, "valid": 560, "invalid": 120, "errors": 200}),
                 "{summary}"
             );
         }
     }
 }
 
-#[test]
-fn lines_longer_than_a_block_verify_whole() {
-    // A callback of ~600 KB (over two blocks), signed by `sign --embed`, between
-    // ordinary lines.
+/// `verify --json` of `stream` as a file and on stdin: the same summary, returned.
+fn same_summary_both_ways(stream: &[u8]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stream.jsonl");
+    std::fs::write(&path, stream).unwrap();
+    let args = ["verify", "--json", "--secret-file", SECRET_FILE];
+    let from_file = cbtool(&[&args[..], &[path.to_str().unwrap()]].concat());
+    let from_stdin = cbtool_stdin(&[&args[..], &["--jsonl", "-"]].concat(), stream);
+    let summary = from_file.json()["summary"].clone();
+    assert_eq!(from_stdin.json()["summary"], summary);
+    summary
+}
+
+/// A signed AutoX3 callback of about 600 KB, longer than a block.
+fn long_signed_callback() -> String {
     let compact =
         String::from_utf8(fixture("fixtures/autox3/receivebase-create.compact.json")).unwrap();
     let long = compact.replacen(
@@ -89,39 +102,77 @@ fn lines_longer_than_a_block_verify_whole() {
         long.as_bytes(),
     );
     assert_eq!(signed.code, 0, "{}", signed.stderr);
+    signed.stdout.trim_end().to_string()
+}
+
+/// A block that holds only blank lines when it fills up must not read as the end of the
+/// input (a forged line after 256 KiB of newlines went unreported once).
+#[test]
+fn blank_lines_do_not_end_the_stream() {
+    let invalid = String::from_utf8(fixture("fixtures/autox3/stream.jsonl"))
+        .unwrap()
+        .lines()
+        .nth(2)
+        .unwrap()
+        .to_string();
+    let mut after_newlines = vec![b'\n'; 300 * 1024];
+    after_newlines.extend_from_slice(invalid.as_bytes());
+    assert_eq!(
+        same_summary_both_ways(&after_newlines),
+        serde_json::json!({"checked": 1, "valid": 0, "invalid": 1, "errors": 0})
+    );
+    let long = format!("\n{}\n{invalid}\n", long_signed_callback());
+    assert_eq!(
+        same_summary_both_ways(long.as_bytes()),
+        serde_json::json!({"checked": 2, "valid": 1, "invalid": 1, "errors": 0})
+    );
+}
+
+/// Warnings about the credential come with the first reported line; a stream where
+/// every line passes reports none, and must still show them.
+#[test]
+fn credential_warnings_show_when_every_line_passes() {
+    // Line 4 is the fixture's one invalid envelope.
+    let text = String::from_utf8(fixture("fixtures/dayu/envelopes.jsonl")).unwrap();
+    let valid: Vec<&str> = text
+        .lines()
+        .enumerate()
+        .filter(|(i, _)| *i != 3)
+        .map(|(_, line)| line)
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("valid.jsonl");
+    std::fs::write(&path, valid.join("\n")).unwrap();
+    let run = cbtool(&[
+        "verify",
+        "--public-key",
+        PRIVATE_KEY,
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("7 valid, 0 invalid"), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("holds a private key where a public key is expected"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn lines_longer_than_a_block_verify_whole() {
+    // A callback of ~600 KB (over two blocks), signed by `sign --embed`, between
+    // ordinary lines.
+    let signed = long_signed_callback();
     let ordinary = fixture("fixtures/autox3/stream.jsonl");
     let mut stream = Vec::new();
     for _ in 0..3 {
         stream.extend_from_slice(&ordinary);
-        stream.extend_from_slice(signed.stdout.trim_end().as_bytes());
+        stream.extend_from_slice(signed.as_bytes());
         stream.push(b'\n');
     }
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("long.jsonl");
-    std::fs::write(&path, &stream).unwrap();
-    let from_file = cbtool(&[
-        "verify",
-        "--json",
-        "--secret-file",
-        SECRET_FILE,
-        path.to_str().unwrap(),
-    ]);
-    let summary = &from_file.json()["summary"];
     assert_eq!(
-        *summary,
-        serde_json::json!({"checked": 21, "valid": 15, "invalid": 6, "errors": 0}),
-        "{summary}"
+        same_summary_both_ways(&stream),
+        serde_json::json!({"checked": 21, "valid": 15, "invalid": 6, "errors": 0})
     );
-    let from_stdin = cbtool_stdin(
-        &[
-            "verify",
-            "--json",
-            "--secret-file",
-            SECRET_FILE,
-            "--jsonl",
-            "-",
-        ],
-        &stream,
-    );
-    assert_eq!(from_stdin.json()["summary"], *summary);
 }

@@ -58,6 +58,10 @@ pub fn run(args: VerifyArgs, output: &mut Output) -> Result<i32> {
         }
         tally.add(outcome);
     });
+    // Warnings about the credentials (a private key given as the public one, a weak
+    // key) come with the first outcome reported; a stream where every line passed has
+    // none, so they are shown here.
+    flush_warnings(&creds, output);
     if let Some(error) = failed_single {
         return Err(error);
     }

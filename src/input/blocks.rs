@@ -105,8 +105,16 @@ impl Documents {
                     break;
                 }
             }
-            if entries.len() >= max_lines || (start > 0 && bytes.len() >= BLOCK_BYTES) {
+            // A block ends with at least one entry: an empty one would read as the end
+            // of the input.
+            if entries.len() >= max_lines || (!entries.is_empty() && bytes.len() >= BLOCK_BYTES) {
                 break;
+            }
+            if entries.is_empty() && start > 0 {
+                // Only blank lines so far: let them go, so the block does not fill up
+                // with them while a long line is still coming.
+                bytes.drain(..start);
+                start = 0;
             }
             if bytes.len() - start > self.max + 2 {
                 // A line over the limit: skip to its end without keeping it.
@@ -125,6 +133,14 @@ impl Documents {
                 }
                 continue;
             }
+            if let Some(e) = self.read_error.take() {
+                // Every whole line read before the error has been taken: the error is
+                // the next line's, as when reading a line at a time.
+                self.done = true;
+                self.line += 1;
+                entries.push(Entry::Document(Err(self.line_error(LineError::Io(e)))));
+                break;
+            }
             match (&mut *self.reader)
                 .take(READ_BYTES as u64)
                 .read_to_end(bytes)
@@ -141,12 +157,9 @@ impl Documents {
                 }
                 Ok(_) => {}
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    self.done = true;
-                    self.line += 1;
-                    entries.push(Entry::Document(Err(self.line_error(LineError::Io(e)))));
-                    break;
-                }
+                // Bytes read before the error stay in the block; their whole lines are
+                // taken first.
+                Err(e) => self.read_error = Some(e),
             }
         }
         self.carry = bytes.split_off(start);
@@ -156,12 +169,13 @@ impl Documents {
     /// are skipped, a line over the limit is an error, as when reading a line at a time.
     fn take_line(&self, bytes: &[u8], range: Range<usize>, entries: &mut Vec<Entry>) {
         let line = &bytes[range.clone()];
-        if line.trim_ascii().is_empty() {
-            return;
-        }
+        // Length first: a line over the limit is an error even when it is blank.
         if line.len() > self.max + 2 {
             let error = self.line_error(LineError::TooLong);
             entries.push(Entry::Document(Err(error)));
+            return;
+        }
+        if line.trim_ascii().is_empty() {
             return;
         }
         // Only the line break goes: trailing spaces are part of the line.
@@ -194,6 +208,71 @@ fn skip_line(reader: &mut dyn BufRead) -> io::Result<()> {
         reader.consume(n);
         if found {
             return Ok(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{Format, Item};
+    use std::io::{BufReader, Read};
+
+    /// Gives `data` a little at a time, then fails.
+    struct FailsAfter {
+        data: Vec<u8>,
+        at: usize,
+    }
+
+    impl Read for FailsAfter {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.at == self.data.len() {
+                return Err(io::Error::other("the disk went away"));
+            }
+            let n = buf.len().min(self.data.len() - self.at).min(1000);
+            buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    fn open(data: &[u8]) -> Documents {
+        let reader = FailsAfter {
+            data: data.to_vec(),
+            at: 0,
+        };
+        let reader = Box::new(BufReader::with_capacity(4096, reader));
+        Documents::from_reader("in".into(), reader, Format::JsonLines, 1 << 20).unwrap()
+    }
+
+    fn shown(doc: Result<Document>) -> String {
+        match doc {
+            Ok(doc) => format!("{:?} {}", doc.line, String::from_utf8_lossy(&doc.body)),
+            Err(e) => format!("error: {}", e.message()),
+        }
+    }
+
+    #[test]
+    fn a_read_error_comes_after_every_line_read_before_it() {
+        let mut data: String = (0..500).map(|i| format!("{{\"n\":{i}}}\n\n")).collect();
+        data.push_str("{\"cut\":");
+        let expected: Vec<String> = open(data.as_bytes()).map(shown).collect();
+        assert_eq!(expected.len(), 501);
+        assert!(
+            expected[500].starts_with("error: in:1001: cannot read"),
+            "{}",
+            expected[500]
+        );
+        for max_lines in [1, 3, 256] {
+            let mut docs = open(data.as_bytes());
+            let mut got = Vec::new();
+            while let Some(mut block) = docs.next_block(max_lines) {
+                got.extend(block.items().map(|item| match item {
+                    Item::Line(line) => shown(line.into_document()),
+                    Item::Document(doc) => shown(doc),
+                }));
+            }
+            assert_eq!(got, expected, "blocks of {max_lines}");
         }
     }
 }

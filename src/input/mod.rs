@@ -256,6 +256,8 @@ pub struct Documents {
     done: bool,
     /// The start of a line a block read but did not finish (see `next_block`).
     carry: Vec<u8>,
+    /// A read that failed after a block's last whole line, reported after those lines.
+    read_error: Option<io::Error>,
 }
 
 impl Documents {
@@ -288,6 +290,7 @@ impl Documents {
             pending: None,
             done: false,
             carry: Vec::new(),
+            read_error: None,
         };
         let peek = reader
             .fill_buf()
