@@ -60,11 +60,7 @@ impl Tally {
     pub fn add(&mut self, outcome: Outcome) {
         match &outcome {
             Outcome::Failed { .. } => self.errors += 1,
-            o if o.valid() => {
-                self.checked += 1;
-                self.valid += 1;
-                return;
-            }
+            o if o.valid() => return self.add_passed(),
             _ => {
                 self.checked += 1;
                 self.invalid += 1;
