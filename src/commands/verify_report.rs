@@ -18,6 +18,8 @@ pub struct Checked {
     pub verdict: Verdict,
     pub diagnosis: Option<Diagnosis>,
     pub comparison: Option<String>,
+    /// Every difference in the user's signed string, by family (`--signed-string`).
+    pub string_diagnosis: Option<Diagnosis>,
 }
 
 /// What happened to one input document.
@@ -133,6 +135,13 @@ fn print_details(c: &Checked, output: &mut Output) {
     if let Some(comparison) = &c.comparison {
         output.line(format!("  your signed string: {comparison}"));
     }
+    if let Some(d) = &c.string_diagnosis {
+        output.line(format!(
+            "  differences: {}",
+            d.matched.as_deref().unwrap_or("none named")
+        ));
+        output.line(format!("  {}", d.explanation));
+    }
 }
 
 /// A line (or block, with --explain) for each stream member that is not valid.
@@ -182,10 +191,18 @@ fn checked_json(c: &Checked) -> Value {
             "explanation": d.explanation,
             "signed_string": d.matched_string.as_ref().map(|s| s.text()),
             "tried": d.tried,
+            "library": d.library,
+            "snippet": d.snippet,
         });
     }
     if let Some(comparison) = &c.comparison {
         object["signed_string_comparison"] = Value::String(comparison.clone());
+    }
+    if let Some(d) = &c.string_diagnosis {
+        object["signed_string_diagnosis"] = json!({
+            "differences": d.matched.as_ref().map(|m| m.split('+').collect::<Vec<_>>()),
+            "explanation": d.explanation,
+        });
     }
     object
 }

@@ -106,6 +106,10 @@ pub struct Diagnosis {
     pub matched_string: Option<SignedString>,
     /// Every cause id that was tried, in order.
     pub tried: Vec<&'static str>,
+    /// The library whose output reproduced the signature, when one is known.
+    pub library: Option<String>,
+    /// The `cbtool snippet` command that prints correct code for the stack at fault.
+    pub snippet: Option<String>,
 }
 
 /// What `replay` sends for one message: headers (besides `Content-Type`) and the exact
@@ -171,6 +175,17 @@ pub trait Vendor: Sync {
     }
     /// Searches for the way `target` was made when it does not verify.
     fn diagnose(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Diagnosis>;
+    /// Every difference between `theirs`, the exact string the user's code signed
+    /// (`verify --signed-string`), and the correct one, named by family; `None` when they
+    /// are identical or the vendor names none.
+    fn explain_signed_string(
+        &self,
+        _msg: &Message,
+        _creds: &Credentials,
+        _theirs: &[u8],
+    ) -> Option<Diagnosis> {
+        None
+    }
     /// Whether the credential this vendor verifies with was given and loads.
     fn verifier_ready(&self, creds: &Credentials) -> Result<()>;
     /// What a receiver answers for `outcome`, in the form this vendor's sender reads.

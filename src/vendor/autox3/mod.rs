@@ -2,7 +2,6 @@
 //! over the exact text of `staffInfo` and `content` as they appear in the body.
 
 mod diagnose;
-mod reserialize;
 
 use std::borrow::Cow;
 
@@ -365,6 +364,16 @@ impl Vendor for AutoX3 {
     fn diagnose(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Diagnosis> {
         let fields = Fields::parse(&msg.source, msg.top_level()?)?;
         Ok(diagnose::diagnose(&fields, creds.secret()?, target))
+    }
+
+    fn explain_signed_string(
+        &self,
+        msg: &Message,
+        creds: &Credentials,
+        theirs: &[u8],
+    ) -> Option<Diagnosis> {
+        let fields = Fields::parse(&msg.source, msg.top_level().ok()?).ok()?;
+        diagnose::explain_signed_string(&fields, creds.secret().ok()?, theirs)
     }
 
     fn verifier_ready(&self, creds: &Credentials) -> Result<()> {

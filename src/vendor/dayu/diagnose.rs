@@ -101,6 +101,8 @@ pub(super) fn diagnose(
             ),
             matched_string: None,
             tried,
+            library: None,
+            snippet: None,
         };
     };
     let candidates = candidates(fields, top, body);
@@ -124,6 +126,8 @@ pub(super) fn diagnose(
             ),
             matched_string: None,
             tried,
+            library: None,
+            snippet: None,
         };
     };
     let matched_string = Some(SignedString::public(signed.clone()));
@@ -133,6 +137,8 @@ pub(super) fn diagnose(
             explanation: "The signature matches the documented rule; nothing to change.".into(),
             matched_string,
             tried,
+            library: None,
+            snippet: None,
         };
     }
     if causes == ["wrapped_base64"] {
@@ -141,6 +147,8 @@ pub(super) fn diagnose(
             explanation: "The signature is valid; it is wrapped over several lines (Java's MIME base64 encoder). Remove the line breaks before decoding, or decode with a MIME-tolerant decoder.".into(),
             matched_string,
             tried,
+            library: None,
+            snippet: None,
         };
     }
     let descriptions: Vec<&str> = causes.iter().map(|c| describe(c).0).collect();
@@ -158,6 +166,8 @@ pub(super) fn diagnose(
         ),
         matched_string,
         tried,
+        library: None,
+        snippet: None,
     }
 }
 

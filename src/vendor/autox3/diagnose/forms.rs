@@ -1,0 +1,416 @@
+//! The texts a sender or receiver may have hashed for `staffInfo` and `content`: the raw
+//! text, what each named library writes, a bounded product of serializer choices, and
+//! the non-JSON mistakes (a part stringified, empty, URL-decoded, the wrong staffInfo).
+//! Each form carries the families that name it, taken from what its bytes change.
+
+use std::collections::HashSet;
+
+use super::compare::{self, Difference};
+use super::profiles::{Profile, PROFILES};
+use super::stringify::{self, JavaNumbers};
+use super::tree::{self, Node};
+use super::writer::{self, Escapes, Html, Numbers, Order, Space, Style};
+
+/// Forms with more families than this are not kept: they would rarely be the real cause.
+pub(crate) const MAX_FAMILIES: usize = 4;
+
+/// Which parts a form changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    Both,
+    StaffOnly,
+    ContentOnly,
+}
+
+/// One candidate pair of texts.
+#[derive(Debug, Clone)]
+pub(crate) struct Form {
+    pub(crate) staff: String,
+    pub(crate) content: String,
+    pub(crate) differences: Vec<Difference>,
+    pub(crate) scope: Scope,
+    pub(crate) profile: Option<&'static Profile>,
+}
+
+impl Form {
+    pub(crate) fn families(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.differences.iter().map(|d| d.family)
+    }
+}
+
+/// The raw texts of the two parts, and their trees.
+pub(crate) struct Parts<'a> {
+    pub(crate) staff: &'a str,
+    pub(crate) content: &'a str,
+    /// The `staffInfo` inside `content`, when there is one.
+    pub(crate) inner_staff: Option<&'a str>,
+    /// `content` in its other JSON form (a quoted string for an object, and back).
+    pub(crate) content_other_form: String,
+}
+
+/// Every distinct form, fewest families first (named libraries first among equals).
+pub(crate) fn all(parts: &Parts) -> Vec<Form> {
+    let staff_tree = tree::parse(parts.staff);
+    let content_tree = tree::parse(parts.content);
+    let mut out = Forms::new(parts);
+    out.push_raw(
+        parts.staff.to_string(),
+        parts.content.to_string(),
+        Vec::new(),
+        Scope::Both,
+    );
+    if let (Some(s), Some(c)) = (&staff_tree, &content_tree) {
+        for profile in PROFILES {
+            out.styled(s, c, &profile.style, profile.part_newline, Some(profile));
+        }
+        for style in product(&[s, c]) {
+            out.styled(s, c, &style, false, None);
+        }
+        out.stringified(s, c);
+    }
+    out.other_mistakes();
+    let mut forms = out.forms;
+    forms.sort_by_key(|f| (f.differences.len(), f.profile.is_none()));
+    forms
+}
+
+struct Forms<'p> {
+    parts: &'p Parts<'p>,
+    forms: Vec<Form>,
+    seen: HashSet<(String, String)>,
+}
+
+impl<'p> Forms<'p> {
+    fn new(parts: &'p Parts<'p>) -> Self {
+        Forms {
+            parts,
+            forms: Vec::new(),
+            seen: HashSet::new(),
+        }
+    }
+
+    fn push_raw(
+        &mut self,
+        staff: String,
+        content: String,
+        differences: Vec<Difference>,
+        scope: Scope,
+    ) {
+        self.push(Form {
+            staff,
+            content,
+            differences,
+            scope,
+            profile: None,
+        });
+    }
+
+    fn push(&mut self, form: Form) {
+        if form.differences.len() > MAX_FAMILIES {
+            return;
+        }
+        if self.seen.insert((form.staff.clone(), form.content.clone())) {
+            self.forms.push(form);
+        }
+    }
+
+    /// Both parts (and each alone) written in `style`; families from what changed.
+    fn styled(
+        &mut self,
+        s: &Node,
+        c: &Node,
+        style: &Style,
+        newline: bool,
+        profile: Option<&'static Profile>,
+    ) {
+        let suffix = if newline { "\n" } else { "" };
+        let staff = writer::write(s, style) + suffix;
+        let content = writer::write(c, style) + suffix;
+        let raw = (self.parts.staff, self.parts.content);
+        for (scope, st, ct) in [
+            (Scope::Both, staff.as_str(), content.as_str()),
+            (Scope::StaffOnly, staff.as_str(), raw.1),
+            (Scope::ContentOnly, raw.0, content.as_str()),
+        ] {
+            if st == raw.0 && ct == raw.1 {
+                continue;
+            }
+            let Some(differences) = json_differences(raw, (st, ct), newline) else {
+                continue;
+            };
+            self.push(Form {
+                staff: st.to_string(),
+                content: ct.to_string(),
+                differences,
+                scope,
+                profile: profile.filter(|_| scope == Scope::Both),
+            });
+        }
+    }
+
+    fn stringified(&mut self, s: &Node, c: &Node) {
+        let ways = [
+            (
+                stringify::javascript(s),
+                stringify::javascript(c),
+                "JavaScript's `'' + obj` ([object Object])",
+            ),
+            (
+                stringify::python(s),
+                stringify::python(c),
+                "Python's `str(dict)`",
+            ),
+            (
+                stringify::java(s, JavaNumbers::Doubles),
+                stringify::java(c, JavaNumbers::Doubles),
+                "Java's `Map.toString()` (Gson Map)",
+            ),
+            (
+                stringify::java(s, JavaNumbers::Mixed),
+                stringify::java(c, JavaNumbers::Mixed),
+                "Java's `Map.toString()` (Jackson Map)",
+            ),
+        ];
+        for (staff, content, how) in ways {
+            self.each_scope(staff, content, "stringified_part", how);
+        }
+    }
+
+    fn other_mistakes(&mut self) {
+        for empty in ["", "undefined", "null", "None"] {
+            let shown = if empty.is_empty() {
+                "an empty string".to_string()
+            } else {
+                format!("`{empty}`")
+            };
+            self.each_scope(
+                empty.into(),
+                empty.into(),
+                "empty_part",
+                &format!("the part was {shown}"),
+            );
+        }
+        let (staff, content) = (self.parts.staff.to_string(), self.parts.content.to_string());
+        if let Some(inner) = self.parts.inner_staff {
+            self.push_raw(
+                inner.to_string(),
+                content.clone(),
+                one("inner_staff_info", ""),
+                Scope::StaffOnly,
+            );
+        }
+        let other = self.parts.content_other_form.clone();
+        self.push_raw(
+            staff.clone(),
+            other,
+            one("content_as_string", ""),
+            Scope::ContentOnly,
+        );
+        let decoded = (url_decode(&staff), url_decode(&content));
+        if decoded != (staff.clone(), content.clone()) {
+            let example = first_url_change(&staff, &content);
+            self.push_raw(
+                decoded.0,
+                decoded.1,
+                one("url_decoded", &example),
+                Scope::Both,
+            );
+        }
+    }
+
+    fn each_scope(&mut self, staff: String, content: String, family: &'static str, how: &str) {
+        let raw = (self.parts.staff.to_string(), self.parts.content.to_string());
+        for (scope, st, ct) in [
+            (Scope::Both, staff.clone(), content.clone()),
+            (Scope::StaffOnly, staff.clone(), raw.1.clone()),
+            (Scope::ContentOnly, raw.0.clone(), content.clone()),
+        ] {
+            if (st.as_str(), ct.as_str()) != (raw.0.as_str(), raw.1.as_str()) {
+                self.push_raw(st, ct, one(family, how), scope);
+            }
+        }
+    }
+}
+
+fn one(family: &'static str, example: &str) -> Vec<Difference> {
+    vec![Difference {
+        family,
+        example: example.to_string(),
+    }]
+}
+
+/// The families that turn the raw parts into `(staff, content)`, or `None` when the
+/// values changed in a way no family names.
+fn json_differences(
+    raw: (&str, &str),
+    new: (&str, &str),
+    newline: bool,
+) -> Option<Vec<Difference>> {
+    let strip = |t: &'_ str| {
+        if newline {
+            t.strip_suffix('\n').unwrap_or(t).to_string()
+        } else {
+            t.to_string()
+        }
+    };
+    let mut list = compare::differences(raw.0, &strip(new.0))?;
+    for d in compare::differences(raw.1, &strip(new.1))? {
+        if !list.iter().any(|e| e.family == d.family) {
+            list.push(d);
+        }
+    }
+    compare::merge_python_default(&mut list);
+    if newline {
+        list.push(Difference {
+            family: "part_newline",
+            example: String::new(),
+        });
+    }
+    Some(list)
+}
+
+/// What the values hold, so that choices that cannot change a byte are not tried.
+#[derive(Default)]
+struct Triggers {
+    non_ascii: bool,
+    html: bool,
+    go_html: bool,
+    slash: bool,
+    null_member: bool,
+    empty_object: bool,
+    numbers: bool,
+    fractions: bool,
+    unsorted: bool,
+    index_keys: bool,
+}
+
+fn scan(node: &Node, t: &mut Triggers) {
+    match node {
+        Node::String(v, _) => {
+            t.non_ascii |= !v.is_ascii();
+            t.html |= v.contains(['<', '>', '&', '=', '\'']);
+            t.go_html |= v.contains(['<', '>', '&']);
+            t.slash |= v.contains('/');
+        }
+        Node::Number(text) => {
+            t.numbers = true;
+            t.fractions |= !super::numbers::is_integer_text(text);
+        }
+        Node::Array(items) => items.iter().for_each(|i| scan(i, t)),
+        Node::Object(members) => {
+            t.empty_object |= members.is_empty();
+            t.unsorted |= members.windows(2).any(|w| w[0].0 > w[1].0);
+            for (k, v) in members {
+                t.index_keys |= !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit());
+                t.null_member |= *v == Node::Null;
+                scan(v, t);
+            }
+        }
+        Node::Null | Node::Bool(_) => {}
+    }
+}
+
+/// Every combination of the choices that can change these values' bytes.
+fn product(nodes: &[&Node]) -> Vec<Style> {
+    let mut t = Triggers::default();
+    nodes.iter().for_each(|n| scan(n, &mut t));
+    let pick = |cond: bool, base: Vec<Order>, extra: Order| {
+        let mut v = base;
+        if cond {
+            v.push(extra);
+        }
+        v
+    };
+    let mut orders = pick(t.unsorted, vec![Order::Source], Order::Sorted);
+    if t.index_keys {
+        orders.push(Order::IntegerKeysFirst);
+    }
+    let spaces = [
+        Space::Compact,
+        Space::Python,
+        Space::Indented(2),
+        Space::Indented(4),
+        Space::Jackson,
+    ];
+    let mut numbers = vec![Numbers::Source];
+    if t.numbers {
+        numbers.extend([Numbers::Js, Numbers::JavaAll]);
+    }
+    if t.fractions {
+        numbers.extend([Numbers::JavaFloats, Numbers::PythonFloats]);
+    }
+    let mut htmls = vec![Html::None];
+    if t.html {
+        htmls.push(Html::Gson);
+    }
+    if t.go_html {
+        htmls.push(Html::Go);
+    }
+    let flags = |cond: bool| if cond { vec![false, true] } else { vec![false] };
+    let mut out = Vec::new();
+    for &order in &orders {
+        for &space in &spaces {
+            for &numbers in &numbers {
+                for &html in &htmls {
+                    for non_ascii in flags(t.non_ascii) {
+                        for slash in flags(t.slash) {
+                            for upper_hex in flags(non_ascii || html != Html::None) {
+                                for drop_nulls in flags(t.null_member) {
+                                    for empty_object_as_array in flags(t.empty_object) {
+                                        out.push(Style {
+                                            order,
+                                            space,
+                                            numbers,
+                                            escapes: Escapes {
+                                                non_ascii,
+                                                html,
+                                                slash,
+                                                upper_hex,
+                                            },
+                                            drop_nulls,
+                                            empty_object_as_array,
+                                        });
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `application/x-www-form-urlencoded` decoding, as `unquote_plus` and PHP's `urldecode` do.
+fn url_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => match text.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16)) {
+                Some(Ok(b)) => {
+                    out.push(b);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn first_url_change(staff: &str, content: &str) -> String {
+    let text = format!("{staff}{content}");
+    match text.find(['+', '%']) {
+        Some(i) => {
+            let shown: String = text[i..].chars().take(3).collect();
+            format!("`{shown}` became `{}`", url_decode(&shown))
+        }
+        None => String::new(),
+    }
+}

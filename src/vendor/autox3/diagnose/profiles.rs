@@ -1,0 +1,112 @@
+//! Named serializers: each a point in the space of [`Style`] choices, kept as one table of
+//! data. When the text that reproduces a signature is exactly what one of these writes,
+//! the diagnosis names the library and says how to keep the raw text in that stack.
+//! Every row is checked against the library's own output in
+//! `fixtures/libraries/autox3/` (made by running the library).
+
+use super::writer::{Escapes, Html, Numbers, Order, Space, Style};
+
+/// The language a profile's code is written in: it picks the fix and the snippet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stack {
+    Java,
+    Go,
+    Php,
+    Node,
+    Python,
+}
+
+impl Stack {
+    /// The id `cbtool snippet` takes.
+    pub(crate) fn snippet_id(self) -> &'static str {
+        match self {
+            Stack::Java => "java",
+            Stack::Go => "go",
+            Stack::Php => "php",
+            Stack::Node => "node",
+            Stack::Python => "python",
+        }
+    }
+
+    /// One sentence: how to keep the raw text in this stack.
+    pub(crate) fn fix(self) -> &'static str {
+        match self {
+            Stack::Java => "In Java, read the body as a String (Spring: `@RequestBody String body`) and take the raw text of staffInfo and content from it; never round-trip them through a Map or a JsonNode.",
+            Stack::Go => "In Go, decode staffInfo and content into `json.RawMessage` fields: they keep the exact bytes of the body.",
+            Stack::Php => "In PHP, read `file_get_contents('php://input')` and take the raw text of staffInfo and content from it; json_decode and json_encode change bytes.",
+            Stack::Node => "In Node, keep the raw body (Express: `express.raw({ type: '*/*' })`) and take the raw text of staffInfo and content from it; JSON.parse and JSON.stringify change bytes.",
+            Stack::Python => "In Python, take the raw bytes (Flask: `request.get_data()`, FastAPI: `await request.body()`) and slice the raw text of staffInfo and content from them; json.loads and json.dumps change bytes.",
+        }
+    }
+}
+
+/// One library's way of writing a parsed value back.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Profile {
+    pub(crate) id: &'static str,
+    /// What the code did, as a user would recognise it.
+    pub(crate) what: &'static str,
+    pub(crate) style: Style,
+    /// A newline after each part (Go's `json.Encoder`).
+    pub(crate) part_newline: bool,
+    pub(crate) stack: Stack,
+}
+
+const fn style(
+    order: Order,
+    space: Space,
+    numbers: Numbers,
+    escapes: Escapes,
+    drop_nulls: bool,
+    empty_object_as_array: bool,
+) -> Style {
+    Style {
+        order,
+        space,
+        numbers,
+        escapes,
+        drop_nulls,
+        empty_object_as_array,
+    }
+}
+
+const fn esc(non_ascii: bool, html: Html, slash: bool) -> Escapes {
+    Escapes {
+        non_ascii,
+        html,
+        slash,
+        upper_hex: false,
+    }
+}
+
+const PLAIN: Escapes = esc(false, Html::None, false);
+use Numbers::{JavaAll, JavaFloats, Js, PythonFloats, Source};
+use Order::{IntegerKeysFirst, Sorted};
+use Space::{Compact, Indented, Jackson, Python};
+
+/// Every profile, most common first; the first whose output matches is named.
+pub(crate) const PROFILES: &[Profile] = &[
+    Profile { id: "gson-map", what: "Gson parsed the body into a Map and wrote it back with `new Gson().toJson(…)`", style: style(Order::Source, Compact, JavaAll, esc(false, Html::Gson, false), true, false), part_newline: false, stack: Stack::Java },
+    Profile { id: "gson-tree", what: "Gson parsed the body into a JsonElement and wrote it back with `gson.toJson(element)`", style: style(Order::Source, Compact, Source, esc(false, Html::Gson, false), true, false), part_newline: false, stack: Stack::Java },
+    Profile { id: "gson-element-tostring", what: "Gson parsed the body into a JsonElement and wrote it back with `element.toString()`", style: style(Order::Source, Compact, Source, PLAIN, false, false), part_newline: false, stack: Stack::Java },
+    Profile { id: "jackson", what: "Jackson parsed the body (ObjectMapper into a Map or a JsonNode) and wrote it back with `writeValueAsString`", style: style(Order::Source, Compact, JavaFloats, PLAIN, false, false), part_newline: false, stack: Stack::Java },
+    Profile { id: "jackson-indent", what: "Jackson wrote it back with `SerializationFeature.INDENT_OUTPUT` (`\" : \"`, arrays inline)", style: style(Order::Source, Jackson, JavaFloats, PLAIN, false, false), part_newline: false, stack: Stack::Java },
+    Profile { id: "jackson-sorted", what: "Jackson wrote it back with `ORDER_MAP_ENTRIES_BY_KEYS` (members sorted)", style: style(Sorted, Compact, JavaFloats, PLAIN, false, false), part_newline: false, stack: Stack::Java },
+    Profile { id: "go-map", what: "Go decoded the body into a `map[string]interface{}` and wrote it back with `json.Marshal`", style: style(Sorted, Compact, Js, esc(false, Html::Go, false), false, false), part_newline: false, stack: Stack::Go },
+    Profile { id: "go-encoder", what: "Go decoded the body into a `map[string]interface{}` and wrote it back with a `json.Encoder` (which adds a newline)", style: style(Sorted, Compact, Js, esc(false, Html::Go, false), false, false), part_newline: true, stack: Stack::Go },
+    Profile { id: "php-assoc", what: "PHP decoded the body with `json_decode($body, true)` and wrote it back with `json_encode` (default flags)", style: style(Order::Source, Compact, Source, esc(true, Html::None, true), false, true), part_newline: false, stack: Stack::Php },
+    Profile { id: "php-object", what: "PHP decoded the body with `json_decode($body)` and wrote it back with `json_encode` (default flags)", style: style(Order::Source, Compact, Source, esc(true, Html::None, true), false, false), part_newline: false, stack: Stack::Php },
+    Profile { id: "php-unescaped", what: "PHP wrote it back with `json_encode($v, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE)` after `json_decode($body, true)`", style: style(Order::Source, Compact, Source, PLAIN, false, true), part_newline: false, stack: Stack::Php },
+    Profile { id: "node", what: "Node parsed the body with `JSON.parse` and wrote it back with `JSON.stringify`", style: style(IntegerKeysFirst, Compact, Js, PLAIN, false, false), part_newline: false, stack: Stack::Node },
+    Profile { id: "python-json", what: "Python parsed the body with `json.loads` and wrote it back with `json.dumps` (default separators and ensure_ascii)", style: style(Order::Source, Python, PythonFloats, esc(true, Html::None, false), false, false), part_newline: false, stack: Stack::Python },
+    Profile { id: "python-json-compact", what: "Python wrote it back with `json.dumps(v, separators=(',', ':'))` (ensure_ascii still on)", style: style(Order::Source, Compact, PythonFloats, esc(true, Html::None, false), false, false), part_newline: false, stack: Stack::Python },
+    Profile { id: "python-json-unicode", what: "Python wrote it back with `json.dumps(v, separators=(',', ':'), ensure_ascii=False)`", style: style(Order::Source, Compact, PythonFloats, PLAIN, false, false), part_newline: false, stack: Stack::Python },
+    Profile { id: "python-json-sorted", what: "Python wrote it back with `json.dumps(v, sort_keys=True)`", style: style(Sorted, Python, PythonFloats, esc(true, Html::None, false), false, false), part_newline: false, stack: Stack::Python },
+    Profile { id: "ujson", what: "Python's ujson wrote it back with `ujson.dumps` (escapes `/` and non-ASCII)", style: style(Order::Source, Compact, PythonFloats, esc(true, Html::None, true), false, false), part_newline: false, stack: Stack::Python },
+    Profile { id: "orjson", what: "Python's orjson wrote it back with `orjson.dumps`", style: style(Order::Source, Compact, PythonFloats, PLAIN, false, false), part_newline: false, stack: Stack::Python },
+    Profile { id: "python-json-indent", what: "Python wrote it back with `json.dumps(v, indent=2)`", style: style(Order::Source, Indented(2), PythonFloats, esc(true, Html::None, false), false, false), part_newline: false, stack: Stack::Python },
+    Profile { id: "node-indent", what: "Node wrote it back with `JSON.stringify(v, null, 2)`", style: style(IntegerKeysFirst, Indented(2), Js, PLAIN, false, false), part_newline: false, stack: Stack::Node },
+    Profile { id: "gson-pretty", what: "Gson wrote it back with `setPrettyPrinting()`", style: style(Order::Source, Indented(2), JavaAll, esc(false, Html::Gson, false), true, false), part_newline: false, stack: Stack::Java },
+    Profile { id: "go-indent", what: "Go wrote it back with `json.MarshalIndent(v, \"\", \"  \")`", style: style(Sorted, Indented(2), Js, esc(false, Html::Go, false), false, false), part_newline: false, stack: Stack::Go },
+    Profile { id: "php-pretty", what: "PHP wrote it back with `json_encode($v, JSON_PRETTY_PRINT)`", style: style(Order::Source, Indented(4), Source, esc(true, Html::None, true), false, true), part_newline: false, stack: Stack::Php },
+];
