@@ -64,6 +64,15 @@ pub fn autox3_cases() -> Vec<Case> {
         let status = if matches!(i + 1, 3 | 5) { 401 } else { 200 };
         let name = format!("stream.jsonl line {}", i + 1);
         cases.push(case(&name, line.as_bytes().to_vec(), status));
+        if status == 401 {
+            // With the signature vectors.tsv gives for the line (sha1sum), it verifies:
+            // line 3 has Chinese text, line 5 the escapes `\t`, `\"` and `\\` inside content.
+            let carried = line.rsplit("\"msgSignature\":\"").next().unwrap();
+            let carried = &carried[..40];
+            let right = stream_signature(i + 1);
+            let name = format!("{name}, signed as vectors.tsv says");
+            cases.push(case(&name, replace_once(line, carried, &right), 200));
+        }
     }
     let en = text(EN);
     let compact = text(COMPACT);
@@ -111,11 +120,33 @@ pub fn autox3_cases() -> Vec<Case> {
             ),
             401,
         ),
+        // Spaces around the hex are not part of it (cbtool verify trims them too).
+        case(
+            "msgSignature with spaces around",
+            replace_once(
+                &compact,
+                COMPACT_SIGNATURE,
+                &format!(" {COMPACT_SIGNATURE} "),
+            ),
+            200,
+        ),
         case("not JSON", b"msgId=1".to_vec(), 400),
         case("a JSON array", b"[]".to_vec(), 400),
     ]);
     cases.push(content_as_string(&compact));
     cases
+}
+
+/// The signature vectors.tsv gives for a line of stream.jsonl (computed with sha1sum).
+fn stream_signature(line: usize) -> String {
+    let key = format!("stream.jsonl#{line}");
+    String::from_utf8(read("fixtures/autox3/vectors.tsv"))
+        .unwrap()
+        .lines()
+        .map(|row| row.split('\t').collect::<Vec<_>>())
+        .find(|row| row[0] == key)
+        .map(|row| row[2].to_string())
+        .unwrap()
 }
 
 /// `content` sent as a JSON string whose decoded text is the compact fixture's raw
