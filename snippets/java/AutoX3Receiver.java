@@ -4,7 +4,8 @@
 // Signature: sha1(msgId + msgType + staffInfo + createTime + content + appSecret), hex, where
 // staffInfo and content are the EXACT TEXT of those members as they appear in the body.
 // Never bind the body to a DTO or JsonNode and write the parts back with Jackson/fastjson:
-// that changes key order, spacing and 67000.0, and the hash no longer matches.
+// that drops the sender's spacing, can reorder keys (fastjson sorts them) and rewrite
+// numbers and escapes, and the hash no longer matches.
 // Spring: take `@RequestBody String body` (the raw text) and call verify(body, secret) below.
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -184,10 +185,11 @@ public class AutoX3Receiver {
                         case 'r' -> out.append('\r');
                         case 't' -> out.append('\t');
                         case 'u' -> {
-                            if (pos + 4 > text.length() || !text.substring(pos, pos + 4).matches("[0-9a-fA-F]{4}")) {
+                            String hex = text.substring(pos, Math.min(pos + 4, text.length()));
+                            if (!hex.matches("[0-9a-fA-F]{4}")) {
                                 throw error("bad \\u escape");
                             }
-                            out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
+                            out.append((char) Integer.parseInt(hex, 16));
                             pos += 4;
                         }
                         default -> throw error("bad escape");
@@ -242,7 +244,8 @@ public class AutoX3Receiver {
         String expected = HexFormat.of().formatHex(sha1(signedString(members, secret)));
         // Hex is compared case-insensitively (the vendor prints upper case), and in constant
         // time (MessageDigest.isEqual), so response timing does not reveal how much of a guess matched.
-        if (!MessageDigest.isEqual(received.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
+        byte[] got = received.getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(got, expected.getBytes(StandardCharsets.UTF_8))) {
             return new Verdict(false, "signature does not match");
         }
         return new Verdict(true, string(members, "msgId"));
@@ -331,7 +334,8 @@ public class AutoX3Receiver {
         }
         int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
         Set<String> seen = ConcurrentHashMap.newKeySet();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        HttpServer server = HttpServer.create(address, 0);
         server.createContext("/", exchange -> serve(exchange, secret, seen));
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();

@@ -191,10 +191,11 @@ public class DayuReceiver {
                         case 'r' -> out.append('\r');
                         case 't' -> out.append('\t');
                         case 'u' -> {
-                            if (pos + 4 > text.length() || !text.substring(pos, pos + 4).matches("[0-9a-fA-F]{4}")) {
+                            String hex = text.substring(pos, Math.min(pos + 4, text.length()));
+                            if (!hex.matches("[0-9a-fA-F]{4}")) {
                                 throw error("bad \\u escape");
                             }
-                            out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
+                            out.append((char) Integer.parseInt(hex, 16));
                             pos += 4;
                         }
                         default -> throw error("bad escape");
@@ -293,7 +294,8 @@ public class DayuReceiver {
         }
         // In production: a unique key in your database.
         if (!seen.add(verdict.detail())) {
-            return new Answer(200, answer(true, "duplicate: already processed"), "duplicate " + verdict.detail());
+            String note = "duplicate: already processed";
+            return new Answer(200, answer(true, note), "duplicate " + verdict.detail());
         }
         // Process the callback here (before answering: a 2xx tells Dayu it was taken).
         return new Answer(200, answer(true, null), "processed " + verdict.detail());
@@ -356,7 +358,8 @@ public class DayuReceiver {
         int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
         Set<String> seen = ConcurrentHashMap.newKeySet();
         PublicKey verifyingKey = key;
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        HttpServer server = HttpServer.create(address, 0);
         server.createContext("/", exchange -> serve(exchange, verifyingKey, seen));
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();

@@ -185,7 +185,9 @@ function handle(string $body, string $secret): array
 $secret = getenv('CBTOOL_AUTOX3_SECRET');
 $body = file_get_contents('php://input', false, null, 0, MAX_BODY + 1);
 [$status, $answer, $line] = match (true) {
-    $secret === false || $secret === '' => [500, refusal('set CBTOOL_AUTOX3_SECRET'), 'error: set CBTOOL_AUTOX3_SECRET to the appSecret'],
+    $secret === false || $secret === '' => [
+        500, refusal('set CBTOOL_AUTOX3_SECRET'), 'error: set CBTOOL_AUTOX3_SECRET to the appSecret',
+    ],
     $_SERVER['REQUEST_METHOD'] !== 'POST' => [405, refusal('POST a callback'), 'refused (405)'],
     strlen($body) > MAX_BODY => [413, refusal('body too large'), 'refused (413)'],
     default => handle($body, $secret),

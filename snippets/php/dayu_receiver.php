@@ -166,7 +166,10 @@ function claim(string $id): bool
 
 function answer(bool $ok, ?string $note = null): string
 {
-    $body = $ok ? ($note === null ? ['ok' => true] : ['ok' => true, 'note' => $note]) : ['ok' => false, 'error' => $note];
+    if (!$ok) {
+        return json_encode(['ok' => false, 'error' => $note], JSON_UNESCAPED_UNICODE);
+    }
+    $body = $note === null ? ['ok' => true] : ['ok' => true, 'note' => $note];
     return json_encode($body, JSON_UNESCAPED_UNICODE);
 }
 
@@ -180,7 +183,8 @@ function handle(string $key_path, string $body, ?string $signature): array
     try {
         $key = load_public_key((string) @file_get_contents($key_path));
     } catch (RuntimeException $e) {
-        return [500, answer(false, 'cannot read the public key'), "error: $key_path: cannot read the public key: {$e->getMessage()}"];
+        $why = "error: $key_path: cannot read the public key: {$e->getMessage()}";
+        return [500, answer(false, 'cannot read the public key'), $why];
     }
     try {
         [$valid, $detail] = verify($key, $body, $signature);
@@ -200,7 +204,11 @@ function handle(string $key_path, string $body, ?string $signature): array
 $key_path = getenv('CBTOOL_DAYU_PUBLIC_KEY');
 $body = file_get_contents('php://input', false, null, 0, MAX_BODY + 1);
 [$status, $reply, $line] = match (true) {
-    $key_path === false || $key_path === '' => [500, answer(false, 'set CBTOOL_DAYU_PUBLIC_KEY'), "error: set CBTOOL_DAYU_PUBLIC_KEY to the path of Dayu's public key"],
+    $key_path === false || $key_path === '' => [
+        500,
+        answer(false, 'set CBTOOL_DAYU_PUBLIC_KEY'),
+        "error: set CBTOOL_DAYU_PUBLIC_KEY to the path of Dayu's public key",
+    ],
     $_SERVER['REQUEST_METHOD'] !== 'POST' => [405, answer(false, 'POST a callback'), 'refused (405)'],
     strlen($body) > MAX_BODY => [413, answer(false, 'body too large'), 'refused (413)'],
     default => handle($key_path, $body, $_SERVER['HTTP_DAYU_SIGN'] ?? null),

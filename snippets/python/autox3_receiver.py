@@ -3,8 +3,8 @@
 #
 # Signature: sha1(msgId + msgType + staffInfo + createTime + content + appSecret), hex, where
 # staffInfo and content are the EXACT TEXT of those members as they appear in the body.
-# Never json.loads() the body and json.dumps() the parts back: that changes key order,
-# spacing, 67000.0 and escapes, and the hash no longer matches.
+# Never json.loads() the body and json.dumps() the parts back: that writes ", " and ": "
+# and \uXXXX escapes where the sender did not, and the hash no longer matches.
 # Flask: request.get_data() gives the raw bytes; FastAPI: `await request.body()`.
 import hashlib
 import hmac
