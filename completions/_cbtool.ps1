@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'cbtool' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script for bash, zsh, fish, PowerShell or elvish')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), of cbtool or of one command')
             [CompletionResult]::new('sample', 'sample', [CompletionResultType]::ParameterValue, 'Generate realistic callbacks a real sender could have produced; signed when given the credential')
+            [CompletionResult]::new('snippet', 'snippet', [CompletionResultType]::ParameterValue, 'Print tested receiver code (Java, Python, Node, Go, PHP) that verifies a vendor''s signature correctly')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -257,6 +258,23 @@ Register-ArgumentCompleter -Native -CommandName 'cbtool' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'cbtool;snippet' {
+            [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Whose callbacks the receiver verifies')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the code to FILE instead of printing it')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour human output: auto (only on a terminal, and not when NO_COLOR is set), always, never')
+            [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'List the snippets there are (of LANG and --vendor, when given) and how to run each')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With --out: overwrite FILE if it exists')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: with --list, the snippets; otherwise the snippet''s file name, run command and code')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (JSON reports are still printed; the exit code tells the outcome)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors (JSON reports are still printed; the exit code tells the outcome)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print extra detail (verify: the signed string even when the signature is valid)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print extra detail (verify: the signed string even when the signature is valid)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'cbtool;help' {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the main job on the bundled fixtures: a receiver on loopback, every callback replayed with faults and retries')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print a payload''s signature (or, with --embed, the whole signed request)')
@@ -268,6 +286,7 @@ Register-ArgumentCompleter -Native -CommandName 'cbtool' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script for bash, zsh, fish, PowerShell or elvish')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff), of cbtool or of one command')
             [CompletionResult]::new('sample', 'sample', [CompletionResultType]::ParameterValue, 'Generate realistic callbacks a real sender could have produced; signed when given the credential')
+            [CompletionResult]::new('snippet', 'snippet', [CompletionResultType]::ParameterValue, 'Print tested receiver code (Java, Python, Node, Go, PHP) that verifies a vendor''s signature correctly')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -299,6 +318,9 @@ Register-ArgumentCompleter -Native -CommandName 'cbtool' -ScriptBlock {
             break
         }
         'cbtool;help;sample' {
+            break
+        }
+        'cbtool;help;snippet' {
             break
         }
         'cbtool;help;help' {

@@ -43,6 +43,9 @@ _cbtool() {
             cbtool,sign)
                 cmd="cbtool__subcmd__sign"
                 ;;
+            cbtool,snippet)
+                cmd="cbtool__subcmd__snippet"
+                ;;
             cbtool,validate)
                 cmd="cbtool__subcmd__validate"
                 ;;
@@ -76,6 +79,9 @@ _cbtool() {
             cbtool__subcmd__help,sign)
                 cmd="cbtool__subcmd__help__subcmd__sign"
                 ;;
+            cbtool__subcmd__help,snippet)
+                cmd="cbtool__subcmd__help__subcmd__snippet"
+                ;;
             cbtool__subcmd__help,validate)
                 cmd="cbtool__subcmd__help__subcmd__validate"
                 ;;
@@ -89,7 +95,7 @@ _cbtool() {
 
     case "${cmd}" in
         cbtool)
-            opts="-q -v -h -V --color --quiet --verbose --help --version demo sign verify validate keygen listen replay completions man sample help"
+            opts="-q -v -h -V --color --quiet --verbose --help --version demo sign verify validate keygen listen replay completions man sample snippet help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -155,7 +161,7 @@ _cbtool() {
             return 0
             ;;
         cbtool__subcmd__help)
-            opts="demo sign verify validate keygen listen replay completions man sample help"
+            opts="demo sign verify validate keygen listen replay completions man sample snippet help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -281,6 +287,20 @@ _cbtool() {
             return 0
             ;;
         cbtool__subcmd__help__subcmd__sign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cbtool__subcmd__help__subcmd__snippet)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -632,6 +652,32 @@ _cbtool() {
                     return 0
                     ;;
                 --public-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cbtool__subcmd__snippet)
+            opts="-q -v -h -V --vendor --list --out --force --json --color --quiet --verbose --help --version java python node go php"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vendor)
+                    COMPREPLY=($(compgen -W "autox3 dayu" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

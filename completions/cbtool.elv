@@ -37,6 +37,7 @@ set edit:completion:arg-completer[cbtool] = {|@words|
             cand completions 'Print a shell completion script for bash, zsh, fish, PowerShell or elvish'
             cand man 'Print the man page (roff), of cbtool or of one command'
             cand sample 'Generate realistic callbacks a real sender could have produced; signed when given the credential'
+            cand snippet 'Print tested receiver code (Java, Python, Node, Go, PHP) that verifies a vendor''s signature correctly'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cbtool;demo'= {
@@ -243,6 +244,22 @@ set edit:completion:arg-completer[cbtool] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'cbtool;snippet'= {
+            cand --vendor 'Whose callbacks the receiver verifies'
+            cand --out 'Write the code to FILE instead of printing it'
+            cand --color 'When to colour human output: auto (only on a terminal, and not when NO_COLOR is set), always, never'
+            cand --list 'List the snippets there are (of LANG and --vendor, when given) and how to run each'
+            cand --force 'With --out: overwrite FILE if it exists'
+            cand --json 'Print JSON: with --list, the snippets; otherwise the snippet''s file name, run command and code'
+            cand -q 'Print only errors (JSON reports are still printed; the exit code tells the outcome)'
+            cand --quiet 'Print only errors (JSON reports are still printed; the exit code tells the outcome)'
+            cand -v 'Print extra detail (verify: the signed string even when the signature is valid)'
+            cand --verbose 'Print extra detail (verify: the signed string even when the signature is valid)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'cbtool;help'= {
             cand demo 'Run the main job on the bundled fixtures: a receiver on loopback, every callback replayed with faults and retries'
             cand sign 'Print a payload''s signature (or, with --embed, the whole signed request)'
@@ -254,6 +271,7 @@ set edit:completion:arg-completer[cbtool] = {|@words|
             cand completions 'Print a shell completion script for bash, zsh, fish, PowerShell or elvish'
             cand man 'Print the man page (roff), of cbtool or of one command'
             cand sample 'Generate realistic callbacks a real sender could have produced; signed when given the credential'
+            cand snippet 'Print tested receiver code (Java, Python, Node, Go, PHP) that verifies a vendor''s signature correctly'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cbtool;help;demo'= {
@@ -275,6 +293,8 @@ set edit:completion:arg-completer[cbtool] = {|@words|
         &'cbtool;help;man'= {
         }
         &'cbtool;help;sample'= {
+        }
+        &'cbtool;help;snippet'= {
         }
         &'cbtool;help;help'= {
         }

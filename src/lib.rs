@@ -17,6 +17,7 @@ pub mod sample;
 pub mod schema;
 pub mod secret;
 pub mod signed_string;
+mod snippet;
 pub mod vendor;
 
 use std::ffi::OsString;

@@ -11,6 +11,7 @@ mod replay_live;
 mod sample;
 mod shell;
 mod sign;
+mod snippet;
 pub mod terminal;
 mod validate;
 mod validate_report;
@@ -98,6 +99,7 @@ pub fn dispatch(command: Command, output: &mut Output) -> Result<i32> {
         Command::Completions(args) => shell::completions(args, output),
         Command::Man(args) => shell::man(args, output),
         Command::Sample(args) => sample::run(args, output),
+        Command::Snippet(args) => snippet::run(args, output),
     }
 }
 

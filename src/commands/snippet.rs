@@ -1,0 +1,132 @@
+//! `cbtool snippet`: prints (or writes) the tested receiver code of a language and vendor,
+//! byte for byte as it sits in `snippets/`, or lists what exists.
+
+use std::io::Write;
+use std::path::Path;
+
+use clap::ValueEnum;
+
+use super::{vendor_for, Output};
+use crate::cli::{SnippetArgs, SnippetLanguage};
+use crate::error::{Error, Result, EXIT_OK};
+use crate::snippet::{self, Snippet, LANGUAGES, SNIPPETS};
+
+pub fn run(args: SnippetArgs, output: &mut Output) -> Result<i32> {
+    let language = args.language.map(language_id);
+    let vendor = args.vendor.map(|v| vendor_for(v).id());
+    if args.list {
+        list(language, vendor, args.json, output);
+        return Ok(EXIT_OK);
+    }
+    let (Some(language), Some(vendor)) = (language, vendor) else {
+        return Err(Error::new(
+            "give a language and --vendor (e.g. `cbtool snippet python --vendor autox3`), or --list",
+        ));
+    };
+    let snippet = snippet::find(language, vendor).ok_or_else(|| {
+        Error::new(format!(
+            "no {language} snippet for {vendor}; `cbtool snippet --list` shows what exists"
+        ))
+    })?;
+    match &args.out {
+        None if args.json => output.line(describe(snippet, Some(snippet.code))),
+        // Exactly the file's bytes: no newline added, none taken away. A closed pipe
+        // (`| head`) ends the output quietly, as every report line does.
+        None => {
+            let _ = output.out.write_all(snippet.code.as_bytes());
+        }
+        Some(path) => {
+            write_file(path, snippet.code, args.force)?;
+            if args.json {
+                let mut summary = describe(snippet, None);
+                summary["out"] = serde_json::json!(path);
+                output.line(summary);
+            } else {
+                output.line(format!(
+                    "wrote {}: the {} {} receiver ({}, standard library only); run it as its first comment says:\n  {}",
+                    path.display(),
+                    snippet.vendor,
+                    snippet.language,
+                    snippet.runtime,
+                    snippet.run()
+                ));
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// The id `cbtool snippet` and the snippet table use for a language.
+fn language_id(language: SnippetLanguage) -> &'static str {
+    let id = language
+        .to_possible_value()
+        .map(|v| v.get_name().to_string());
+    LANGUAGES
+        .into_iter()
+        .find(|known| id.as_deref() == Some(*known))
+        .unwrap_or_default()
+}
+
+fn describe(snippet: &Snippet, code: Option<&str>) -> serde_json::Value {
+    let mut value = serde_json::json!({
+        "language": snippet.language,
+        "vendor": snippet.vendor,
+        "file": snippet.file,
+        "runtime": snippet.runtime,
+        "command": snippet.command(),
+        "run": snippet.run(),
+    });
+    if let Some(code) = code {
+        value["code"] = serde_json::json!(code);
+    }
+    value
+}
+
+fn list(language: Option<&str>, vendor: Option<&str>, json: bool, output: &mut Output) {
+    let chosen: Vec<&Snippet> = SNIPPETS
+        .iter()
+        .filter(|s| language.is_none_or(|l| s.language == l))
+        .filter(|s| vendor.is_none_or(|v| s.vendor == v))
+        .collect();
+    if json {
+        let snippets: Vec<_> = chosen.iter().map(|s| describe(s, None)).collect();
+        output.line(serde_json::json!({ "snippets": snippets }));
+        return;
+    }
+    output.line(format!(
+        "{:<8} {:<7} {:<21} {:<25} COMMAND",
+        "LANGUAGE", "VENDOR", "FILE", "RUNTIME"
+    ));
+    for s in chosen {
+        output.line(format!(
+            "{:<8} {:<7} {:<21} {:<25} {}",
+            s.language,
+            s.vendor,
+            s.file,
+            s.runtime,
+            s.command()
+        ));
+    }
+    output.line("Standard library only; each file's first comment says how to run it.");
+}
+
+/// Writes the code; an existing file is kept unless `force`, checked by the open itself
+/// so that nothing can appear between a check and the write.
+fn write_file(path: &Path, code: &str, force: bool) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    let mut file = options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => Error::new(format!(
+            "{}: already exists; pass --force to overwrite it, or choose another --out",
+            path.display()
+        )),
+        _ => Error::new(format!("{}: cannot write: {e}", path.display())),
+    })?;
+    file.write_all(code.as_bytes())
+        .map_err(|e| Error::new(format!("{}: cannot write: {e}", path.display())))
+}
