@@ -42,6 +42,23 @@ fn autox3(c: &mut Criterion) {
             assert!(vendor::autox3::AutoX3.passes(&msg, &creds, None));
         })
     });
+    // The worst case of `--explain`: a ~1 KB body full of what serializers change
+    // (numbers, HTML characters, a null, an empty object, Chinese, slashes) and a
+    // signature nothing reproduces, so the whole search runs. Goal: under one second.
+    let rich = fixture("fixtures/libraries/autox3/bodies/rich.compact.json");
+    let unmatched = vendor::Target {
+        signature: "0000000000000000000000000000000000000000".into(),
+        origin: vendor::SignatureOrigin::User,
+    };
+    group.bench_function("explain, worst case (nothing matches, 1 KB)", |b| {
+        b.iter(|| {
+            let msg = Message::new("bench", &rich);
+            let d = vendor::autox3::AutoX3
+                .diagnose(&msg, &creds, &unmatched)
+                .expect("diagnose");
+            assert!(d.matched.is_none());
+        })
+    });
     group.bench_function("validate JSON, top-level members", |b| {
         b.iter(|| {
             let top = TopLevel::parse("bench", &body).expect("parse");

@@ -264,7 +264,7 @@ fn lower_case_hex_is_valid_with_a_note() {
         "fixtures/autox3/diagnosis/hex_case.json",
     ]);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert!(run.stdout.contains("cause: hex_case"), "{}", run.stdout);
+    assert!(run.stdout.contains("lower-case hex"), "{}", run.stdout);
 }
 
 #[test]

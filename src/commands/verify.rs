@@ -247,7 +247,8 @@ fn check(
         None
     };
     let comparison = theirs.map(|t| signed_string::compare(&verdict.signed_string, t));
-    let string_diagnosis = theirs.and_then(|t| vendor.explain_signed_string(&msg, creds, t));
+    let string_diagnosis =
+        theirs.and_then(|t| vendor.explain_signed_string(&msg, creds, t, &target));
     Ok(Checked {
         source: msg.source,
         vendor_name: vendor.name(),

@@ -183,6 +183,7 @@ pub trait Vendor: Sync {
         _msg: &Message,
         _creds: &Credentials,
         _theirs: &[u8],
+        _target: &Target,
     ) -> Option<Diagnosis> {
         None
     }

@@ -371,9 +371,10 @@ impl Vendor for AutoX3 {
         msg: &Message,
         creds: &Credentials,
         theirs: &[u8],
+        target: &Target,
     ) -> Option<Diagnosis> {
         let fields = Fields::parse(&msg.source, msg.top_level().ok()?).ok()?;
-        diagnose::explain_signed_string(&fields, creds.secret().ok()?, theirs)
+        diagnose::explain_signed_string(&fields, creds.secret().ok()?, theirs, target)
     }
 
     fn verifier_ready(&self, creds: &Credentials) -> Result<()> {

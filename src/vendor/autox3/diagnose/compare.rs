@@ -24,7 +24,7 @@ pub(crate) fn differences(body: &str, theirs: &str) -> Option<Vec<Difference>> {
     let mut found = Found::default();
     walk(&a, &b, &mut found)?;
     let (la, lb) = (layout(body), layout(theirs));
-    if la != lb {
+    if la != lb || (lb != Layout::Compact && whitespace(body) != whitespace(theirs)) {
         let family = match lb {
             Layout::Compact => "compact_json",
             Layout::Python => "python_separators",
@@ -221,7 +221,7 @@ fn strings(ra: &str, rb: &str, found: &mut Found) {
             continue;
         }
         let family = match c {
-            '<' | '>' | '&' | '=' | '\'' => "html_escape",
+            '<' | '>' | '&' | '=' | '\'' | '"' => "html_escape",
             '/' => "escaped_slashes",
             c if !c.is_ascii() => "unicode_escapes",
             _ => "control_escapes",
@@ -255,6 +255,22 @@ pub(crate) fn layout(text: &str) -> Layout {
     } else {
         Layout::Python
     }
+}
+
+/// The runs of whitespace outside strings, in order: two texts of the same layout class
+/// (both indented, say) may still be indented differently.
+fn whitespace(text: &str) -> Vec<String> {
+    let outside = outside_strings(text);
+    let mut runs = Vec::new();
+    let mut run = String::new();
+    for c in outside.trim().chars() {
+        if matches!(c, ' ' | '\t' | '\n' | '\r') {
+            run.push(c);
+        } else if !run.is_empty() {
+            runs.push(std::mem::take(&mut run));
+        }
+    }
+    runs
 }
 
 /// The text with every string's contents removed (quotes kept), so whitespace and

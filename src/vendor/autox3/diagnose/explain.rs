@@ -36,8 +36,10 @@ pub(crate) fn valid(
     canonical: SignedString,
 ) -> Diagnosis {
     let (matched, explanation) = match encoding {
+        // Valid by the rule (hex compares case-insensitively): no cause, but the advice,
+        // since a receiver comparing strings would reject it.
         Encoding::Hex { lower: true } => (
-            Some("hex_case".to_string()),
+            None,
             format!("The signature is valid; it is lower-case hex while the vendor prints upper-case ({}). Compare hex case-insensitively (or upper-case both sides) — a case-sensitive string comparison rejects it.", received.to_ascii_uppercase()),
         ),
         Encoding::Base64 => (
@@ -77,7 +79,7 @@ pub(crate) fn matched(
             fixes.join("; ")
         ),
     };
-    let snippet = stack.map(|s| format!("cbtool snippet {} --vendor autox3", s.snippet_id()));
+    let snippet = stack.map(|s| crate::snippet::command_for(s.snippet_id(), "autox3"));
     if let (Some(stack), Some(cmd)) = (stack, &snippet) {
         advice.push_str(&format!(
             " {} `{cmd}` prints a receiver that does it right.",

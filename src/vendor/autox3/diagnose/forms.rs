@@ -3,7 +3,7 @@
 //! the non-JSON mistakes (a part stringified, empty, URL-decoded, the wrong staffInfo).
 //! Each form carries the families that name it, taken from what its bytes change.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::compare::{self, Difference};
 use super::profiles::{Profile, PROFILES};
@@ -78,6 +78,10 @@ struct Forms<'p> {
     parts: &'p Parts<'p>,
     forms: Vec<Form>,
     seen: HashSet<(String, String)>,
+    /// Differences of each part's texts already compared: many styles write a part the
+    /// same way, and comparing is the costly step.
+    staff_memo: HashMap<String, Option<Vec<Difference>>>,
+    content_memo: HashMap<String, Option<Vec<Difference>>>,
 }
 
 impl<'p> Forms<'p> {
@@ -86,6 +90,8 @@ impl<'p> Forms<'p> {
             parts,
             forms: Vec::new(),
             seen: HashSet::new(),
+            staff_memo: HashMap::new(),
+            content_memo: HashMap::new(),
         }
     }
 
@@ -123,25 +129,38 @@ impl<'p> Forms<'p> {
         newline: bool,
         profile: Option<&'static Profile>,
     ) {
-        let suffix = if newline { "\n" } else { "" };
-        let staff = writer::write(s, style) + suffix;
-        let content = writer::write(c, style) + suffix;
+        let staff = writer::write(s, style);
+        let content = writer::write(c, style);
         let raw = (self.parts.staff, self.parts.content);
-        for (scope, st, ct) in [
-            (Scope::Both, staff.as_str(), content.as_str()),
-            (Scope::StaffOnly, staff.as_str(), raw.1),
-            (Scope::ContentOnly, raw.0, content.as_str()),
+        let staff_diff = memo(&mut self.staff_memo, raw.0, &staff);
+        let content_diff = memo(&mut self.content_memo, raw.1, &content);
+        let (Some(staff_diff), Some(content_diff)) = (staff_diff, content_diff) else {
+            return;
+        };
+        let suffix = if newline { "\n" } else { "" };
+        let (staff, content) = (staff + suffix, content + suffix);
+        for (scope, st, ct, lists) in [
+            (
+                Scope::Both,
+                staff.as_str(),
+                content.as_str(),
+                vec![&staff_diff, &content_diff],
+            ),
+            (Scope::StaffOnly, staff.as_str(), raw.1, vec![&staff_diff]),
+            (
+                Scope::ContentOnly,
+                raw.0,
+                content.as_str(),
+                vec![&content_diff],
+            ),
         ] {
             if st == raw.0 && ct == raw.1 {
                 continue;
             }
-            let Some(differences) = json_differences(raw, (st, ct), newline) else {
-                continue;
-            };
             self.push(Form {
                 staff: st.to_string(),
                 content: ct.to_string(),
-                differences,
+                differences: union(&lists, newline),
                 scope,
                 profile: profile.filter(|_| scope == Scope::Both),
             });
@@ -159,6 +178,12 @@ impl<'p> Forms<'p> {
                 stringify::python(s),
                 stringify::python(c),
                 "Python's `str(dict)`",
+            ),
+            (stringify::go(s), stringify::go(c), "Go's `fmt.Sprint` (%v)"),
+            (
+                "Array".into(),
+                "Array".into(),
+                "PHP's string conversion of an array (`Array`)",
             ),
             (
                 stringify::java(s, JavaNumbers::Doubles),
@@ -199,6 +224,8 @@ impl<'p> Forms<'p> {
                 Scope::StaffOnly,
             );
         }
+        let newline = (format!("{staff}\n"), format!("{content}\n"));
+        self.push_raw(newline.0, newline.1, one("part_newline", ""), Scope::Both);
         let other = self.parts.content_other_form.clone();
         self.push_raw(
             staff.clone(),
@@ -239,24 +266,26 @@ fn one(family: &'static str, example: &str) -> Vec<Difference> {
     }]
 }
 
-/// The families that turn the raw parts into `(staff, content)`, or `None` when the
-/// values changed in a way no family names.
-fn json_differences(
-    raw: (&str, &str),
-    new: (&str, &str),
-    newline: bool,
+/// The differences between a part's raw text and `new`, compared once per distinct text.
+fn memo(
+    memo: &mut HashMap<String, Option<Vec<Difference>>>,
+    raw: &str,
+    new: &str,
 ) -> Option<Vec<Difference>> {
-    let strip = |t: &'_ str| {
-        if newline {
-            t.strip_suffix('\n').unwrap_or(t).to_string()
-        } else {
-            t.to_string()
-        }
-    };
-    let mut list = compare::differences(raw.0, &strip(new.0))?;
-    for d in compare::differences(raw.1, &strip(new.1))? {
+    if let Some(known) = memo.get(new) {
+        return known.clone();
+    }
+    let found = compare::differences(raw, new);
+    memo.insert(new.to_string(), found.clone());
+    found
+}
+
+/// The families of several parts' differences together, each once.
+fn union(lists: &[&Vec<Difference>], newline: bool) -> Vec<Difference> {
+    let mut list: Vec<Difference> = Vec::new();
+    for d in lists.iter().flat_map(|l| l.iter()) {
         if !list.iter().any(|e| e.family == d.family) {
-            list.push(d);
+            list.push(d.clone());
         }
     }
     compare::merge_python_default(&mut list);
@@ -266,7 +295,7 @@ fn json_differences(
             example: String::new(),
         });
     }
-    Some(list)
+    list
 }
 
 /// What the values hold, so that choices that cannot change a byte are not tried.
@@ -310,6 +339,10 @@ fn scan(node: &Node, t: &mut Triggers) {
     }
 }
 
+/// Unnamed combinations of more choices than this are not tried (besides whitespace):
+/// the library profiles cover the common larger ones, such as PHP's four.
+const MAX_CHOICES: usize = 3;
+
 /// Every combination of the choices that can change these values' bytes.
 fn product(nodes: &[&Node]) -> Vec<Style> {
     let mut t = Triggers::default();
@@ -344,7 +377,7 @@ fn product(nodes: &[&Node]) -> Vec<Style> {
         htmls.push(Html::Gson);
     }
     if t.go_html {
-        htmls.push(Html::Go);
+        htmls.extend([Html::Go, Html::Php]);
     }
     let flags = |cond: bool| if cond { vec![false, true] } else { vec![false] };
     let mut out = Vec::new();
@@ -357,6 +390,18 @@ fn product(nodes: &[&Node]) -> Vec<Style> {
                             for upper_hex in flags(non_ascii || html != Html::None) {
                                 for drop_nulls in flags(t.null_member) {
                                     for empty_object_as_array in flags(t.empty_object) {
+                                        let changed = [
+                                            order != Order::Source,
+                                            numbers != Numbers::Source,
+                                            html != Html::None,
+                                            non_ascii,
+                                            slash,
+                                            drop_nulls,
+                                            empty_object_as_array,
+                                        ];
+                                        if changed.iter().filter(|&&c| c).count() > MAX_CHOICES {
+                                            continue;
+                                        }
                                         out.push(Style {
                                             order,
                                             space,

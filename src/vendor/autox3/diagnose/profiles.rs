@@ -2,7 +2,8 @@
 //! data. When the text that reproduces a signature is exactly what one of these writes,
 //! the diagnosis names the library and says how to keep the raw text in that stack.
 //! Every row is checked against the library's own output in
-//! `fixtures/libraries/autox3/` (made by running the library).
+//! `fixtures/libraries/autox3/` (made by running the library). PHP 8 writes `67000.0` as
+//! `67000` unless `JSON_PRESERVE_ZERO_FRACTION`, hence its JavaScript-like numbers.
 
 use super::writer::{Escapes, Html, Numbers, Order, Space, Style};
 
@@ -17,7 +18,7 @@ pub(crate) enum Stack {
 }
 
 impl Stack {
-    /// The id `cbtool snippet` takes.
+    /// The id `cbtool snippet` takes (one of `snippet::LANGUAGES`).
     pub(crate) fn snippet_id(self) -> &'static str {
         match self {
             Stack::Java => "java",
@@ -94,9 +95,9 @@ pub(crate) const PROFILES: &[Profile] = &[
     Profile { id: "jackson-sorted", what: "Jackson wrote it back with `ORDER_MAP_ENTRIES_BY_KEYS` (members sorted)", style: style(Sorted, Compact, JavaFloats, PLAIN, false, false), part_newline: false, stack: Stack::Java },
     Profile { id: "go-map", what: "Go decoded the body into a `map[string]interface{}` and wrote it back with `json.Marshal`", style: style(Sorted, Compact, Js, esc(false, Html::Go, false), false, false), part_newline: false, stack: Stack::Go },
     Profile { id: "go-encoder", what: "Go decoded the body into a `map[string]interface{}` and wrote it back with a `json.Encoder` (which adds a newline)", style: style(Sorted, Compact, Js, esc(false, Html::Go, false), false, false), part_newline: true, stack: Stack::Go },
-    Profile { id: "php-assoc", what: "PHP decoded the body with `json_decode($body, true)` and wrote it back with `json_encode` (default flags)", style: style(Order::Source, Compact, Source, esc(true, Html::None, true), false, true), part_newline: false, stack: Stack::Php },
-    Profile { id: "php-object", what: "PHP decoded the body with `json_decode($body)` and wrote it back with `json_encode` (default flags)", style: style(Order::Source, Compact, Source, esc(true, Html::None, true), false, false), part_newline: false, stack: Stack::Php },
-    Profile { id: "php-unescaped", what: "PHP wrote it back with `json_encode($v, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE)` after `json_decode($body, true)`", style: style(Order::Source, Compact, Source, PLAIN, false, true), part_newline: false, stack: Stack::Php },
+    Profile { id: "php-assoc", what: "PHP decoded the body with `json_decode($body, true)` and wrote it back with `json_encode` (default flags)", style: style(Order::Source, Compact, Js, esc(true, Html::None, true), false, true), part_newline: false, stack: Stack::Php },
+    Profile { id: "php-object", what: "PHP decoded the body with `json_decode($body)` and wrote it back with `json_encode` (default flags)", style: style(Order::Source, Compact, Js, esc(true, Html::None, true), false, false), part_newline: false, stack: Stack::Php },
+    Profile { id: "php-unescaped", what: "PHP wrote it back with `json_encode($v, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE)` after `json_decode($body, true)`", style: style(Order::Source, Compact, Js, PLAIN, false, true), part_newline: false, stack: Stack::Php },
     Profile { id: "node", what: "Node parsed the body with `JSON.parse` and wrote it back with `JSON.stringify`", style: style(IntegerKeysFirst, Compact, Js, PLAIN, false, false), part_newline: false, stack: Stack::Node },
     Profile { id: "python-json", what: "Python parsed the body with `json.loads` and wrote it back with `json.dumps` (default separators and ensure_ascii)", style: style(Order::Source, Python, PythonFloats, esc(true, Html::None, false), false, false), part_newline: false, stack: Stack::Python },
     Profile { id: "python-json-compact", what: "Python wrote it back with `json.dumps(v, separators=(',', ':'))` (ensure_ascii still on)", style: style(Order::Source, Compact, PythonFloats, esc(true, Html::None, false), false, false), part_newline: false, stack: Stack::Python },
@@ -108,5 +109,26 @@ pub(crate) const PROFILES: &[Profile] = &[
     Profile { id: "node-indent", what: "Node wrote it back with `JSON.stringify(v, null, 2)`", style: style(IntegerKeysFirst, Indented(2), Js, PLAIN, false, false), part_newline: false, stack: Stack::Node },
     Profile { id: "gson-pretty", what: "Gson wrote it back with `setPrettyPrinting()`", style: style(Order::Source, Indented(2), JavaAll, esc(false, Html::Gson, false), true, false), part_newline: false, stack: Stack::Java },
     Profile { id: "go-indent", what: "Go wrote it back with `json.MarshalIndent(v, \"\", \"  \")`", style: style(Sorted, Indented(2), Js, esc(false, Html::Go, false), false, false), part_newline: false, stack: Stack::Go },
-    Profile { id: "php-pretty", what: "PHP wrote it back with `json_encode($v, JSON_PRETTY_PRINT)`", style: style(Order::Source, Indented(4), Source, esc(true, Html::None, true), false, true), part_newline: false, stack: Stack::Php },
+    Profile { id: "php-pretty", what: "PHP wrote it back with `json_encode($v, JSON_PRETTY_PRINT)`", style: style(Order::Source, Indented(4), Js, esc(true, Html::None, true), false, true), part_newline: false, stack: Stack::Php },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_stack_has_a_snippet_and_every_profile_an_id() {
+        for p in PROFILES {
+            assert!(
+                crate::snippet::LANGUAGES.contains(&p.stack.snippet_id()),
+                "{}",
+                p.id
+            );
+            assert!(!p.what.is_empty());
+        }
+        let mut ids: Vec<&str> = PROFILES.iter().map(|p| p.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), PROFILES.len(), "profile ids are unique");
+    }
+}

@@ -176,8 +176,11 @@ impl<'f, 'a> Search<'f, 'a> {
             let text =
                 String::from_utf8_lossy(&buf[..secret.as_ref().map_or(buf.len(), |r| r.start)])
                     .into_owned();
-            for &(name, charset) in CHARSETS {
-                let mut bytes = encode_like_java(&text, charset);
+            let encodings = CHARSETS
+                .iter()
+                .map(|&(name, charset)| (name, encode_like_java(&text, charset)))
+                .chain([("latin1 (Node's 'binary')", encode_like_node_binary(&text))]);
+            for (name, mut bytes) in encodings {
                 let range = bytes.len()..bytes.len() + self.secret.len();
                 bytes.extend_from_slice(self.secret.expose());
                 if matches(&Candidate {
@@ -321,6 +324,12 @@ impl<'f, 'a> Search<'f, 'a> {
             causes,
         }
     }
+}
+
+/// Node's `hash.update(text, 'binary')` (and `Buffer.from(text, 'latin1')`): the low byte
+/// of every UTF-16 code unit.
+fn encode_like_node_binary(text: &str) -> Vec<u8> {
+    text.encode_utf16().map(|u| (u & 0xff) as u8).collect()
 }
 
 /// Java's `String.getBytes(charset)`: characters the charset lacks become `?`.

@@ -14,7 +14,7 @@ use super::wording::{describe, join};
 use super::CAUSES;
 use crate::secret::Secret;
 use crate::vendor::autox3::Fields;
-use crate::vendor::Diagnosis;
+use crate::vendor::{Diagnosis, Target};
 
 /// Every difference between `theirs` and the correct signed string, or `None` when they
 /// are identical.
@@ -22,9 +22,22 @@ pub(crate) fn explain_signed_string(
     fields: &Fields,
     secret: &Secret,
     theirs: &[u8],
+    target: &Target,
 ) -> Option<Diagnosis> {
     if fields.signed_string(secret).bytes() == theirs {
         return None;
+    }
+    // A string without the secret is what an HMAC keyed with it hashes: the signature,
+    // when it is that HMAC, tells the two apart.
+    if keyed_hmac_matches(secret, theirs, &target.signature) {
+        return Some(Diagnosis {
+            matched: Some("hmac_sha1".into()),
+            explanation: format!("Your signed string leaves the appSecret out and the signature is its HMAC-SHA1 keyed with the appSecret: {}.", describe("hmac_sha1").1),
+            matched_string: None,
+            tried: CAUSES.to_vec(),
+            library: None,
+            snippet: None,
+        });
     }
     let search = Search::new(fields, secret).strings_only();
     let (families, details) = match search.find(|c| c.bytes == theirs) {
@@ -62,6 +75,18 @@ pub(crate) fn explain_signed_string(
         library: None,
         snippet: None,
     })
+}
+
+fn keyed_hmac_matches(secret: &Secret, theirs: &[u8], signature: &str) -> bool {
+    use hmac::{Hmac, Mac};
+    let Ok(digest) = hex::decode(signature.trim()) else {
+        return false;
+    };
+    let Ok(mut mac) = Hmac::<sha1::Sha1>::new_from_slice(secret.expose()) else {
+        return false;
+    };
+    mac.update(theirs);
+    mac.verify_slice(&digest).is_ok()
 }
 
 /// Reads `theirs` part by part in the documented order and names what differs in each.

@@ -34,6 +34,28 @@ pub(crate) fn javascript(node: &Node) -> String {
     }
 }
 
+/// Go's `fmt.Sprint` (`%v`) of what encoding/json decodes into `interface{}`:
+/// `map[a:1 b:[x y]]`, keys sorted, numbers float64.
+pub(crate) fn go(node: &Node) -> String {
+    match node {
+        Node::Object(members) => {
+            let mut items: Vec<(&str, String)> =
+                members.iter().map(|(k, v)| (k.as_ref(), go(v))).collect();
+            items.sort_by(|a, b| a.0.cmp(b.0));
+            let items: Vec<String> = items.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+            format!("map[{}]", items.join(" "))
+        }
+        Node::Array(items) => {
+            let items: Vec<String> = items.iter().map(go).collect();
+            format!("[{}]", items.join(" "))
+        }
+        Node::Null => "<nil>".into(),
+        Node::Bool(b) => b.to_string(),
+        Node::Number(t) => t.parse::<f64>().map_or(t.to_string(), numbers::go_g),
+        Node::String(v, _) => v.to_string(),
+    }
+}
+
 /// Python's `str()` of what `json.loads` returns: `{'a': 1, 'b': None}`.
 pub(crate) fn python(node: &Node) -> String {
     match node {

@@ -58,6 +58,8 @@ pub(crate) enum Html {
     Gson,
     /// `< > &` (Go's encoding/json).
     Go,
+    /// `< > & ' "` (PHP's `JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT`).
+    Php,
 }
 
 /// How strings are escaped beyond what JSON requires.
@@ -151,9 +153,10 @@ impl Writer<'_, '_> {
                 Html::None => false,
                 Html::Gson => matches!(c, '<' | '>' | '&' | '=' | '\''),
                 Html::Go => matches!(c, '<' | '>' | '&'),
+                Html::Php => matches!(c, '<' | '>' | '&' | '\'' | '"'),
             };
             match c {
-                '"' => self.out.push_str("\\\""),
+                '"' if !html => self.out.push_str("\\\""),
                 '\\' => self.out.push_str("\\\\"),
                 '\n' => self.out.push_str("\\n"),
                 '\r' => self.out.push_str("\\r"),
