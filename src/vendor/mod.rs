@@ -171,6 +171,17 @@ pub trait Vendor: Sync {
     }
     /// Searches for the way `target` was made when it does not verify.
     fn diagnose(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Diagnosis>;
+    /// Compares the string the user's code signed (`verify --signed-string`) with the
+    /// correct one; a vendor that can name each difference as a family overrides it.
+    fn compare_signed_string(
+        &self,
+        msg: &Message,
+        expected: &SignedString,
+        theirs: &[u8],
+    ) -> String {
+        let _ = msg;
+        crate::signed_string::compare(expected, theirs)
+    }
     /// Whether the credential this vendor verifies with was given and loads.
     fn verifier_ready(&self, creds: &Credentials) -> Result<()>;
     /// What a receiver answers for `outcome`, in the form this vendor's sender reads.

@@ -1,7 +1,11 @@
 //! Dayu (大鱼): SHA1WithRSA over `orderId=<orderId>&serviceProgessTimeNum=<n>` (the
 //! vendor's spelling), standard base64, in the `Dayu-Sign` header.
 
+mod block;
 mod diagnose;
+mod explain;
+mod strings;
+mod transport;
 
 use base64::Engine;
 use sha1::{Digest, Sha1};
@@ -122,6 +126,32 @@ fn decode_signature(signature: &str) -> std::result::Result<Vec<u8>, String> {
         })
 }
 
+/// Why a signature that is not one base64 block of the key's size cannot be checked. A
+/// transport form that does give the key's size (hex, URL-safe, spaces for `+`) is named
+/// rather than blaming the key's size.
+fn unreadable(
+    signature: &str,
+    decoded: std::result::Result<Vec<u8>, String>,
+    size: usize,
+) -> String {
+    let other_form = transport::decodings(signature)
+        .into_iter()
+        .find(|(form, bytes)| bytes.len() == size && form.cause().is_some());
+    if let Some((form, _)) = other_form {
+        return format!(
+            "the signature is {}; Dayu sends standard base64 (--explain tells more)",
+            form.described()
+        );
+    }
+    match decoded {
+        Ok(sig) => format!(
+            "the signature is {} bytes but the key makes {size}-byte signatures: a different key size signed it, or the signature is cut",
+            sig.len()
+        ),
+        Err(why) => why,
+    }
+}
+
 impl Vendor for Dayu {
     fn id(&self) -> &'static str {
         "dayu"
@@ -180,23 +210,21 @@ impl Vendor for Dayu {
         let signed = fields.signed_string();
         let key = creds.public_key()?;
         let (valid, reason) = match decode_signature(&target.signature) {
-            Ok(sig) if sig.len() != key.size() => (
-                false,
-                Some(format!(
-                    "the signature is {} bytes but the key makes {}-byte signatures: a different key size signed it, or the signature is cut",
-                    sig.len(),
-                    key.size()
-                )),
-            ),
-            Ok(sig) => {
+            Ok(sig) if sig.len() == key.size() => {
                 let valid = key.verify_sha1(signed.bytes(), &sig);
-                (valid, (!valid).then(|| "signature does not verify with this public key".to_string()))
+                (
+                    valid,
+                    (!valid).then(|| "signature does not verify with this public key".to_string()),
+                )
             }
-            Err(why) => (false, Some(why)),
+            decoded => (
+                false,
+                Some(unreadable(&target.signature, decoded, key.size())),
+            ),
         };
         let mut notes = Vec::new();
         if target.signature.trim().contains(['\n', '\r']) {
-            notes.push("the signature is wrapped over several lines (Java MIME base64); the line breaks were ignored".to_string());
+            notes.push("the signature is wrapped over several lines: cbtool ignored the line breaks, but a strict decoder (Java Base64.getDecoder(), Python b64decode(validate=True)) rejects it".to_string());
         }
         Ok(Verdict {
             vendor: self.id(),
@@ -215,6 +243,27 @@ impl Vendor for Dayu {
         let fields = Fields::parse(&msg.source, top)?;
         let key = creds.public_key()?;
         Ok(diagnose::diagnose(&fields, top, msg.body, key, target))
+    }
+
+    /// Every difference named as a family, then the first differing byte.
+    fn compare_signed_string(
+        &self,
+        msg: &Message,
+        expected: &SignedString,
+        theirs: &[u8],
+    ) -> String {
+        let Ok(top) = msg.top_level() else {
+            return crate::signed_string::compare(expected, theirs);
+        };
+        let Ok(fields) = Fields::parse(&msg.source, top) else {
+            return crate::signed_string::compare(expected, theirs);
+        };
+        strings::Context {
+            fields: &fields,
+            order_num: top.get("orderNum").and_then(|f| f.as_string()),
+            body: msg.body,
+        }
+        .compare(expected, theirs)
     }
 
     fn verifier_ready(&self, creds: &Credentials) -> Result<()> {
