@@ -95,7 +95,7 @@ pub(super) fn diagnose(
             .iter()
             .find(|c| &hash.digest(&c.bytes) == digest)
             .map(|c| found(form, c, c.causes.iter().copied().chain(hash.cause()))),
-        Block::Raw(payload) => raw_match(&ctx, &candidates, form, payload),
+        Block::Raw(payload) => raw_match(&candidates, form, payload),
         Block::Pss(readings) => readings.iter().find_map(|reading| {
             candidates
                 .iter()
@@ -114,35 +114,26 @@ pub(super) fn diagnose(
     }
 }
 
-/// A NONEwithRSA block: the string itself, or the digest of one, with no DigestInfo.
-/// When the bytes are text no candidate equals, they are still the string the signer
-/// signed, and its differences from the rule name the families.
-fn raw_match(ctx: &Context, candidates: &[Candidate], form: Form, payload: &[u8]) -> Option<Found> {
-    let none = std::iter::once("none_with_rsa");
-    for c in candidates {
-        if c.bytes == payload {
-            let mut f = found(form, c, none.chain(c.causes.clone()));
-            f.raw_digest = None;
-            return Some(f);
-        }
-        if let Some(hash) = Hash::ALL
+/// A NONEwithRSA block: the string itself, or the bare digest of one. (Text that no
+/// candidate equals is shown by the fallback, which lists its differences.)
+fn raw_match(candidates: &[Candidate], form: Form, payload: &[u8]) -> Option<Found> {
+    candidates.iter().find_map(|c| {
+        let hash = Hash::ALL
             .into_iter()
-            .find(|h| h.digest(&c.bytes) == payload)
-        {
-            let mut f = found(form, c, none.chain(c.causes.clone()).chain(hash.cause()));
-            f.raw_digest = Some(hash);
-            return Some(f);
+            .find(|h| h.digest(&c.bytes) == payload);
+        if c.bytes != payload && hash.is_none() {
+            return None;
         }
-    }
-    let text = std::str::from_utf8(payload).ok()?;
-    let differences = ctx.differences(text.as_bytes());
-    let named: Option<Vec<&'static str>> = differences.iter().map(|(f, _)| *f).collect();
-    let named = named.filter(|n| !n.is_empty())?;
-    let c = Candidate {
-        causes: named,
-        bytes: payload.to_vec(),
-    };
-    Some(found(form, &c, none.chain(c.causes.clone())))
+        let mut f = found(
+            form,
+            c,
+            std::iter::once("none_with_rsa")
+                .chain(c.causes.clone())
+                .chain(hash.and_then(Hash::cause)),
+        );
+        f.raw_digest = hash;
+        Some(f)
+    })
 }
 
 fn found(form: Form, c: &Candidate, causes: impl Iterator<Item = &'static str>) -> Found {

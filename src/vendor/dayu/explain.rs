@@ -193,15 +193,7 @@ pub(super) fn fallback(ctx: &Context, form: Form, block: &Block, tried: usize) -
             )
         }
         Block::Raw(payload) => match std::str::from_utf8(payload) {
-            Ok(text) => {
-                let differences: Vec<String> =
-                    ctx.differences(text.as_bytes()).into_iter().map(|(_, d)| d).collect();
-                format!(
-                    "the key is right, and it signed, unhashed and without DigestInfo (NONEwithRSA), the text `{}`: {}",
-                    crate::signed_string::visible(payload),
-                    differences.join("; ")
-                )
-            }
+            Ok(text) => return raw_text(ctx, &read, text, &rule),
             Err(_) => format!(
                 "the key is right, and it signed {} bytes without DigestInfo (NONEwithRSA): {}, neither a known string nor its digest",
                 payload.len(),
@@ -214,4 +206,20 @@ pub(super) fn fallback(ctx: &Context, form: Form, block: &Block, tried: usize) -
         "The signature{read} was made by this key, but over a string that none of the {tried} variations tried produce: {known}. So the string differs from `{rule}`. Most likely, in order: another value for orderId or serviceProgessTimeNum (another order or step than this body's), other field names or separators, or extra text around it. Pass the string your code signed with `--signed-string FILE`: every difference from the correct one is named."
     );
     diagnosis(None, text, None)
+}
+
+/// A NONEwithRSA block over text: the block holds the very string the signer signed, so
+/// its differences from the rule's are stated, not guessed.
+fn raw_text(ctx: &Context, read: &str, signed: &str, rule: &str) -> Diagnosis {
+    let differences: Vec<String> = ctx
+        .differences(signed.as_bytes())
+        .into_iter()
+        .map(|(_, d)| d)
+        .collect();
+    let text = format!(
+        "The signature{read} was made by this key with PKCS#1 v1.5 padding around the text itself, unhashed and without DigestInfo (NONEwithRSA), so the block shows the exact string signed: `{}`. It differs from `{rule}`: {}. To match the rule: sign `{rule}` with SHA1withRSA.",
+        crate::signed_string::visible(signed.as_bytes()),
+        differences.join("; ")
+    );
+    diagnosis(None, text, Some(SignedString::public(signed.into())))
 }

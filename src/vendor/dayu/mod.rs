@@ -106,7 +106,7 @@ fn integer_text(
 }
 
 /// Decodes a received signature: standard base64 with padding; whitespace and line
-/// breaks are dropped first because Java's MIME encoder wraps at 76 columns.
+/// breaks are dropped first because MIME encoders and `openssl base64` wrap lines.
 fn decode_signature(signature: &str) -> std::result::Result<Vec<u8>, String> {
     let cleaned: String = signature.chars().filter(|c| !c.is_whitespace()).collect();
     if cleaned.is_empty() {

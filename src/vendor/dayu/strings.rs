@@ -168,10 +168,14 @@ impl Context<'_> {
         let value = |at: usize| pairs[at].1.unwrap_or_default();
         out.extend(self.value_difference("orderId", value(id_at), &self.fields.order_id));
         out.extend(self.value_difference(RULE_NAME, value(step_at), &self.fields.progress));
-        if pairs.len() > 2 {
+        let extra: Vec<String> = (0..pairs.len())
+            .filter(|&i| i != id_at && i != step_at)
+            .map(|i| format!("`{}`", s.split('&').nth(i).unwrap_or_default()))
+            .collect();
+        if !extra.is_empty() {
             out.push((
                 None,
-                format!("it has {} pairs; the rule signs exactly two", pairs.len()),
+                format!("it has pairs the rule does not sign: {}", extra.join(", ")),
             ));
         }
         out
