@@ -99,6 +99,8 @@ fn judge(case: &Value, report: &Value) -> Option<String> {
 fn every_library_case_is_named_and_every_control_verifies() {
     let cases = cases();
     assert!(cases.len() >= 40, "the corpus has {} cases", cases.len());
+    // Combined mistakes must be named completely, not only the first one found.
+    assert!(cases.iter().filter(|c| expected(c).len() >= 3).count() >= 2);
     let mut named = 0;
     let mut failures = Vec::new();
     println!("{:<40} {:<32} result", "case", "expect");
