@@ -245,7 +245,12 @@ fn check(
     } else {
         None
     };
-    let comparison = theirs.map(|t| vendor.compare_signed_string(&msg, &verdict.signed_string, t));
+    let comparison = match theirs {
+        Some(t) => {
+            Some(vendor.compare_signed_string(&msg, creds, &target, &verdict.signed_string, t)?)
+        }
+        None => None,
+    };
     Ok(Checked {
         source: msg.source,
         vendor_name: vendor.name(),

@@ -172,15 +172,18 @@ pub trait Vendor: Sync {
     /// Searches for the way `target` was made when it does not verify.
     fn diagnose(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Diagnosis>;
     /// Compares the string the user's code signed (`verify --signed-string`) with the
-    /// correct one; a vendor that can name each difference as a family overrides it.
+    /// correct one; a vendor that can name each difference as a family, or tell whether
+    /// `target` covers the user's string, overrides it.
     fn compare_signed_string(
         &self,
         msg: &Message,
+        creds: &Credentials,
+        target: &Target,
         expected: &SignedString,
         theirs: &[u8],
-    ) -> String {
-        let _ = msg;
-        crate::signed_string::compare(expected, theirs)
+    ) -> Result<String> {
+        let _ = (msg, creds, target);
+        Ok(crate::signed_string::compare(expected, theirs))
     }
     /// Whether the credential this vendor verifies with was given and loads.
     fn verifier_ready(&self, creds: &Credentials) -> Result<()>;

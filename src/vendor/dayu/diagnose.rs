@@ -148,3 +148,19 @@ fn found(form: Form, c: &Candidate, causes: impl Iterator<Item = &'static str>) 
         raw_digest: None,
     }
 }
+
+/// Whether the block inside `signature` was made over `theirs` (None: no block this key
+/// made, so nothing can be said).
+pub(super) fn covers(key: &VerifyingKey, signature: &str, theirs: &[u8]) -> Option<bool> {
+    let Opened::Block { block, .. } = open(key, signature) else {
+        return None;
+    };
+    Some(match block {
+        Block::DigestInfo { hash, digest } => hash.digest(theirs) == digest,
+        Block::Raw(payload) => {
+            payload == theirs || Hash::ALL.iter().any(|h| h.digest(theirs) == payload)
+        }
+        Block::Pss(readings) => readings.iter().any(|r| r.covers(theirs)),
+        Block::Noise => false,
+    })
+}

@@ -245,25 +245,30 @@ impl Vendor for Dayu {
         Ok(diagnose::diagnose(&fields, top, msg.body, key, target))
     }
 
-    /// Every difference named as a family, then the first differing byte.
+    /// Whether the signature covers the user's string, every difference named as a
+    /// family, then the first differing byte.
     fn compare_signed_string(
         &self,
         msg: &Message,
+        creds: &Credentials,
+        target: &Target,
         expected: &SignedString,
         theirs: &[u8],
-    ) -> String {
-        let Ok(top) = msg.top_level() else {
-            return crate::signed_string::compare(expected, theirs);
-        };
-        let Ok(fields) = Fields::parse(&msg.source, top) else {
-            return crate::signed_string::compare(expected, theirs);
-        };
-        strings::Context {
+    ) -> Result<String> {
+        let top = msg.top_level()?;
+        let fields = Fields::parse(&msg.source, top)?;
+        let context = strings::Context {
             fields: &fields,
             order_num: top.get("orderNum").and_then(|f| f.as_string()),
             body: msg.body,
-        }
-        .compare(expected, theirs)
+        };
+        let comparison = context.compare(expected, theirs);
+        let covered = diagnose::covers(creds.public_key()?, &target.signature, theirs);
+        Ok(match covered {
+            Some(true) => format!("the signature covers exactly your string, so your code signed it: {comparison}"),
+            Some(false) => format!("the signature does not cover your string (this key signed some other string): {comparison}"),
+            None => comparison,
+        })
     }
 
     fn verifier_ready(&self, creds: &Credentials) -> Result<()> {
