@@ -252,3 +252,45 @@ fn the_signed_string_each_library_hashed_names_every_difference() {
     }
     assert!(checked >= 40, "{checked}");
 }
+
+#[test]
+fn a_pss_diagnosis_reads_back_the_parameters_the_library_used() {
+    // (case, what the explanation must say): salt lengths from the commands (openssl's
+    // -2/max is the largest salt, 256 - 32 - 2 for SHA-256), MGF1 hashes from the specs.
+    let want = [
+        (
+            "openssl-pkeyutl-pss-salt10",
+            "(SHA-1, MGF1 over SHA-1, a 10-byte salt)",
+        ),
+        (
+            "openssl-pss-sha256-saltlen-max",
+            "(SHA-256, MGF1 over SHA-256, a 222-byte salt)",
+        ),
+        (
+            "openssl-pkeyutl-pss-sha256-mgf1-sha1",
+            "(SHA-256, MGF1 over SHA-1, a 0-byte salt)",
+        ),
+        (
+            "java-pss-sha256-mgf1-sha1",
+            "(SHA-256, MGF1 over SHA-1, a 20-byte salt)",
+        ),
+        (
+            "node-pss-sha512-salt16",
+            "(SHA-512, MGF1 over SHA-512, a 16-byte salt)",
+        ),
+        (
+            "pycryptodome-pss-sha256",
+            "(SHA-256, MGF1 over SHA-256, a 32-byte salt)",
+        ),
+    ];
+    let cases = cases();
+    for (id, params) in want {
+        let case = cases
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("no case {id}"));
+        let report = explain(case);
+        let text = report["diagnosis"]["explanation"].as_str().unwrap();
+        assert!(text.contains(params), "{id}: {text}");
+    }
+}

@@ -199,7 +199,11 @@ fn pss(em_full: &[u8], mod_bits: usize) -> Vec<Pss> {
     let em_bits = mod_bits - 1;
     let em_len = em_bits.div_ceil(8);
     let (top, em) = em_full.split_at(em_full.len() - em_len);
-    if top.iter().any(|&b| b != 0) || em.last() != Some(&0xbc) {
+    // The signer clears the bits of EM above emBits (RFC 8017 §9.1.1 step 11).
+    let high_bits = 0xffu8
+        .checked_shl((8 - (8 * em_len - em_bits)) as u32)
+        .unwrap_or(0);
+    if top.iter().any(|&b| b != 0) || em.last() != Some(&0xbc) || em[0] & high_bits != 0 {
         return Vec::new();
     }
     let mut out = Vec::new();
