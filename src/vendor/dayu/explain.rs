@@ -157,7 +157,9 @@ pub(super) fn noise(key: &VerifyingKey) -> Diagnosis {
 
 pub(super) fn wrong_size(len: usize, key: &VerifyingKey) -> Diagnosis {
     let whole = [128, 256, 384, 512].contains(&len);
-    let text = if whole {
+    let text = if len == 0 {
+        "The signature text decodes in none of the forms tried (standard, URL-safe or wrapped base64, hex, base64 of hex): check that the whole Dayu-Sign value reached your code, unchanged.".to_string()
+    } else if whole {
         format!("The signature is {len} bytes, a whole {}-bit signature, and this key makes {}-byte ones: another key, of another size, made it. Check that the public key is the one Dayu gave for this environment.", len * 8, key.size())
     } else {
         format!("The signature decodes to {len} bytes in every form tried (base64, URL-safe, hex); this {}-bit key makes {}-byte signatures, so it was cut or damaged in transit (check how the header is read and stored), or a key of another size made it.", key.size() * 8, key.size())
