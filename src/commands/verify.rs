@@ -10,7 +10,6 @@ use crate::cli::VerifyArgs;
 use crate::credentials::Credentials;
 use crate::error::{Error, Result, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE};
 use crate::input::{Block, Document, Documents, Item};
-use crate::signed_string;
 use crate::vendor::{self, Message};
 
 pub fn run(args: VerifyArgs, output: &mut Output) -> Result<i32> {
@@ -246,7 +245,12 @@ fn check(
     } else {
         None
     };
-    let comparison = theirs.map(|t| signed_string::compare(&verdict.signed_string, t));
+    let comparison = match theirs {
+        Some(t) => {
+            Some(vendor.compare_signed_string(&msg, creds, &target, &verdict.signed_string, t)?)
+        }
+        None => None,
+    };
     let string_diagnosis =
         theirs.and_then(|t| vendor.explain_signed_string(&msg, creds, t, &target));
     Ok(Checked {

@@ -187,6 +187,20 @@ pub trait Vendor: Sync {
     ) -> Option<Diagnosis> {
         None
     }
+    /// Compares the string the user's code signed (`verify --signed-string`) with the
+    /// correct one; a vendor that can name each difference as a family, or tell whether
+    /// `target` covers the user's string, overrides it.
+    fn compare_signed_string(
+        &self,
+        msg: &Message,
+        creds: &Credentials,
+        target: &Target,
+        expected: &SignedString,
+        theirs: &[u8],
+    ) -> Result<String> {
+        let _ = (msg, creds, target);
+        Ok(crate::signed_string::compare(expected, theirs))
+    }
     /// Whether the credential this vendor verifies with was given and loads.
     fn verifier_ready(&self, creds: &Credentials) -> Result<()>;
     /// What a receiver answers for `outcome`, in the form this vendor's sender reads.

@@ -1,7 +1,11 @@
 //! Dayu (大鱼): SHA1WithRSA over `orderId=<orderId>&serviceProgessTimeNum=<n>` (the
 //! vendor's spelling), standard base64, in the `Dayu-Sign` header.
 
+mod block;
 mod diagnose;
+mod explain;
+mod strings;
+mod transport;
 
 use base64::Engine;
 use sha1::{Digest, Sha1};
@@ -102,7 +106,7 @@ fn integer_text(
 }
 
 /// Decodes a received signature: standard base64 with padding; whitespace and line
-/// breaks are dropped first because Java's MIME encoder wraps at 76 columns.
+/// breaks are dropped first because MIME encoders and `openssl base64` wrap lines.
 fn decode_signature(signature: &str) -> std::result::Result<Vec<u8>, String> {
     let cleaned: String = signature.chars().filter(|c| !c.is_whitespace()).collect();
     if cleaned.is_empty() {
@@ -120,6 +124,32 @@ fn decode_signature(signature: &str) -> std::result::Result<Vec<u8>, String> {
             };
             format!("the signature is not valid base64: {e}{hint}")
         })
+}
+
+/// Why a signature that is not one base64 block of the key's size cannot be checked. A
+/// transport form that does give the key's size (hex, URL-safe, spaces for `+`) is named
+/// rather than blaming the key's size.
+fn unreadable(
+    signature: &str,
+    decoded: std::result::Result<Vec<u8>, String>,
+    size: usize,
+) -> String {
+    let other_form = transport::decodings(signature)
+        .into_iter()
+        .find(|(form, bytes)| bytes.len() == size && form.cause().is_some());
+    if let Some((form, _)) = other_form {
+        return format!(
+            "the signature is {}; Dayu sends standard base64 (--explain tells more)",
+            form.described()
+        );
+    }
+    match decoded {
+        Ok(sig) => format!(
+            "the signature is {} bytes but the key makes {size}-byte signatures: a different key size signed it, or the signature is cut",
+            sig.len()
+        ),
+        Err(why) => why,
+    }
 }
 
 impl Vendor for Dayu {
@@ -180,23 +210,21 @@ impl Vendor for Dayu {
         let signed = fields.signed_string();
         let key = creds.public_key()?;
         let (valid, reason) = match decode_signature(&target.signature) {
-            Ok(sig) if sig.len() != key.size() => (
-                false,
-                Some(format!(
-                    "the signature is {} bytes but the key makes {}-byte signatures: a different key size signed it, or the signature is cut",
-                    sig.len(),
-                    key.size()
-                )),
-            ),
-            Ok(sig) => {
+            Ok(sig) if sig.len() == key.size() => {
                 let valid = key.verify_sha1(signed.bytes(), &sig);
-                (valid, (!valid).then(|| "signature does not verify with this public key".to_string()))
+                (
+                    valid,
+                    (!valid).then(|| "signature does not verify with this public key".to_string()),
+                )
             }
-            Err(why) => (false, Some(why)),
+            decoded => (
+                false,
+                Some(unreadable(&target.signature, decoded, key.size())),
+            ),
         };
         let mut notes = Vec::new();
         if target.signature.trim().contains(['\n', '\r']) {
-            notes.push("the signature is wrapped over several lines (Java MIME base64); the line breaks were ignored".to_string());
+            notes.push("the signature is wrapped over several lines: cbtool ignored the line breaks, but a strict decoder (Java Base64.getDecoder(), Python b64decode(validate=True)) rejects it".to_string());
         }
         Ok(Verdict {
             vendor: self.id(),
@@ -215,6 +243,32 @@ impl Vendor for Dayu {
         let fields = Fields::parse(&msg.source, top)?;
         let key = creds.public_key()?;
         Ok(diagnose::diagnose(&fields, top, msg.body, key, target))
+    }
+
+    /// Whether the signature covers the user's string, every difference named as a
+    /// family, then the first differing byte.
+    fn compare_signed_string(
+        &self,
+        msg: &Message,
+        creds: &Credentials,
+        target: &Target,
+        expected: &SignedString,
+        theirs: &[u8],
+    ) -> Result<String> {
+        let top = msg.top_level()?;
+        let fields = Fields::parse(&msg.source, top)?;
+        let context = strings::Context {
+            fields: &fields,
+            order_num: top.get("orderNum").and_then(|f| f.as_string()),
+            body: msg.body,
+        };
+        let comparison = context.compare(expected, theirs);
+        let covered = diagnose::covers(creds.public_key()?, &target.signature, theirs);
+        Ok(match covered {
+            Some(true) => format!("the signature covers exactly your string, so your code signed it: {comparison}"),
+            Some(false) => format!("the signature does not cover your string (this key signed some other string): {comparison}"),
+            None => comparison,
+        })
     }
 
     fn verifier_ready(&self, creds: &Credentials) -> Result<()> {

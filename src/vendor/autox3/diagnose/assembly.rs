@@ -95,7 +95,7 @@ pub(crate) fn all(create_time: &str) -> Vec<Assembly> {
         for (text, who) in spellings {
             if text != create_time {
                 out.push(Assembly {
-                    detail: Some(format!("(createTime written `{text}` by {who})")),
+                    detail: Some(format!("`{text}`, as {who} writes it")),
                     time: Time::Float(text),
                     ..Assembly::base(vec!["create_time_float"])
                 });
@@ -132,7 +132,7 @@ fn orders() -> Vec<Assembly> {
             }
             let detail = reordered.then(|| {
                 let names: Vec<&str> = full.iter().map(|f| f.name()).collect();
-                format!("(they were concatenated as {})", names.join(" + "))
+                format!("concatenated as {}", names.join(" + "))
             });
             out.push(Assembly {
                 detail,

@@ -125,7 +125,7 @@ fn objects(ma: &Members, mb: &Members, found: &mut Found) -> Option<()> {
 fn keys_head(keys: &[&str]) -> String {
     let head: Vec<&str> = keys.iter().take(3).copied().collect();
     let more = if keys.len() > 3 { ", …" } else { "" };
-    format!("({}{more})", head.join(", "))
+    format!("`{}{more}`", head.join(", "))
 }
 
 /// Two spellings of a number: `None` when their values differ beyond what a double

@@ -88,7 +88,7 @@ pub(crate) fn matched(
     }
     Diagnosis {
         matched_string: Some(found.signed.clone()),
-        library: found.form.profile.map(|p| p.id.to_string()),
+        library: found.form.profile().map(|p| p.id.to_string()),
         snippet,
         ..diagnosis(
             tried,
@@ -113,14 +113,14 @@ fn what_happened(found: &Found) -> String {
         .map(|d| d.example.clone())
         .collect();
     let mut phrases: Vec<String> = Vec::new();
-    if let Some(profile) = found.form.profile {
+    if let Some(profile) = found.form.profile() {
         let shown = if examples.is_empty() {
             String::new()
         } else {
             format!(" ({})", join(&examples))
         };
         phrases.push(format!(
-            "over staffInfo and content as written after this: {}{shown}",
+            "over a re-serialized staffInfo and content: {}{shown}",
             profile.what
         ));
     } else {
@@ -133,10 +133,13 @@ fn what_happened(found: &Found) -> String {
             phrases.push(format!("{}{example}{scope}", describe(d.family).0));
         }
     }
-    for cause in &found.assembly.causes {
-        phrases.push(describe(cause).0.to_string());
+    // The assembly's detail belongs to its first cause: "createTime … (`1.6E12`, as …)".
+    for (i, cause) in found.assembly.causes.iter().enumerate() {
+        match (&found.assembly.detail, i) {
+            (Some(detail), 0) => phrases.push(format!("{} ({detail})", describe(cause).0)),
+            _ => phrases.push(describe(cause).0.to_string()),
+        }
     }
-    phrases.extend(found.assembly.detail.clone());
     if found.whole_body {
         phrases.push(describe("whole_body").0.to_string());
     }
@@ -150,17 +153,29 @@ fn what_happened(found: &Found) -> String {
     {
         phrases.push(describe(cause).0.to_string());
     }
-    if found.form.profile.is_some() {
-        join(&phrases)
-    } else {
-        format!("with {}", join(&phrases))
+    let ids: Vec<String> = found
+        .form
+        .profiles
+        .iter()
+        .map(|p| p.id.to_string())
+        .collect();
+    match ids.len() {
+        1 => join(&phrases),
+        0 => format!("with {}", join(&phrases)),
+        _ => format!(
+            "with {}, as several libraries write it ({})",
+            join(&phrases),
+            join(&ids)
+        ),
     }
 }
 
 /// The stack whose code most likely did this: the profile's, or the one a family implies.
 fn stack_of(found: &Found) -> Option<Stack> {
-    if let Some(p) = found.form.profile {
-        return Some(p.stack);
+    let stacks: Vec<Stack> = found.form.profiles.iter().map(|p| p.stack).collect();
+    if let Some(&first) = stacks.first() {
+        // Several libraries write this: a stack only when they all belong to one.
+        return stacks.iter().all(|&s| s == first).then_some(first);
     }
     let has = |f: &str| found.causes.contains(&f);
     if has("python_default") || has("python_separators") {

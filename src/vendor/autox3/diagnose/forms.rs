@@ -3,7 +3,7 @@
 //! the non-JSON mistakes (a part stringified, empty, URL-decoded, the wrong staffInfo).
 //! Each form carries the families that name it, taken from what its bytes change.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::compare::{self, Difference};
 use super::profiles::{Profile, PROFILES};
@@ -29,7 +29,19 @@ pub(crate) struct Form {
     pub(crate) content: String,
     pub(crate) differences: Vec<Difference>,
     pub(crate) scope: Scope,
-    pub(crate) profile: Option<&'static Profile>,
+    /// Every named library whose output this is (both parts): one names the library;
+    /// several only say it is common.
+    pub(crate) profiles: Vec<&'static Profile>,
+}
+
+impl Form {
+    /// The one library that writes exactly this, when only one of those cbtool knows does.
+    pub(crate) fn profile(&self) -> Option<&'static Profile> {
+        match self.profiles.as_slice() {
+            [one] => Some(one),
+            _ => None,
+        }
+    }
 }
 
 impl Form {
@@ -70,14 +82,15 @@ pub(crate) fn all(parts: &Parts) -> Vec<Form> {
     }
     out.other_mistakes();
     let mut forms = out.forms;
-    forms.sort_by_key(|f| (f.differences.len(), f.profile.is_none()));
+    forms.sort_by_key(|f| (f.differences.len(), f.profiles.is_empty()));
     forms
 }
 
 struct Forms<'p> {
     parts: &'p Parts<'p>,
     forms: Vec<Form>,
-    seen: HashSet<(String, String)>,
+    /// Where each distinct pair of texts is in `forms`.
+    seen: HashMap<(String, String), usize>,
     /// Differences of each part's texts already compared: many styles write a part the
     /// same way, and comparing is the costly step.
     staff_memo: HashMap<String, Option<Vec<Difference>>>,
@@ -89,7 +102,7 @@ impl<'p> Forms<'p> {
         Forms {
             parts,
             forms: Vec::new(),
-            seen: HashSet::new(),
+            seen: HashMap::new(),
             staff_memo: HashMap::new(),
             content_memo: HashMap::new(),
         }
@@ -107,7 +120,7 @@ impl<'p> Forms<'p> {
             content,
             differences,
             scope,
-            profile: None,
+            profiles: Vec::new(),
         });
     }
 
@@ -115,8 +128,20 @@ impl<'p> Forms<'p> {
         if form.differences.len() > MAX_FAMILIES {
             return;
         }
-        if self.seen.insert((form.staff.clone(), form.content.clone())) {
-            self.forms.push(form);
+        let key = (form.staff.clone(), form.content.clone());
+        match self.seen.get(&key) {
+            Some(&i) => {
+                let known = &mut self.forms[i];
+                for p in form.profiles {
+                    if !known.profiles.iter().any(|k| k.id == p.id) {
+                        known.profiles.push(p);
+                    }
+                }
+            }
+            None => {
+                self.seen.insert(key, self.forms.len());
+                self.forms.push(form);
+            }
         }
     }
 
@@ -162,7 +187,10 @@ impl<'p> Forms<'p> {
                 content: ct.to_string(),
                 differences: union(&lists, newline),
                 scope,
-                profile: profile.filter(|_| scope == Scope::Both),
+                profiles: profile
+                    .filter(|_| scope == Scope::Both)
+                    .into_iter()
+                    .collect(),
             });
         }
     }

@@ -216,7 +216,7 @@ impl<'f, 'a> Search<'f, 'a> {
             content: String::new(),
             differences: Vec::new(),
             scope: Scope::Both,
-            profile: None,
+            profiles: Vec::new(),
         };
         for (secret_first, with_secret) in [(false, false), (false, true), (true, true)] {
             buf.clear();
