@@ -419,3 +419,38 @@ pub(crate) fn digest_matches(
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The search's size on the corpus's richest body (every trigger a serializer
+    /// reacts to): printed for the record, and bounded so that a new choice cannot
+    /// silently multiply it.
+    #[test]
+    fn the_search_is_bounded() {
+        let body = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/libraries/autox3/bodies/rich.compact.json"
+        ))
+        .expect("fixture");
+        let top = TopLevel::parse("rich", &body).expect("json");
+        let fields = Fields::parse("rich", &top).expect("fields");
+        let secret = Secret::new("cbtool-test-only-secret");
+        let search = Search::new(&fields, &secret);
+        let mut candidates = 0usize;
+        assert!(search
+            .find(|_| {
+                candidates += 1;
+                false
+            })
+            .is_none());
+        println!(
+            "{} forms, {} assemblies, {candidates} candidates hashed",
+            search.forms.len(),
+            search.assemblies.len()
+        );
+        assert!(search.forms.len() < 5_000, "{} forms", search.forms.len());
+        assert!(candidates < 200_000, "{candidates} candidates");
+    }
+}
