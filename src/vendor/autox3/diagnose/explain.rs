@@ -79,12 +79,15 @@ pub(crate) fn matched(
             fixes.join("; ")
         ),
     };
-    let snippet = stack.map(|s| crate::snippet::command_for(s.snippet_id(), "autox3"));
-    if let (Some(stack), Some(cmd)) = (stack, &snippet) {
-        advice.push_str(&format!(
-            " {} `{cmd}` prints a receiver that does it right.",
-            stack.fix()
-        ));
+    let snippet = stack
+        .and_then(Stack::snippet_id)
+        .map(|id| crate::snippet::command_for(id, "autox3"));
+    if let Some(stack) = stack {
+        advice.push(' ');
+        advice.push_str(stack.fix());
+    }
+    if let Some(cmd) = &snippet {
+        advice.push_str(&format!(" `{cmd}` prints a receiver that does it right."));
     }
     Diagnosis {
         matched_string: Some(found.signed.clone()),
