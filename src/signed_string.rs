@@ -188,7 +188,7 @@ mod tests {
 pub fn compare(expected: &SignedString, theirs: &[u8]) -> String {
     let want = expected.bytes();
     if want == theirs {
-        return "your signed string is identical to the correct one: the difference is in how it is hashed or encoded".to_string();
+        return "your signed string is identical to the correct one: any difference is in how it is hashed, encoded or keyed".to_string();
     }
     let first = want
         .iter()
@@ -217,9 +217,11 @@ pub fn compare(expected: &SignedString, theirs: &[u8]) -> String {
             theirs.len().saturating_sub(secret_start)
         );
     }
-    let from = first.saturating_sub(24);
+    // Excerpts start and end on character boundaries, so that a cut never shows as a
+    // bad byte the strings do not have.
+    let from = char_start(want, first.saturating_sub(24));
     let show = |bytes: &[u8], limit: usize| {
-        let end = (first + 24).min(limit).max(first);
+        let end = char_start(bytes, (first + 24).min(limit).max(first));
         let slice = &bytes[from.min(end)..end];
         let ellipsis = if end < bytes.len() { "…" } else { "" };
         format!("…{}{ellipsis}", visible(&mask(slice, expected)))
@@ -230,6 +232,15 @@ pub fn compare(expected: &SignedString, theirs: &[u8]) -> String {
         show(want, secret_start),
         show(theirs, theirs.len().saturating_sub(secret_len))
     )
+}
+
+/// `at`, moved back to the start of the UTF-8 character it falls in.
+fn char_start(bytes: &[u8], mut at: usize) -> usize {
+    at = at.min(bytes.len());
+    while at > 0 && at < bytes.len() && (bytes[at] & 0xC0) == 0x80 {
+        at -= 1;
+    }
+    at
 }
 
 /// The bytes with every copy of the expected string's secret replaced by a placeholder.

@@ -96,7 +96,11 @@ pub fn print_single(outcome: &Outcome, output: &mut Output) {
         None => output.verdict(true, headline(c)),
         Some(reason) => {
             output.verdict(false, format_args!("{}: {reason}", headline(c)));
-            output.line(format!("  received: {}", v.received.trim()));
+            // Shown escaped: a header is the sender's bytes, and may hold control characters.
+            output.line(format!(
+                "  received: {}",
+                crate::signed_string::visible(v.received.trim().as_bytes())
+            ));
             if let Some(expected) = &v.expected {
                 output.line(format!("  expected: {expected}"));
             }
@@ -120,12 +124,21 @@ fn print_details(c: &Checked, output: &mut Output) {
     if let Some(d) = &c.diagnosis {
         output.line(format!(
             "  cause: {}",
-            d.matched.as_deref().unwrap_or("none found")
+            match (&d.matched, v.valid) {
+                (Some(m), _) => m.as_str(),
+                (None, true) => "none (the signature is valid)",
+                (None, false) => "none found",
+            }
         ));
         output.line(format!("  {}", d.explanation));
         if let Some(s) = d.matched_string.as_ref().filter(|s| **s != v.signed_string) {
             output.line(format!(
-                "  reproduced by ({} bytes): {}",
+                "  {} ({} bytes): {}",
+                if d.matched.is_some() {
+                    "reproduced by"
+                } else {
+                    "the signature covers"
+                },
                 s.bytes().len(),
                 s.visible()
             ));

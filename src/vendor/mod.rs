@@ -258,13 +258,21 @@ pub fn target(
     msg: &Message,
     override_signature: Option<&str>,
 ) -> Result<Target> {
+    let carried = vendor.carried_signature(msg)?;
     if let Some(sig) = override_signature {
+        // The callback's own value given again is still the sender's: the advice (and
+        // whether a re-encoded copy is suspected) must not change with how it was passed.
+        let same = carried.as_deref().map(str::trim) == Some(sig.trim());
         return Ok(Target {
             signature: sig.to_string(),
-            origin: SignatureOrigin::User,
+            origin: if same {
+                SignatureOrigin::Sender
+            } else {
+                SignatureOrigin::User
+            },
         });
     }
-    match vendor.carried_signature(msg)? {
+    match carried {
         Some(signature) => Ok(Target {
             signature,
             origin: SignatureOrigin::Sender,

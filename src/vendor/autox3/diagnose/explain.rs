@@ -3,7 +3,7 @@
 //! fix per distinct remedy, and the receiver snippet for their stack.
 
 use super::compare::{self, Difference};
-use super::forms::Scope;
+use super::forms::{Reach, Scope};
 use super::profiles::Stack;
 use super::search::{Encoding, Found};
 use super::tree;
@@ -31,7 +31,6 @@ pub(crate) fn unmatched(tried: Vec<&'static str>, explanation: String) -> Diagno
 
 pub(crate) fn valid(
     tried: Vec<&'static str>,
-    received: &str,
     encoding: Encoding,
     canonical: SignedString,
 ) -> Diagnosis {
@@ -40,7 +39,7 @@ pub(crate) fn valid(
         // since a receiver comparing strings would reject it.
         Encoding::Hex { lower: true } => (
             None,
-            format!("The signature is valid; it is lower-case hex while the vendor prints upper-case ({}). Compare hex case-insensitively (or upper-case both sides) — a case-sensitive string comparison rejects it.", received.to_ascii_uppercase()),
+            "The signature matches the documented rule; nothing to change in the string (the note on hex case says what a receiver must do)".to_string(),
         ),
         Encoding::Base64 => (
             Some("base64_digest".to_string()),
@@ -105,8 +104,8 @@ pub(crate) fn matched(
 fn what_happened(found: &Found) -> String {
     let scope = match found.form.scope {
         Scope::Both => "",
-        Scope::StaffOnly => " (staffInfo only)",
-        Scope::ContentOnly => " (content only)",
+        Scope::StaffOnly => "staffInfo only",
+        Scope::ContentOnly => "content only",
     };
     let examples: Vec<String> = found
         .form
@@ -128,12 +127,17 @@ fn what_happened(found: &Found) -> String {
         ));
     } else {
         for d in &found.form.differences {
-            let example = if d.example.is_empty() {
+            // One parenthesis for the example and the scope: "(x became y; content only)".
+            let notes: Vec<&str> = [d.example.as_str(), scope]
+                .into_iter()
+                .filter(|n| !n.is_empty())
+                .collect();
+            let notes = if notes.is_empty() {
                 String::new()
             } else {
-                format!(" ({})", d.example)
+                format!(" ({})", notes.join("; "))
             };
-            phrases.push(format!("{}{example}{scope}", describe(d.family).0));
+            phrases.push(format!("{}{notes}", describe(d.family).0));
         }
     }
     // The assembly's detail belongs to its first cause: "createTime … (`1.6E12`, as …)".
@@ -162,10 +166,10 @@ fn what_happened(found: &Found) -> String {
         .iter()
         .map(|p| p.id.to_string())
         .collect();
-    match ids.len() {
-        1 => join(&phrases),
-        0 => format!("with {}", join(&phrases)),
-        _ => format!(
+    match (found.form.profile(), ids.len()) {
+        (Some(_), _) => join(&phrases),
+        (None, 0 | 1) => format!("with {}", join(&phrases)),
+        (None, _) => format!(
             "with {}, as several libraries write it ({})",
             join(&phrases),
             join(&ids)
@@ -175,10 +179,19 @@ fn what_happened(found: &Found) -> String {
 
 /// The stack whose code most likely did this: the profile's, or the one a family implies.
 fn stack_of(found: &Found) -> Option<Stack> {
+    if let Some(p) = found.form.profile() {
+        return Some(p.stack);
+    }
     let stacks: Vec<Stack> = found.form.profiles.iter().map(|p| p.stack).collect();
     if let Some(&first) = stacks.first() {
-        // Several libraries write this: a stack only when they all belong to one.
-        return stacks.iter().all(|&s| s == first).then_some(first);
+        // Several libraries write this: a stack only when they all belong to one, and
+        // the bytes show one of their own habits.
+        let telling = found
+            .form
+            .profiles
+            .iter()
+            .any(|p| found.form.families().any(|f| p.telling.contains(&f)));
+        return (telling && stacks.iter().all(|&s| s == first)).then_some(first);
     }
     let has = |f: &str| found.causes.contains(&f);
     if has("python_default") || has("python_separators") {
@@ -255,18 +268,26 @@ fn re_encoded(tried: &[&'static str], fields: &Fields, found: &Found) -> Option<
     })
 }
 
-/// Nothing reproduced the signature: say what is known, then what remains, most likely first.
+/// Nothing reproduced the signature: say what is known, then what remains. A different
+/// appSecret is not put first: nothing in the bytes can show it, and leading with it sends
+/// users after a secret that is usually right.
 pub(crate) fn fallback(
     tried: Vec<&'static str>,
     fields: &Fields,
     secret: &Secret,
     digest: &[u8],
+    reach: Reach,
 ) -> Diagnosis {
     let form = match digest.len() {
         20 => "a SHA-1 digest (20 bytes), as the rule makes",
         32 => "a SHA-256 digest (32 bytes), not the SHA-1 the rule makes",
         16 => "an MD5 digest (16 bytes), not the SHA-1 the rule makes",
-        _ => "not a digest of any hash cbtool knows",
+        n => return unmatched(tried, format!("No known variation reproduces this signature: it decodes to {n} bytes, which is no digest cbtool knows (SHA-1 gives 20). Check that the whole value was read.")),
+    };
+    let searched = match reach {
+        Reach::Full => "every family listed under `tried`, alone and combined",
+        Reach::Libraries => "every family listed under `tried`, with the named libraries' serializers only (the body is large, so not every combination of choices)",
+        Reach::RawOnly => "the body's own text in every assembly listed under `tried` (the body is too large to re-serialize)",
     };
     let habits = body_habits(fields);
     let mut remaining = Vec::new();
@@ -277,11 +298,11 @@ pub(crate) fn fallback(
             .collect();
         remaining.push(format!("this body may be a re-encoded copy of the one that was signed (it has {}): check the raw bytes as received", join(&words)));
     }
+    remaining.push("a change no family names, in the body after it was signed (a proxy or gateway rewriting it) or in how the string is built: `--signed-string FILE` with the exact bytes your code hashes names every difference".into());
     remaining.push(format!(
         "a different appSecret (the one given is {} bytes; check the environment it came from and for stray whitespace)",
         secret.len()
     ));
-    remaining.push("a body changed after it was signed (a proxy or gateway rewriting it), or a mistake outside the families tried (listed below); `--signed-string FILE` with the exact string your code hashes names every difference".into());
     let ranked: Vec<String> = remaining
         .iter()
         .enumerate()
@@ -290,7 +311,7 @@ pub(crate) fn fallback(
     unmatched(
         tried,
         format!(
-            "No known variation reproduces this signature. What is known: it is {form}, and every variation of the six parts listed below was tried. What remains, most likely first: {}.",
+            "No known variation reproduces this signature. What is known: it is {form}; cbtool tried {searched}. What remains: {}.",
             ranked.join("; ")
         ),
     )

@@ -35,10 +35,11 @@ pub(crate) struct Form {
 }
 
 impl Form {
-    /// The one library that writes exactly this, when only one of those cbtool knows does.
+    /// The one library that writes exactly this, when only one of those cbtool knows
+    /// does and the bytes show a habit that is its own.
     pub(crate) fn profile(&self) -> Option<&'static Profile> {
         match self.profiles.as_slice() {
-            [one] => Some(one),
+            [one] if self.families().any(|f| one.telling.contains(&f)) => Some(one),
             _ => None,
         }
     }
@@ -61,9 +62,37 @@ pub(crate) struct Parts<'a> {
 }
 
 /// Every distinct form, fewest families first (named libraries first among equals).
-pub(crate) fn all(parts: &Parts) -> Vec<Form> {
-    let staff_tree = tree::parse(parts.staff);
-    let content_tree = tree::parse(parts.content);
+/// How much of the search a body of this size gets: every combination of choices for a
+/// callback of ordinary size, the named libraries only for a large one, and no
+/// re-serialization at all past [`HUGE`] (each form is a copy of the parts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reach {
+    Full,
+    Libraries,
+    RawOnly,
+}
+
+/// Parts larger than this (bytes, both together) get only the named libraries.
+pub(crate) const LARGE: usize = 16 * 1024;
+/// Parts larger than this get no re-serialization.
+pub(crate) const HUGE: usize = 256 * 1024;
+
+impl Reach {
+    pub(crate) fn for_size(bytes: usize) -> Reach {
+        match bytes {
+            b if b > HUGE => Reach::RawOnly,
+            b if b > LARGE => Reach::Libraries,
+            _ => Reach::Full,
+        }
+    }
+}
+
+pub(crate) fn all(parts: &Parts, reach: Reach) -> Vec<Form> {
+    let trees = match reach {
+        Reach::RawOnly => (None, None),
+        _ => (tree::parse(parts.staff), tree::parse(parts.content)),
+    };
+    let (staff_tree, content_tree) = trees;
     let mut out = Forms::new(parts);
     out.push_raw(
         parts.staff.to_string(),
@@ -75,8 +104,10 @@ pub(crate) fn all(parts: &Parts) -> Vec<Form> {
         for profile in PROFILES {
             out.styled(s, c, &profile.style, profile.part_newline, Some(profile));
         }
-        for style in product(&[s, c]) {
-            out.styled(s, c, &style, false, None);
+        if reach == Reach::Full {
+            for style in product(&[s, c]) {
+                out.styled(s, c, &style, false, None);
+            }
         }
         out.stringified(s, c);
     }
@@ -216,12 +247,12 @@ impl<'p> Forms<'p> {
             (
                 stringify::java(s, JavaNumbers::Doubles),
                 stringify::java(c, JavaNumbers::Doubles),
-                "Java's `Map.toString()` (Gson Map)",
+                "Java's `Map.toString()` of a Gson Map",
             ),
             (
                 stringify::java(s, JavaNumbers::Mixed),
                 stringify::java(c, JavaNumbers::Mixed),
-                "Java's `Map.toString()` (Jackson Map)",
+                "Java's `Map.toString()` of a Jackson Map",
             ),
         ];
         for (staff, content, how) in ways {

@@ -80,11 +80,11 @@ pub(super) fn diagnose(fields: &Fields, secret: &Secret, target: &Target) -> Dia
     };
     let canonical = fields.signed_string(secret);
     if search::is_sha1_of(&digest, canonical.bytes()) {
-        return explain::valid(tried, received, encoding, canonical);
+        return explain::valid(tried, encoding, canonical);
     }
     let search = search::Search::new(fields, secret).for_encoding(encoding);
     match search.find(|candidate| search::digest_matches(candidate, &digest, encoding, secret)) {
         Some(found) => explain::matched(tried, target.origin, fields, &found),
-        None => explain::fallback(tried, fields, secret, &digest),
+        None => explain::fallback(tried, fields, secret, &digest, search.reach),
     }
 }

@@ -69,6 +69,8 @@ pub(crate) struct Search<'f, 'a> {
     non_ascii: bool,
     /// The target is base64 rather than hex: one more cause for every candidate.
     base64: bool,
+    /// How much of the search the body's size allows.
+    pub(crate) reach: forms::Reach,
 }
 
 impl<'f, 'a> Search<'f, 'a> {
@@ -84,8 +86,10 @@ impl<'f, 'a> Search<'f, 'a> {
             inner_staff: inner.as_deref(),
             content_other_form: other_form,
         };
-        let forms = forms::all(&parts);
+        let reach = forms::Reach::for_size(parts.staff.len() + parts.content.len());
+        let forms = forms::all(&parts, reach);
         Search {
+            reach,
             non_ascii: !fields.top.text().is_ascii(),
             base64: false,
             fields,
@@ -126,7 +130,13 @@ impl<'f, 'a> Search<'f, 'a> {
                     let a = f + assembly.causes.len();
                     // Reordered parts only with at most one other change: past that the
                     // orders multiply the search for causes that are rarely combined.
-                    if a > total || (assembly.causes.contains(&"field_order") && f > 1) {
+                    let reordered = assembly.causes.contains(&"field_order");
+                    let limit = if self.reach == forms::Reach::Full {
+                        1
+                    } else {
+                        0
+                    };
+                    if a > total || (reordered && f > limit) {
                         continue;
                     }
                     if let Some(found) =
@@ -368,19 +378,33 @@ pub(crate) fn algorithm_causes(algorithm: Algorithm) -> Option<&'static str> {
 
 /// The received signature decoded, or why it cannot be any digest.
 pub(crate) fn decode_target(received: &str) -> Result<(Vec<u8>, Encoding), String> {
+    if received.is_empty() {
+        return Err("The signature is empty: the msgSignature member (or the value your code computed) was not read. Check where the signature is taken from.".into());
+    }
     if received == "${hashCode}" {
         return Err("The signature is `${hashCode}`, the documents' placeholder: the payload was never signed. Sign it with `cbtool sign --embed`.".into());
     }
-    if let Ok(bytes) = hex::decode(received) {
+    let hex_digits = received.bytes().all(|b| b.is_ascii_hexdigit());
+    if hex_digits && received.len() % 2 == 0 {
         let lower = received.bytes().any(|b| b.is_ascii_lowercase());
-        return Ok((bytes, Encoding::Hex { lower }));
+        return Ok((
+            hex::decode(received).unwrap_or_default(),
+            Encoding::Hex { lower },
+        ));
+    }
+    if hex_digits {
+        return Err(format!(
+            "The signature is {} hex digits where a SHA-1 has 40: it was cut or padded on the way (check how it is read and stored).",
+            received.len()
+        ));
     }
     use base64::Engine;
     match base64::engine::general_purpose::STANDARD.decode(received) {
         Ok(bytes) if bytes.len() == 20 => Ok((bytes, Encoding::Base64)),
         _ => Err(format!(
-            "The signature ({} characters) is neither hex nor a base64 SHA-1 digest, so it cannot be compared with any SHA-1 of the payload; AutoX3 sends 40 hex digits.",
-            received.chars().count()
+            "The signature ({} character{}) is neither hex nor a base64 SHA-1 digest, so it cannot be compared with any SHA-1 of the payload; AutoX3 sends 40 hex digits.",
+            received.chars().count(),
+            if received.chars().count() == 1 { "" } else { "s" }
         )),
     }
 }
