@@ -43,12 +43,15 @@ pub fn run(args: SnippetArgs, output: &mut Output) -> Result<i32> {
                 output.line(summary);
             } else {
                 output.line(format!(
-                    "wrote {}: the {} {} receiver ({}, standard library only); run it as its first comment says:\n  {}",
+                    "wrote {}: the {} {} receiver ({}, standard library only); run it with:\n  {}",
                     path.display(),
                     snippet.vendor,
                     snippet.language,
                     snippet.runtime,
-                    snippet.run()
+                    // The command names the file as written, wherever --out put it.
+                    snippet
+                        .run()
+                        .replace(snippet.file, &path.display().to_string())
                 ));
             }
         }

@@ -214,7 +214,7 @@ impl Vendor for Dayu {
                 let valid = key.verify_sha1(signed.bytes(), &sig);
                 (
                     valid,
-                    (!valid).then(|| "signature does not verify with this public key".to_string()),
+                    (!valid).then(|| "signature does not verify".to_string()),
                 )
             }
             decoded => (
