@@ -131,6 +131,8 @@ def handler_for(app):
             pass
 
         def do_GET(self):
+            if app.mode == "echo":
+                return self.echo(b"")
             self.answer(200, b'{"app":"up"}')
 
         def do_POST(self):
