@@ -73,7 +73,7 @@ pub enum Command {
     Keygen(KeygenArgs),
     /// Run a reference receiver on loopback: verify, de-duplicate, answer as documented, inject faults
     #[command(
-        after_help = "Examples:\n  cbtool listen --secret-file fixtures/autox3/secret.txt --public-key keys/public.pem\n  cbtool listen --addr 127.0.0.1:0 --json --store seen.ids --save saved/ --secret-file secret.txt\n  cbtool listen --secret-file secret.txt --fail-first 2 --fail-mode close --delay 250ms"
+        after_help = "Examples:\n  cbtool listen --secret-file fixtures/autox3/secret.txt --public-key keys/public.pem\n  cbtool listen --addr 127.0.0.1:0 --json --store seen.ids --save saved/ --secret-file secret.txt\n  cbtool listen --secret-file secret.txt --fail-first 2 --fail-mode close --delay 250ms\n  cbtool listen --secret-file secret.txt --forward http://127.0.0.1:3000 --expect-app-correct"
     )]
     Listen(ListenArgs),
     /// Deliver callbacks to a URL like the real sender: same bytes, vendor retry schedule
