@@ -87,7 +87,10 @@ impl ForwardLog {
         if self.json {
             output.line(record_json(record));
         } else {
-            let _ = writeln!(output.err, "{}", record_text(record, self.colour));
+            // One write a line: stderr is unbuffered, and a busy forwarder logs thousands a second.
+            let mut line = record_text(record, self.colour);
+            line.push('\n');
+            let _ = output.err.write_all(line.as_bytes());
         }
     }
 
@@ -326,5 +329,84 @@ fn flag_text(flag: Flag, r: &Relayed) -> (&'static str, String) {
             "APP FAILED:",
             "the app gave no answer to a valid callback".to_string(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::listen::judge::{Judgement, Retry};
+    use crate::listen::{Action, Decision};
+    use crate::vendor::Reply;
+
+    fn relayed(valid: bool, status: u16, judgement: Judgement) -> Relayed {
+        Relayed {
+            seq: 3,
+            method: "POST".into(),
+            path: "/cb".into(),
+            decision: Some(Decision {
+                vendor: Some("autox3"),
+                id: Some("m1".into()),
+                signature_valid: Some(valid),
+                duplicate: false,
+                fault: None,
+                warnings: Vec::new(),
+                error: (!valid).then(|| "signature does not match".to_string()),
+                action: Action::Reply(Reply::generic(200, "")),
+            }),
+            attempt: 1,
+            app: AppSide::Answered {
+                status,
+                latency: Duration::from_millis(2),
+                excerpt: r#"{"code":0}"#.into(),
+            },
+            judgement: Some(judgement),
+            http_status: Some(status),
+            saved: None,
+            saved_answer: None,
+        }
+    }
+
+    #[test]
+    fn lines_carry_both_halves_and_the_flag() {
+        let code0 = Judgement {
+            app_acked: false,
+            not_acked: Some("HTTP 200 but the JSON has no `status`: {\"code\":0}".into()),
+            flag: Some(Flag::RefusedValid),
+            retry: Retry::After {
+                wait: Duration::from_secs(2),
+                next: 2,
+                of: 7,
+            },
+        };
+        assert_eq!(
+            record_text(&relayed(true, 200, code0), false),
+            "#3 POST /cb autox3 m1: signature valid, new → app 200 in 2ms: NOT acknowledged (HTTP 200 but the JSON has no `status`: {\"code\":0}); the sender will retry in 2 s (attempt 2 of 7) — APP BUG: the app took a valid callback but its answer is not an acknowledgement; AutoX3 needs HTTP 200 with {\"data\":null,\"errorInfo\":\"\",\"status\":0}"
+        );
+        let forged = Judgement {
+            app_acked: true,
+            not_acked: None,
+            flag: Some(Flag::AckedForged),
+            retry: Retry::Stops,
+        };
+        let record = relayed(false, 200, forged);
+        assert_eq!(
+            record_text(&record, false),
+            "#3 POST /cb autox3 m1: signature INVALID (signature does not match) → app 200 in 2ms: acknowledged — SECURITY HOLE: the app acknowledged a callback whose signature is invalid: anyone can make it act on forged callbacks"
+        );
+        let json = record_json(&record);
+        assert_eq!(json["verdict"], "acked_forged");
+        assert_eq!(json["app_status"], 200);
+        assert_eq!(json["app_acked"], true);
+        assert_eq!(json["app_latency_ms"], 2.0);
+        let mut tally = ForwardTally::default();
+        tally.add(&record);
+        assert_eq!(
+            (tally.forwarded, tally.app_acked, tally.app_errors()),
+            (1, 1, 1)
+        );
+        assert_eq!(tally.count(Flag::AckedForged), 1);
     }
 }

@@ -143,21 +143,7 @@ async fn relay(
 ) -> std::result::Result<Response<Full<Bytes>>, Dropped> {
     let seq = shared.seq.fetch_add(1, Ordering::Relaxed) + 1;
     let (parts, body) = request.into_parts();
-    let mut record = Relayed {
-        seq,
-        method: parts.method.to_string(),
-        path: parts
-            .uri
-            .path_and_query()
-            .map_or_else(|| "/".to_string(), |p| p.as_str().to_string()),
-        decision: None,
-        attempt: 1,
-        app: AppSide::NotForwarded(String::new()),
-        judgement: None,
-        http_status: None,
-        saved: None,
-        saved_answer: None,
-    };
+    let mut record = Relayed::new(seq, &parts);
     let body = match read_body(&parts.headers, body, &shared.limits).await {
         Ok(body) => body,
         Err(refusal) => {
@@ -165,8 +151,14 @@ async fn relay(
             return finish(&shared, record, refusal.action.clone(), Some(refusal)).await;
         }
     };
+    // The headers as text, for the checks and for --save; taken before the head moves on.
+    let headers = header_list(&parts.headers);
+    let host = parts
+        .headers
+        .get(hyper::header::HOST)
+        .map(|h| String::from_utf8_lossy(h.as_bytes()).into_owned());
     if parts.method == Method::POST {
-        let mut decision = decide(&shared, &parts, &body).await;
+        let mut decision = decide(&shared, &headers, &body).await;
         if let Some(key) = message_key(&decision) {
             let arrival = shared.deliveries.arrive(&key);
             record.attempt = arrival.attempt;
@@ -180,18 +172,12 @@ async fn relay(
         }
         record.decision = Some(decision);
     }
-    let answer = shared.app.send(parts.clone(), body.clone()).await;
+    let answer = shared.app.send(parts, body.clone()).await;
     record.app = app_side(&answer);
-    if let Some(decision) = &record.decision {
-        record.judgement = judgement(decision, record.attempt, &sender_view(&answer));
-        if let (Some(key), Some(j)) = (message_key(decision), &record.judgement) {
-            let valid = decision.signature_valid == Some(true);
-            shared.deliveries.settle(&key, j.app_acked && valid);
-        }
-    }
+    judge_answer(&shared, &mut record, &answer);
     if shared.saver.is_some() {
         (record.saved, record.saved_answer) =
-            save_pair(&shared, &record, &parts, &body, &answer).await;
+            save_pair(&shared, &record, headers, host, &body, &answer).await;
     }
     match answer {
         AppAnswer::Answered { head, body, .. } => {
@@ -205,6 +191,40 @@ async fn relay(
             let reply = Reply::generic(status, &format!("cbtool listen --forward: {why}"));
             finish(&shared, record, Action::Reply(reply), None).await
         }
+    }
+}
+
+impl Relayed {
+    /// A request just arrived: nothing known yet but its place and target.
+    fn new(seq: u64, parts: &Parts) -> Relayed {
+        Relayed {
+            seq,
+            method: parts.method.to_string(),
+            path: parts
+                .uri
+                .path_and_query()
+                .map_or_else(|| "/".to_string(), |p| p.as_str().to_string()),
+            decision: None,
+            attempt: 1,
+            app: AppSide::NotForwarded(String::new()),
+            judgement: None,
+            http_status: None,
+            saved: None,
+            saved_answer: None,
+        }
+    }
+}
+
+/// Judges the app's answer to a checked POST and counts an acknowledgement of a valid
+/// callback, after which its next delivery is a duplicate.
+fn judge_answer(shared: &Forwarder, record: &mut Relayed, answer: &AppAnswer) {
+    let Some(decision) = &record.decision else {
+        return;
+    };
+    record.judgement = judgement(decision, record.attempt, &sender_view(answer));
+    if let (Some(key), Some(j)) = (message_key(decision), &record.judgement) {
+        let valid = decision.signature_valid == Some(true);
+        shared.deliveries.settle(&key, j.app_acked && valid);
     }
 }
 
@@ -231,12 +251,11 @@ async fn finish(
 /// of a hostile body cannot stall every other connection.
 const DECIDE_IN_PLACE_MAX: usize = 8 * 1024;
 
-async fn decide(shared: &Arc<Forwarder>, parts: &Parts, body: &Bytes) -> Decision {
-    let headers = header_list(&parts.headers);
+async fn decide(shared: &Arc<Forwarder>, headers: &[(String, String)], body: &Bytes) -> Decision {
     if body.len() <= DECIDE_IN_PLACE_MAX {
-        return shared.receiver.handle(&headers, body);
+        return shared.receiver.handle(headers, body);
     }
-    let (shared, body) = (Arc::clone(shared), body.clone());
+    let (shared, body, headers) = (Arc::clone(shared), body.clone(), headers.to_vec());
     tokio::task::spawn_blocking(move || shared.receiver.handle(&headers, &body))
         .await
         .unwrap_or_else(|e| Decision::generic(500, format!("internal error: {e}")))
@@ -312,16 +331,12 @@ type Saved = Option<Result<PathBuf, String>>;
 async fn save_pair(
     shared: &Arc<Forwarder>,
     record: &Relayed,
-    parts: &Parts,
+    headers: Vec<(String, String)>,
+    host: Option<String>,
     body: &Bytes,
     answer: &AppAnswer,
 ) -> (Saved, Saved) {
-    let headers = header_list(&parts.headers);
-    let host = parts
-        .headers
-        .get(hyper::header::HOST)
-        .map(|h| String::from_utf8_lossy(h.as_bytes()).into_owned())
-        .unwrap_or_default();
+    let host = host.unwrap_or_default();
     let answer = match answer {
         AppAnswer::Answered { head, body, .. } => Some(render_answer(head, body)),
         AppAnswer::Failed { .. } => None,
