@@ -42,7 +42,14 @@ fwd_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0))
     --secret-file fixtures/autox3/secret.txt --max-connections 1024 \
     --forward "http://127.0.0.1:$app_port" > /dev/null 2>&1 &
 pids+=($!)
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$fwd_port") 2>/dev/null && break; sleep 0.1; done
+# The reference receiver alone (no --forward): the checks' own cost, for context.
+ref_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$target_dir/cbtool" listen --addr "127.0.0.1:$ref_port" --vendor autox3 \
+    --secret-file fixtures/autox3/secret.txt --max-connections 1024 > /dev/null 2>&1 &
+pids+=($!)
+for port in "$fwd_port" "$ref_port"; do
+    for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+done
 fwd_addr=127.0.0.1:$fwd_port
 
 run_wrk() {
@@ -50,10 +57,12 @@ run_wrk() {
         -s benches/post_callback.lua "$1" | python3 benches/wrk_summary.py
 }
 # Best of RUNS, direct and forwarded in turns so that both see the same machine.
-best_direct=0; best_fwd=0; bad_fwd=0
+best_direct=0; best_fwd=0; bad_fwd=0; best_ref=0
 for _ in $(seq "$RUNS"); do
     read -r rps _ _ < <(run_wrk "http://127.0.0.1:$app_port/callback")
     best_direct=$(python3 -c "print(max($best_direct, $rps))")
+    read -r rps _ _ < <(run_wrk "http://127.0.0.1:$ref_port/callback")
+    best_ref=$(python3 -c "print(max($best_ref, $rps))")
     read -r rps _ bad < <(run_wrk "http://$fwd_addr/callback")
     best_fwd=$(python3 -c "print(max($best_fwd, $rps))")
     bad_fwd=$((bad_fwd + bad))
@@ -67,12 +76,13 @@ rate_p99() {
 read -r p99_direct err_direct < <(rate_p99 "http://127.0.0.1:$app_port/callback")
 read -r p99_fwd err_fwd < <(rate_p99 "http://$fwd_addr/callback")
 
-python3 - "$best_direct" "$best_fwd" "$bad_fwd" "$p99_direct" "$p99_fwd" "$err_direct" "$err_fwd" "$RATE" <<'PY'
+python3 - "$best_direct" "$best_fwd" "$bad_fwd" "$p99_direct" "$p99_fwd" "$err_direct" "$err_fwd" "$RATE" "$best_ref" <<'PY'
 import sys
-direct, fwd, bad, p99_d, p99_f, err_d, err_f, rate = map(float, sys.argv[1:9])
+direct, fwd, bad, p99_d, p99_f, err_d, err_f, rate, ref = map(float, sys.argv[1:10])
 rows = [
     ("listen --forward (wrk)", f"{fwd:,.0f} req/s through", f"{fwd / direct:.2f}x direct ({direct:,.0f} req/s)", ">= 0.5x"),
     ("  non-2xx answers", f"{bad:.0f}", "", "0"),
+    ("  listen alone (context)", f"{ref:,.0f} verified/s", f"{ref / direct:.2f}x direct; forward is {fwd / ref:.2f}x it", "report"),
     (f"  p99 at {rate:,.0f} req/s", f"{p99_f:.2f} ms through", f"+{p99_f - p99_d:.2f} ms over direct ({p99_d:.2f} ms)", "<= +2 ms"),
     ("  failed at fixed rate", f"{err_f:.0f} through", f"{err_d:.0f} direct", "0"),
 ]
