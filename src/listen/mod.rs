@@ -9,8 +9,8 @@
 
 mod exchange;
 pub mod faults;
-pub mod forward;
-pub mod judge;
+pub(crate) mod forward;
+pub(crate) mod judge;
 pub mod receiver;
 mod running;
 pub mod save;
@@ -18,7 +18,7 @@ mod schema_check;
 pub mod server;
 pub mod store;
 mod tally;
-pub mod upstream;
+pub(crate) mod upstream;
 
 pub use exchange::Record;
 pub use faults::{FaultMode, FaultPlan};
