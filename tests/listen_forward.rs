@@ -569,3 +569,41 @@ fn faults_apply_on_the_senders_side_before_the_app() {
         "the app never saw the faulted delivery"
     );
 }
+
+#[test]
+fn dayu_is_judged_by_any_2xx_and_has_no_documented_retries() {
+    if !have_python() {
+        return;
+    }
+    let (event, sign) = dayu_event();
+    let forger = app("acks-forged", &[]);
+    let mut l = forward(&forger, &[]);
+    // A signature of the right shape that this key never made: the first character changed.
+    let forged = format!(
+        "{}{}",
+        if sign.starts_with('A') { "B" } else { "A" },
+        &sign[1..]
+    );
+    assert_eq!(post(&l.addr, &[("Dayu-Sign", &forged)], &event).status, 200);
+    let r = l.record();
+    assert_eq!(
+        (r["vendor"].clone(), r["signature_valid"].clone()),
+        ("dayu".into(), false.into())
+    );
+    assert_eq!(r["verdict"], "acked_forged");
+    let strict = app("rejects-duplicates", &[]);
+    let mut l = forward(&strict, &[]);
+    assert_eq!(post(&l.addr, &[("Dayu-Sign", &sign)], &event).status, 200);
+    assert_eq!(l.record()["app_acked"], true);
+    assert_eq!(post(&l.addr, &[("Dayu-Sign", &sign)], &event).status, 409);
+    let r = l.record();
+    assert_eq!(r["verdict"], "duplicate_refused");
+    assert_eq!(r["retry_in_s"], Value::Null);
+    assert!(
+        r["retry"]
+            .as_str()
+            .unwrap()
+            .starts_with("Dayu's documents give no retry schedule"),
+        "{r}"
+    );
+}
