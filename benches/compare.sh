@@ -124,3 +124,5 @@ print(f"{'what':24} {'measured':32} {'ratio':44} goal")
 for r in rows:
     print(f"{r[0]:24} {r[1]:32} {r[2]:44} {r[3]}")
 PY
+# listen --forward against a minimal app: rows of its own (benches/forward.sh).
+benches/forward.sh

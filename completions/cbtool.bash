@@ -369,7 +369,7 @@ _cbtool() {
             return 0
             ;;
         cbtool__subcmd__listen)
-            opts="-q -v -h -V --secret --secret-file --private-key --public-key --addr --allow-remote --vendor --max-body --store --save --fail-first --fail-rate --seed --fail-mode --fail-hold --delay --read-timeout --max-connections --max-requests --exit-after --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --secret --secret-file --private-key --public-key --addr --allow-remote --vendor --max-body --store --save --fail-first --fail-rate --seed --fail-mode --fail-hold --delay --read-timeout --max-connections --max-requests --exit-after --json --forward --forward-timeout --expect-app-correct --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -448,6 +448,14 @@ _cbtool() {
                     return 0
                     ;;
                 --exit-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forward)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forward-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -145,11 +145,14 @@ complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l read-timeout -d
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l max-connections -d 'Connections served at once; more wait to be accepted' -r
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l max-requests -d 'Stop after answering N requests' -r
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l exit-after -d 'Stop after this long (e.g. 30s)' -r
+complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l forward -d 'Stand in front of your app: forward every request to URL (http or https) byte for byte, relay its answer, and judge the answer as the vendor\'s sender reads it' -r
+complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l forward-timeout -d 'With --forward: how long the app has to answer; then the sender gets 504' -r
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l color -d 'When to colour human output: auto (only on a terminal, and not when NO_COLOR is set), always, never' -r -f -a "auto\t'Colour only on a terminal, unless NO_COLOR is set'
 always\t'Always colour (e.g. for a CI log that renders ANSI)'
 never\t'Never colour'"
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l allow-remote -d 'Allow an address other than loopback: the receiver then answers other machines'
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l json -d 'Print JSON Lines on stdout: the bound address, one object per request, a summary'
+complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l expect-app-correct -d 'With --forward: exit 1 if the app acknowledged a forged callback, or did not acknowledge a valid one (a duplicate included)'
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -s q -l quiet -d 'Print only errors (JSON reports are still printed; the exit code tells the outcome)'
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -s v -l verbose -d 'Print extra detail (verify: the signed string even when the signature is valid)'
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'

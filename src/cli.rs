@@ -73,7 +73,7 @@ pub enum Command {
     Keygen(KeygenArgs),
     /// Run a reference receiver on loopback: verify, de-duplicate, answer as documented, inject faults
     #[command(
-        after_help = "Examples:\n  cbtool listen --secret-file fixtures/autox3/secret.txt --public-key keys/public.pem\n  cbtool listen --addr 127.0.0.1:0 --json --store seen.ids --save saved/ --secret-file secret.txt\n  cbtool listen --secret-file secret.txt --fail-first 2 --fail-mode close --delay 250ms"
+        after_help = "Examples:\n  cbtool listen --secret-file fixtures/autox3/secret.txt --public-key keys/public.pem\n  cbtool listen --addr 127.0.0.1:0 --json --store seen.ids --save saved/ --secret-file secret.txt\n  cbtool listen --secret-file secret.txt --fail-first 2 --fail-mode close --delay 250ms\n  cbtool listen --secret-file secret.txt --forward http://127.0.0.1:3000 --expect-app-correct"
     )]
     Listen(ListenArgs),
     /// Deliver callbacks to a URL like the real sender: same bytes, vendor retry schedule
@@ -357,6 +357,17 @@ pub struct ListenArgs {
     /// Print JSON Lines on stdout: the bound address, one object per request, a summary
     #[arg(long)]
     pub json: bool,
+    /// Stand in front of your app: forward every request to URL (http or https) byte for
+    /// byte, relay its answer, and judge the answer as the vendor's sender reads it
+    #[arg(long, value_name = "URL", conflicts_with_all = ["store", "delay"])]
+    pub forward: Option<String>,
+    /// With --forward: how long the app has to answer; then the sender gets 504
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_wait)]
+    pub forward_timeout: Duration,
+    /// With --forward: exit 1 if the app acknowledged a forged callback, or did not
+    /// acknowledge a valid one (a duplicate included)
+    #[arg(long, requires = "forward")]
+    pub expect_app_correct: bool,
 }
 
 /// An IP address and port, or a host name that resolves (`localhost:8080`). Of a name's

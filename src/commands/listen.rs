@@ -41,6 +41,9 @@ pub fn run(args: ListenArgs, output: &mut Output) -> Result<i32> {
         .enable_all()
         .build()
         .map_err(|e| Error::new(format!("cannot start the server runtime: {e}")))?;
+    if args.forward.is_some() {
+        return runtime.block_on(super::listen_forward::serve(args, receiver, saver, output));
+    }
     runtime.block_on(serve(args, receiver, saver, output))
 }
 

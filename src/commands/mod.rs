@@ -4,6 +4,8 @@ mod demo;
 mod demo_report;
 mod keygen;
 mod listen;
+mod listen_forward;
+mod listen_forward_log;
 mod listen_log;
 mod replay;
 mod replay_input;

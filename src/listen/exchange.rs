@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::Duration;
 
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
@@ -12,7 +13,7 @@ use hyper::{Method, Request, Response, StatusCode};
 
 use super::receiver::{Action, Decision};
 use super::save::Received;
-use super::server::Shared;
+use super::server::{Limits, Shared};
 
 /// What happened to one request, for the log.
 #[derive(Debug, Clone)]
@@ -83,10 +84,15 @@ pub async fn exchange(
         http_status,
         saved,
     });
+    act(action, shared.limits.hang).await
+}
+
+/// Answers, hangs for `hang` then drops, or drops the connection, as decided.
+pub(crate) async fn act(action: Action, hang: Duration) -> Result<Response<Full<Bytes>>, Dropped> {
     match action {
         Action::Reply(reply) => Ok(response(reply.status, reply.body)),
         Action::Hang => {
-            tokio::time::sleep(shared.limits.hang).await;
+            tokio::time::sleep(hang).await;
             Err(Dropped)
         }
         Action::Close => Err(Dropped),
@@ -95,20 +101,39 @@ pub async fn exchange(
 
 /// Reads the body within the size and time limits; a refusal when it cannot.
 async fn read(request: Request<Incoming>, shared: &Shared) -> Result<Read, Decision> {
-    let limits = &shared.limits;
-    let headers = request
-        .headers()
-        .iter()
-        .map(|(k, v)| {
-            let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
-            (k.as_str().to_string(), value)
-        })
-        .collect();
+    let headers = header_list(request.headers());
     let host = request
         .headers()
         .get(HOST)
         .map(|h| String::from_utf8_lossy(h.as_bytes()).into_owned())
         .unwrap_or_else(|| shared.local_addr.to_string());
+    let (parts, body) = request.into_parts();
+    let body = read_body(&parts.headers, body, &shared.limits).await?;
+    Ok(Read {
+        headers,
+        host,
+        body,
+    })
+}
+
+/// The request headers in arrival order, values as text (lossy: a callback's headers are ASCII).
+pub(crate) fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
+            (k.as_str().to_string(), value)
+        })
+        .collect()
+}
+
+/// Reads a body within `--max-body` and `--read-timeout`; the refusal (413, 408, 400)
+/// when it cannot.
+pub(crate) async fn read_body(
+    headers: &HeaderMap,
+    body: Incoming,
+    limits: &Limits,
+) -> Result<Bytes, Decision> {
     let too_large = || {
         let why = format!(
             "the body is larger than {} bytes (the receiver's --max-body)",
@@ -116,27 +141,22 @@ async fn read(request: Request<Incoming>, shared: &Shared) -> Result<Read, Decis
         );
         Decision::generic(413, why)
     };
-    if declared_length(request.headers()).is_some_and(|n| n > limits.max_body as u64) {
+    if declared_length(headers).is_some_and(|n| n > limits.max_body as u64) {
         return Err(too_large());
     }
-    let limited = Limited::new(request.into_body(), limits.max_body);
-    let body = match tokio::time::timeout(limits.read_timeout, limited.collect()).await {
+    let limited = Limited::new(body, limits.max_body);
+    match tokio::time::timeout(limits.read_timeout, limited.collect()).await {
         Err(_) => {
             let why = format!(
                 "the body did not arrive within {}",
                 humantime::format_duration(limits.read_timeout)
             );
-            return Err(Decision::generic(408, why));
+            Err(Decision::generic(408, why))
         }
-        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => return Err(too_large()),
-        Ok(Err(e)) => return Err(Decision::generic(400, format!("cannot read the body: {e}"))),
-        Ok(Ok(collected)) => collected.to_bytes(),
-    };
-    Ok(Read {
-        headers,
-        host,
-        body,
-    })
+        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
+        Ok(Err(e)) => Err(Decision::generic(400, format!("cannot read the body: {e}"))),
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+    }
 }
 
 fn declared_length(headers: &HeaderMap) -> Option<u64> {

@@ -4,9 +4,13 @@
 //!
 //! [`receiver`] decides (no I/O but the id store), [`exchange`] turns one HTTP request
 //! into a decision and an answer, [`server`] accepts connections and shuts down cleanly.
+//! [`forward`] puts the same checks in front of the user's own app (`--forward`),
+//! [`upstream`] reaches the app, [`judge`] says what the vendor's sender makes of its answer.
 
 mod exchange;
 pub mod faults;
+pub(crate) mod forward;
+pub(crate) mod judge;
 pub mod receiver;
 mod running;
 pub mod save;
@@ -14,6 +18,7 @@ mod schema_check;
 pub mod server;
 pub mod store;
 mod tally;
+pub(crate) mod upstream;
 
 pub use exchange::Record;
 pub use faults::{FaultMode, FaultPlan};

@@ -32,12 +32,7 @@ pub async fn start(
     saver: Option<Saver>,
     limits: Limits,
 ) -> Result<Running> {
-    let listener = TcpListener::bind(addr)
-        .await
-        .map_err(|e| Error::new(format!("cannot listen on {addr}: {e}{}", bind_advice(&e))))?;
-    let local = listener
-        .local_addr()
-        .map_err(|e| Error::new(format!("cannot read the bound address: {e}")))?;
+    let (listener, local) = bind(addr).await?;
     let (events, records) = mpsc::unbounded_channel();
     let (stop, stopped) = watch::channel(false);
     let shared = Arc::new(Shared::new(receiver, saver, limits, local, events));
@@ -48,6 +43,17 @@ pub async fn start(
         stop,
         server,
     })
+}
+
+/// Binds `addr` (advice in the error when that fails); the listener and the bound address.
+pub(crate) async fn bind(addr: SocketAddr) -> Result<(TcpListener, SocketAddr)> {
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| Error::new(format!("cannot listen on {addr}: {e}{}", bind_advice(&e))))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| Error::new(format!("cannot read the bound address: {e}")))?;
+    Ok((listener, local))
 }
 
 impl Running {

@@ -50,6 +50,21 @@ impl Saver {
         std::fs::write(&path, bytes)?;
         Ok(path)
     }
+
+    /// Writes the answer to request `seq` (`listen --forward`: the app's raw HTTP response)
+    /// beside it, as `NNNNNNNN-vendor.response`: not `.http`, so that `verify --request
+    /// DIR/*.http` reads the requests only.
+    pub fn save_answer(
+        &self,
+        seq: u64,
+        vendor: Option<&str>,
+        bytes: &[u8],
+    ) -> std::io::Result<PathBuf> {
+        let name = format!("{seq:08}-{}.response", vendor.unwrap_or("unknown"));
+        let path = self.dir.join(name);
+        std::fs::write(&path, bytes)?;
+        Ok(path)
+    }
 }
 
 #[cfg(test)]

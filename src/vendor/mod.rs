@@ -207,6 +207,11 @@ pub trait Vendor: Sync {
     fn response(&self, outcome: &Outcome) -> Reply;
     /// How a receiver acknowledges this vendor's callbacks (`replay --ack` overrides it).
     fn default_ack(&self) -> Ack;
+    /// The sender's documented retry waits, when the vendor documents them (`listen
+    /// --forward` tells when a callback not acknowledged comes again).
+    fn documented_retries(&self) -> Option<crate::replay::Schedule> {
+        None
+    }
     /// Messages with the same key are delivered one after another, in order.
     fn sequence_key(&self, top: &TopLevel) -> Option<String>;
     /// Whether `creds` hold what signing this vendor's messages needs.

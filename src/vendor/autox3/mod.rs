@@ -389,6 +389,11 @@ impl Vendor for AutoX3 {
         Ack::AutoX3Status
     }
 
+    /// Six retries, 2 s to 64 s apart (the documents).
+    fn documented_retries(&self) -> Option<crate::replay::Schedule> {
+        Some(crate::replay::Schedule::default())
+    }
+
     fn sequence_key(&self, _top: &TopLevel) -> Option<String> {
         None
     }

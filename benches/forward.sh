@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# What `listen --forward` costs: wrk through the forwarder to a minimal app against wrk
+# straight to the same app, and the latency the forwarder adds at a fixed 1,000 requests/s.
+# The app is examples/minimal_app (hyper, one thread, answers AutoX3's normal response): far
+# faster than any real receiver, so that the forwarder is what is measured. Every request is
+# a signed AutoX3 callback that the forwarder verifies and schema-checks before sending it on.
+# wrk has no fixed rate (wrk2, which has, is not in Debian): examples/fixed_rate schedules
+# requests at exact times and counts latency from when each was due.
+# usage: benches/forward.sh   (also run by benches/compare.sh)
+# Environment: RUNS (3), WRK_SECONDS (5), WRK_CONNECTIONS (64), RATE (1000), RATE_SECONDS (10).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-3}
+WRK_SECONDS=${WRK_SECONDS:-5}
+WRK_CONNECTIONS=${WRK_CONNECTIONS:-64}
+RATE=${RATE:-1000}
+RATE_SECONDS=${RATE_SECONDS:-10}
+pids=()
+work=$(mktemp -d)
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+if ! command -v wrk > /dev/null; then
+    apt-cache policy wrk | grep -q 'Candidate: [0-9]' || apt-get update -qq
+    apt-get install -y -qq wrk > /dev/null
+fi
+cargo build --release --quiet
+cargo build --release --quiet --example minimal_app --example fixed_rate
+target_dir=${CARGO_TARGET_DIR:-target}/release
+body=fixtures/autox3/receivebase-create.compact.json
+
+# Each server prints its port (the app) or address (listen) on its first line.
+"$target_dir/examples/minimal_app" 0 > "$work/app.out" &
+pids+=($!)
+until [ -s "$work/app.out" ]; do sleep 0.05; done
+app_port=$(awk '{print $3}' "$work/app.out")
+# The log (a line a request) goes to /dev/null: writing it is part of the cost measured.
+fwd_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$target_dir/cbtool" listen --addr "127.0.0.1:$fwd_port" --vendor autox3 \
+    --secret-file fixtures/autox3/secret.txt --max-connections 1024 \
+    --forward "http://127.0.0.1:$app_port" > /dev/null 2>&1 &
+pids+=($!)
+# The reference receiver alone (no --forward): the checks' own cost, for context.
+ref_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$target_dir/cbtool" listen --addr "127.0.0.1:$ref_port" --vendor autox3 \
+    --secret-file fixtures/autox3/secret.txt --max-connections 1024 > /dev/null 2>&1 &
+pids+=($!)
+for port in "$fwd_port" "$ref_port"; do
+    for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+done
+fwd_addr=127.0.0.1:$fwd_port
+
+run_wrk() {
+    CB_BODY="$body" wrk -t2 -c"$WRK_CONNECTIONS" -d"${WRK_SECONDS}s" --latency \
+        -s benches/post_callback.lua "$1" | python3 benches/wrk_summary.py
+}
+# Best of RUNS, direct and forwarded in turns so that both see the same machine.
+best_direct=0; best_fwd=0; bad_fwd=0; best_ref=0
+for _ in $(seq "$RUNS"); do
+    read -r rps _ _ < <(run_wrk "http://127.0.0.1:$app_port/callback")
+    best_direct=$(python3 -c "print(max($best_direct, $rps))")
+    read -r rps _ _ < <(run_wrk "http://127.0.0.1:$ref_port/callback")
+    best_ref=$(python3 -c "print(max($best_ref, $rps))")
+    read -r rps _ bad < <(run_wrk "http://$fwd_addr/callback")
+    best_fwd=$(python3 -c "print(max($best_fwd, $rps))")
+    bad_fwd=$((bad_fwd + bad))
+done
+# Fixed rate: the median of RUNS p99s, each way.
+rate_p99() {
+    for _ in $(seq "$RUNS"); do
+        "$target_dir/examples/fixed_rate" "$1" "$body" "$RATE" "$RATE_SECONDS" | awk '{print $4, $8}'
+    done | sort -n | awk '{a[NR]=$1; e+=$2} END {print a[int((NR+1)/2)], e}'
+}
+read -r p99_direct err_direct < <(rate_p99 "http://127.0.0.1:$app_port/callback")
+read -r p99_fwd err_fwd < <(rate_p99 "http://$fwd_addr/callback")
+
+python3 - "$best_direct" "$best_fwd" "$bad_fwd" "$p99_direct" "$p99_fwd" "$err_direct" "$err_fwd" "$RATE" "$best_ref" <<'PY'
+import sys
+direct, fwd, bad, p99_d, p99_f, err_d, err_f, rate, ref = map(float, sys.argv[1:10])
+rows = [
+    ("listen --forward (wrk)", f"{fwd:,.0f} req/s through", f"{fwd / direct:.2f}x direct ({direct:,.0f} req/s)", ">= 0.5x"),
+    ("  non-2xx answers", f"{bad:.0f}", "", "0"),
+    ("  listen alone (context)", f"{ref:,.0f} verified/s", f"{ref / direct:.2f}x direct; forward is {fwd / ref:.2f}x it", "report"),
+    (f"  p99 at {rate:,.0f} req/s", f"{p99_f:.2f} ms through", f"+{p99_f - p99_d:.2f} ms over direct ({p99_d:.2f} ms)", "<= +2 ms"),
+    ("  failed at fixed rate", f"{err_f:.0f} through", f"{err_d:.0f} direct", "0"),
+]
+for r in rows:
+    print(f"{r[0]:24} {r[1]:32} {r[2]:44} {r[3]}")
+PY

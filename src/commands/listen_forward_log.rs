@@ -1,0 +1,412 @@
+//! What `listen --forward` prints: where it listens and forwards to, a line per request
+//! with both halves of the conversation — what cbtool found in the callback, what the app
+//! answered and what the vendor's sender makes of that — with the app's mistakes flagged
+//! loudly, and a summary that counts each kind. Text on stderr, or JSON Lines on stdout.
+
+use std::net::SocketAddr;
+
+use serde_json::json;
+
+use super::terminal::{paint, Tone};
+use super::Output;
+use crate::listen::forward::{ack_of, AppSide, Relayed};
+use crate::listen::judge::{ack_needs, Flag};
+
+pub struct ForwardLog {
+    pub json: bool,
+    /// Colour the flags on stderr.
+    pub colour: bool,
+}
+
+/// Counts for the closing summary.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ForwardTally {
+    pub requests: u64,
+    pub forwarded: u64,
+    pub app_acked: u64,
+    /// The app gave no answer (the sender got 502 or 504).
+    pub app_unanswered: u64,
+    pub duplicates: u64,
+    pub faults: u64,
+    /// Per [`Flag::ALL`], in that order.
+    pub flags: [u64; 4],
+}
+
+impl ForwardTally {
+    pub fn add(&mut self, record: &Relayed) {
+        self.requests += 1;
+        match &record.app {
+            AppSide::NotForwarded(_) => {}
+            AppSide::Answered { .. } => self.forwarded += 1,
+            AppSide::Failed { .. } => {
+                self.forwarded += 1;
+                self.app_unanswered += 1;
+            }
+        }
+        let decision = record.decision.as_ref();
+        if decision.is_some_and(|d| d.fault.is_some()) {
+            self.faults += 1;
+        }
+        if decision.is_some_and(|d| d.duplicate) {
+            self.duplicates += 1;
+        }
+        if let Some(j) = &record.judgement {
+            self.app_acked += u64::from(j.app_acked);
+            if let Some(flag) = j.flag {
+                let i = Flag::ALL.iter().position(|f| *f == flag).unwrap_or(0);
+                self.flags[i] += 1;
+            }
+        }
+    }
+
+    /// Callbacks the app got wrong, of every kind.
+    pub fn app_errors(&self) -> u64 {
+        self.flags.iter().sum()
+    }
+
+    fn count(&self, flag: Flag) -> u64 {
+        Flag::ALL
+            .iter()
+            .position(|f| *f == flag)
+            .map_or(0, |i| self.flags[i])
+    }
+}
+
+impl ForwardLog {
+    pub fn listening(&self, addr: SocketAddr, target: &str, output: &mut Output) {
+        let _ = writeln!(
+            output.err,
+            "listening on http://{addr}, forwarding to {target}"
+        );
+        if self.json {
+            output.line(json!({"event": "listening", "addr": addr.to_string(), "forward": target}));
+        }
+    }
+
+    pub fn record(&self, record: &Relayed, output: &mut Output) {
+        if self.json {
+            output.line(record_json(record));
+        } else {
+            // One write a line: stderr is unbuffered, and a busy forwarder logs thousands a second.
+            let mut line = record_text(record, self.colour);
+            line.push('\n');
+            let _ = output.err.write_all(line.as_bytes());
+        }
+    }
+
+    pub fn summary(&self, t: &ForwardTally, reason: &str, output: &mut Output) {
+        let _ = writeln!(
+            output.err,
+            "listen: stopped ({reason}): {} requests, {} forwarded, {} acknowledged by the app, {} unanswered, {} duplicates, {} faults",
+            t.requests, t.forwarded, t.app_acked, t.app_unanswered, t.duplicates, t.faults
+        );
+        let verdict = if t.app_errors() == 0 {
+            "the app answered every judged callback as the sender needs".to_string()
+        } else {
+            format!(
+                "the app got {} callbacks wrong: {} forged acknowledged (security hole), {} valid refused, {} duplicates refused, {} valid unanswered",
+                t.app_errors(),
+                t.count(Flag::AckedForged),
+                t.count(Flag::RefusedValid),
+                t.count(Flag::DuplicateRefused),
+                t.count(Flag::ValidUnanswered)
+            )
+        };
+        let _ = writeln!(output.err, "listen: {verdict}");
+        if self.json {
+            let mut summary = json!({
+                "event": "summary",
+                "reason": reason,
+                "requests": t.requests,
+                "forwarded": t.forwarded,
+                "app_acked": t.app_acked,
+                "app_unanswered": t.app_unanswered,
+                "duplicates": t.duplicates,
+                "faults": t.faults,
+                "app_correct": t.app_errors() == 0,
+            });
+            for flag in Flag::ALL {
+                summary[flag.id()] = t.count(flag).into();
+            }
+            output.line(summary);
+        }
+    }
+}
+
+fn saved_parts(
+    saved: &Option<Result<std::path::PathBuf, String>>,
+) -> (Option<String>, Option<String>) {
+    match saved {
+        Some(Ok(path)) => (Some(path.display().to_string()), None),
+        Some(Err(e)) => (None, Some(e.clone())),
+        None => (None, None),
+    }
+}
+
+fn record_json(r: &Relayed) -> serde_json::Value {
+    let d = r.decision.as_ref();
+    let (saved, save_error) = saved_parts(&r.saved);
+    let (saved_answer, answer_error) = saved_parts(&r.saved_answer);
+    let (forwarded, app_status, latency, app_error) = match &r.app {
+        AppSide::NotForwarded(why) => (false, None, None, Some(why.clone())),
+        AppSide::Answered {
+            status, latency, ..
+        } => (
+            true,
+            Some(*status),
+            Some(latency.as_secs_f64() * 1000.0),
+            None,
+        ),
+        AppSide::Failed { why, latency } => (
+            true,
+            None,
+            Some(latency.as_secs_f64() * 1000.0),
+            Some(why.clone()),
+        ),
+    };
+    let j = r.judgement.as_ref();
+    let vendor = d.and_then(|d| d.vendor).unwrap_or("-");
+    json!({
+        "event": "request",
+        "seq": r.seq,
+        "method": r.method,
+        "path": r.path,
+        "vendor": d.and_then(|d| d.vendor),
+        "id": d.and_then(|d| d.id.clone()),
+        "signature_valid": d.and_then(|d| d.signature_valid),
+        "duplicate": d.is_some_and(|d| d.duplicate),
+        "attempt": r.attempt,
+        "fault": d.and_then(|d| d.fault.map(|f| f.id())),
+        "error": d.and_then(|d| d.error.clone()),
+        "warnings": d.map(|d| d.warnings.clone()).unwrap_or_default(),
+        "forwarded": forwarded,
+        "app_status": app_status,
+        "app_latency_ms": latency,
+        "app_error": app_error,
+        "app_body": match &r.app {
+            AppSide::Answered { excerpt, .. } => Some(excerpt.clone()),
+            _ => None,
+        },
+        "app_acked": j.map(|j| j.app_acked),
+        "app_not_acked": j.and_then(|j| j.not_acked.clone()),
+        "verdict": j.and_then(|j| j.flag.map(Flag::id)),
+        "retry": j.map(|j| j.retry.describe(vendor_name(vendor))),
+        "retry_in_s": j.and_then(|j| j.retry.wait_secs()),
+        "http_status": r.http_status,
+        "saved": saved,
+        "saved_answer": saved_answer,
+        "save_error": save_error.or(answer_error),
+    })
+}
+
+fn vendor_name(id: &str) -> &'static str {
+    crate::vendor::by_id(id).map_or("the vendor", |v| v.name())
+}
+
+/// One line: `#seq METHOD path vendor id: what cbtool found → what the app did: verdict`.
+fn record_text(r: &Relayed, colour: bool) -> String {
+    let d = r.decision.as_ref();
+    let vendor = d.and_then(|d| d.vendor).unwrap_or("-");
+    let mut found = Vec::new();
+    match d.and_then(|d| d.signature_valid) {
+        Some(true) => found.push("signature valid".to_string()),
+        Some(false) => found.push("signature INVALID".to_string()),
+        None => {}
+    }
+    if let Some(d) = d.filter(|d| d.signature_valid == Some(true) && d.fault.is_none()) {
+        found.push(if d.duplicate { "duplicate" } else { "new" }.to_string());
+    }
+    let error = d
+        .filter(|d| d.fault.is_none())
+        .and_then(|d| d.error.as_ref());
+    match (error, found.last_mut()) {
+        (Some(error), Some(last)) => last.push_str(&format!(" ({error})")),
+        (Some(error), None) => found.push(error.clone()),
+        _ => {}
+    }
+    if d.is_none() && r.method != "POST" {
+        found.push("not a POST: forwarded unjudged".to_string());
+    }
+    let mut line = format!(
+        "#{} {} {} {vendor} {}: {}",
+        r.seq,
+        r.method,
+        r.path,
+        d.and_then(|d| d.id.as_deref()).unwrap_or("-"),
+        found.join(", ")
+    );
+    line.push_str(&app_text(r));
+    if let Some(j) = &r.judgement {
+        let forged = d.and_then(|d| d.signature_valid) == Some(false);
+        match (&j.not_acked, &r.app) {
+            (_, AppSide::NotForwarded(_) | AppSide::Failed { .. }) => {}
+            (None, _) => line.push_str(": acknowledged"),
+            (Some(why), _) if forged => line.push_str(&format!(": refused, rightly ({why})")),
+            (Some(why), _) => line.push_str(&format!(": NOT acknowledged ({why})")),
+        }
+        if !j.app_acked && !forged {
+            line.push_str(&format!("; {}", j.retry.describe(vendor_name(vendor))));
+        }
+        if let Some(flag) = j.flag {
+            let (word, advice) = flag_text(flag, r);
+            line.push_str(&format!(" — {} {advice}", paint(word, Tone::Bad, colour)));
+        }
+    }
+    for warning in d.map(|d| d.warnings.as_slice()).unwrap_or_default() {
+        line.push_str(&format!("; warning: {warning}"));
+    }
+    match (&r.saved, &r.saved_answer) {
+        (Some(Ok(req)), Some(Ok(ans))) => {
+            line.push_str(&format!(" [saved {} and {}]", req.display(), ans.display()));
+        }
+        (Some(Ok(req)), None) => line.push_str(&format!(" [saved {}]", req.display())),
+        (Some(Err(e)), _) | (_, Some(Err(e))) => line.push_str(&format!(" [not saved: {e}]")),
+        _ => {}
+    }
+    line
+}
+
+/// ` → app 200 in 3ms` and the like.
+fn app_text(r: &Relayed) -> String {
+    let ms = |l: &std::time::Duration| format!("{:.0}ms", l.as_secs_f64() * 1000.0);
+    match &r.app {
+        AppSide::NotForwarded(why) => {
+            let answer = r
+                .http_status
+                .map_or("no answer".to_string(), |s| s.to_string());
+            format!(" → not forwarded ({why}); answered {answer}")
+        }
+        AppSide::Answered {
+            status, latency, ..
+        } => format!(" → app {status} in {}", ms(latency)),
+        AppSide::Failed { why, latency } => {
+            let answer = r
+                .http_status
+                .map_or("no answer".to_string(), |s| s.to_string());
+            format!(
+                " → app gave no answer after {} ({why}); answered {answer}",
+                ms(latency)
+            )
+        }
+    }
+}
+
+/// The flag's loud word and what to do about it.
+fn flag_text(flag: Flag, r: &Relayed) -> (&'static str, String) {
+    let vendor = r.decision.as_ref().and_then(|d| d.vendor).unwrap_or("-");
+    let name = vendor_name(vendor);
+    match flag {
+        Flag::AckedForged => (
+            "SECURITY HOLE:",
+            "the app acknowledged a callback whose signature is invalid: anyone can make it act on forged callbacks".to_string(),
+        ),
+        Flag::RefusedValid => match (&r.app, ack_of(r)) {
+            (AppSide::Answered { status, .. }, Some(ack)) if (200..300).contains(status) => (
+                "APP BUG:",
+                format!(
+                    "the app took a valid callback but its answer is not an acknowledgement; {name} needs {}",
+                    ack_needs(ack)
+                ),
+            ),
+            _ => {
+                let saved = match &r.saved {
+                    Some(Ok(path)) => path.display().to_string(),
+                    _ => "REQUEST.http (save it with --save DIR)".to_string(),
+                };
+                (
+                    "APP BUG:",
+                    format!(
+                        "the app refused a callback whose signature is valid: its verification is broken; see `cbtool verify --explain --request {saved}` and the receiver code of `cbtool snippet LANG --vendor {vendor}`"
+                    ),
+                )
+            }
+        },
+        Flag::DuplicateRefused => (
+            "APP BUG:",
+            "the app answered a duplicate with an error: a callback it already took must be acknowledged again (de-duplicate by its id), or the sender keeps retrying".to_string(),
+        ),
+        Flag::ValidUnanswered => (
+            "APP FAILED:",
+            "the app gave no answer to a valid callback".to_string(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::listen::judge::{Judgement, Retry};
+    use crate::listen::{Action, Decision};
+    use crate::vendor::Reply;
+
+    fn relayed(valid: bool, status: u16, judgement: Judgement) -> Relayed {
+        Relayed {
+            seq: 3,
+            method: "POST".into(),
+            path: "/cb".into(),
+            decision: Some(Decision {
+                vendor: Some("autox3"),
+                id: Some("m1".into()),
+                signature_valid: Some(valid),
+                duplicate: false,
+                fault: None,
+                warnings: Vec::new(),
+                error: (!valid).then(|| "signature does not match".to_string()),
+                action: Action::Reply(Reply::generic(200, "")),
+            }),
+            attempt: 1,
+            app: AppSide::Answered {
+                status,
+                latency: Duration::from_millis(2),
+                excerpt: r#"{"code":0}"#.into(),
+            },
+            judgement: Some(judgement),
+            http_status: Some(status),
+            saved: None,
+            saved_answer: None,
+        }
+    }
+
+    #[test]
+    fn lines_carry_both_halves_and_the_flag() {
+        let code0 = Judgement {
+            app_acked: false,
+            not_acked: Some("HTTP 200 but the JSON has no `status`: {\"code\":0}".into()),
+            flag: Some(Flag::RefusedValid),
+            retry: Retry::After {
+                wait: Duration::from_secs(2),
+                next: 2,
+                of: 7,
+            },
+        };
+        assert_eq!(
+            record_text(&relayed(true, 200, code0), false),
+            "#3 POST /cb autox3 m1: signature valid, new → app 200 in 2ms: NOT acknowledged (HTTP 200 but the JSON has no `status`: {\"code\":0}); the sender will retry in 2 s (attempt 2 of 7) — APP BUG: the app took a valid callback but its answer is not an acknowledgement; AutoX3 needs HTTP 200 with {\"data\":null,\"errorInfo\":\"\",\"status\":0}"
+        );
+        let forged = Judgement {
+            app_acked: true,
+            not_acked: None,
+            flag: Some(Flag::AckedForged),
+            retry: Retry::Stops,
+        };
+        let record = relayed(false, 200, forged);
+        assert_eq!(
+            record_text(&record, false),
+            "#3 POST /cb autox3 m1: signature INVALID (signature does not match) → app 200 in 2ms: acknowledged — SECURITY HOLE: the app acknowledged a callback whose signature is invalid: anyone can make it act on forged callbacks"
+        );
+        let json = record_json(&record);
+        assert_eq!(json["verdict"], "acked_forged");
+        assert_eq!(json["app_status"], 200);
+        assert_eq!(json["app_acked"], true);
+        assert_eq!(json["app_latency_ms"], 2.0);
+        let mut tally = ForwardTally::default();
+        tally.add(&record);
+        assert_eq!(
+            (tally.forwarded, tally.app_acked, tally.app_errors()),
+            (1, 1, 1)
+        );
+        assert_eq!(tally.count(Flag::AckedForged), 1);
+    }
+}
