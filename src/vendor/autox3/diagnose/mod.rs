@@ -11,7 +11,9 @@
 //! `benches/verify.rs`).
 
 mod assembly;
+mod choices;
 mod compare;
+mod digest;
 mod explain;
 mod forms;
 mod numbers;
