@@ -2,7 +2,10 @@
 //! over the exact text of `staffInfo` and `content` as they appear in the body.
 
 mod diagnose;
-mod reserialize;
+// Public only for the differential fuzz target (fuzz/targets.rs), which checks that
+// every style re-serializes to the same value.
+#[doc(hidden)]
+pub mod reserialize;
 
 use std::borrow::Cow;
 

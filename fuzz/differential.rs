@@ -1,0 +1,215 @@
+//! Differential targets: each holds a fast or hand-written implementation to the answer
+//! of a maintained one (serde_json) or of the simple path it shortcuts, and panics with
+//! both answers when they disagree.
+
+use std::io::{self, BufReader, Read};
+
+use cbtool::error::Result;
+use cbtool::input::{Document, Documents, Format, Item};
+use cbtool::json::{self, TopLevel};
+use cbtool::vendor::autox3::reserialize::{self, Layout, Style};
+use serde_json::{Map, Value};
+
+/// `json::scan_members` (the fast path) and `TopLevel::parse` (scan, then serde_json)
+/// against serde_json's own reading of the object: accept and reject, keys, values.
+pub fn json_scan(data: &[u8]) -> String {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return "not utf8".into();
+    };
+    let theirs = serde_json::from_str::<Map<String, Value>>(text);
+    if let Some(members) = json::scan_members(text) {
+        let map = match &theirs {
+            Ok(map) => map,
+            Err(e) => panic!("the scan accepted what serde_json rejects ({e}): {text:?}"),
+        };
+        same_members(&members, map, text);
+    }
+    match TopLevel::parse("fuzz", data) {
+        Ok(top) => {
+            let map = match &theirs {
+                Ok(map) => map,
+                Err(e) => panic!("TopLevel accepted what serde_json rejects ({e}): {text:?}"),
+            };
+            let members: Vec<(&str, &str)> = top
+                .keys()
+                .map(|k| (k, top.get(k).map_or("", |f| f.text)))
+                .collect();
+            same_members(&members, map, text);
+            "ok".into()
+        }
+        Err(e) => {
+            // serde_json keeps the last of two equal keys; TopLevel refuses them.
+            if theirs.is_ok() && !e.message().contains("duplicate key") {
+                panic!("TopLevel rejected what serde_json accepts ({e}): {text:?}");
+            }
+            "rejected".into()
+        }
+    }
+}
+
+fn same_members(members: &[(&str, &str)], map: &Map<String, Value>, text: &str) {
+    let keys: Vec<&str> = members.iter().map(|(k, _)| *k).collect();
+    let theirs: Vec<&str> = map.keys().map(String::as_str).collect();
+    assert_eq!(keys, theirs, "keys differ: {text:?}");
+    for (key, raw) in members {
+        let value: Value = serde_json::from_str(raw)
+            .unwrap_or_else(|e| panic!("raw value of `{key}` is not JSON ({e}): {raw:?}"));
+        assert_eq!(
+            Some(&value),
+            map.get(*key),
+            "value of `{key}` differs: {text:?}"
+        );
+        assert_eq!(
+            raw.trim(),
+            *raw,
+            "raw value of `{key}` has spaces: {text:?}"
+        );
+    }
+}
+
+/// A reader that hands out at most `step` bytes a call, so that reads end anywhere.
+struct Trickle {
+    data: Vec<u8>,
+    at: usize,
+    step: usize,
+}
+
+impl Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let rest = &self.data[self.at..];
+        let n = buf.len().min(self.step).min(rest.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+fn open_lines(data: &[u8], step: usize, max: usize) -> Documents {
+    let trickle = Trickle {
+        data: data.to_vec(),
+        at: 0,
+        step,
+    };
+    let reader = Box::new(BufReader::with_capacity(64, trickle));
+    // A JSON Lines reader starts without reading: it cannot fail.
+    Documents::from_reader("in".into(), reader, Format::JsonLines, max)
+        .unwrap_or_else(|e| panic!("opening JSON Lines failed: {e}"))
+}
+
+fn shown(doc: Result<Document>) -> String {
+    match doc {
+        Ok(doc) => format!("{:?} {:?}", doc.line, doc.body),
+        Err(e) => format!("error: {}", e.message()),
+    }
+}
+
+/// The block reader (`Documents::next_block`, what `verify` uses on files) against the
+/// line reader (iterating `Documents`, what it uses on stdin): the same documents,
+/// errors and line numbers, for any block size, line limit and read boundaries. The
+/// first two bytes choose the limits; the rest is the input.
+pub fn blocks(data: &[u8]) -> String {
+    let [a, b, input @ ..] = data else {
+        return "short".into();
+    };
+    let max = usize::from(*a) * 4 + 1;
+    let step = usize::from(*b % 64) + 1;
+    let max_lines = usize::from(*b / 64) * 3 + 1;
+    let expected: Vec<String> = open_lines(input, step, max).map(shown).collect();
+    let mut docs = open_lines(input, step, max);
+    let mut got = Vec::new();
+    while let Some(mut block) = docs.next_block(max_lines) {
+        got.extend(block.items().map(|item| match item {
+            Item::Line(line) => shown(line.into_document()),
+            Item::Document(doc) => shown(doc),
+        }));
+    }
+    assert_eq!(
+        got, expected,
+        "blocks of {max_lines}, limit {max}, reads of {step}"
+    );
+    format!("{}", expected.len().min(4))
+}
+
+/// `json::minify` and every re-serialization style of `--explain` against serde_json:
+/// the text they write must parse back to the same value, the plain styles must equal
+/// serde_json's own output, and `ascii_only` output must be ASCII.
+pub fn minify(data: &[u8]) -> String {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return "not utf8".into();
+    };
+    let Ok(value) = serde_json::from_str::<Value>(text) else {
+        return "not json".into();
+    };
+    let minified = json::minify(text);
+    let again: Value = serde_json::from_str(&minified)
+        .unwrap_or_else(|e| panic!("minify broke the JSON ({e}): {text:?} -> {minified:?}"));
+    assert_eq!(
+        again, value,
+        "minify changed the value: {text:?} -> {minified:?}"
+    );
+    for style in styles() {
+        let written = reserialize::write(&value, &style);
+        let back: Value = serde_json::from_str(&written)
+            .unwrap_or_else(|e| panic!("{style:?} wrote bad JSON ({e}): {written:?}"));
+        let (want, got) = if style.integral_floats_as_integers {
+            (numbers_as_f64(value.clone()), numbers_as_f64(back))
+        } else {
+            (value.clone(), back)
+        };
+        assert_eq!(
+            got, want,
+            "{style:?} changed the value: {text:?} -> {written:?}"
+        );
+        if style.ascii_only {
+            assert!(written.is_ascii(), "{style:?} wrote non-ASCII: {written:?}");
+        }
+    }
+    let plain = |layout| Style {
+        sort_keys: false,
+        layout,
+        ascii_only: false,
+        escape_slashes: false,
+        integral_floats_as_integers: false,
+    };
+    let compact = serde_json::to_string(&value).unwrap_or_default();
+    assert_eq!(reserialize::write(&value, &plain(Layout::Compact)), compact);
+    let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
+    assert_eq!(
+        reserialize::write(&value, &plain(Layout::Pretty(2))),
+        pretty
+    );
+    "ok".into()
+}
+
+fn styles() -> Vec<Style> {
+    let mut out = Vec::new();
+    for layout in [Layout::Compact, Layout::PythonSpaced, Layout::Pretty(4)] {
+        for bits in 0..16u8 {
+            out.push(Style {
+                sort_keys: bits & 1 != 0,
+                layout,
+                ascii_only: bits & 2 != 0,
+                escape_slashes: bits & 4 != 0,
+                integral_floats_as_integers: bits & 8 != 0,
+            });
+        }
+    }
+    out
+}
+
+/// Every number as an f64 (integral floats written as integers read back as integers).
+fn numbers_as_f64(value: Value) -> Value {
+    match value {
+        Value::Number(n) => n
+            .as_f64()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Null, Value::Number),
+        Value::Array(items) => Value::Array(items.into_iter().map(numbers_as_f64).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, numbers_as_f64(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
