@@ -155,7 +155,7 @@ async fn serve(
 async fn watch_until_stop(
     args: &ListenArgs,
     log: &Log,
-    records: &mut mpsc::UnboundedReceiver<listen::Record>,
+    records: &mut mpsc::Receiver<listen::Record>,
     tally: &mut Tally,
     output: &mut Output<'_>,
 ) -> &'static str {
