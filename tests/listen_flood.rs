@@ -12,9 +12,10 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::Duration;
 
-use listen_support::{autox3_body, listen};
+use listen_support::{autox3_body, listen, Listener};
 use serde_json::Value;
 
 /// Client connections, and requests each sends on its keep-alive connection.
@@ -36,6 +37,7 @@ fn rss_kb(pid: u32) -> Option<u64> {
 }
 
 /// Sends `PER_CLIENT` requests on one connection; counts the acknowledged answers.
+/// Stops early when the receiver goes away (the second-signal test).
 fn flood(addr: String, body: Arc<Vec<u8>>, acked: Arc<AtomicUsize>) {
     let path = format!("/cb/{}", "x".repeat(PATH_LEN));
     let stream = TcpStream::connect(&addr).unwrap();
@@ -51,23 +53,26 @@ fn flood(addr: String, body: Arc<Vec<u8>>, acked: Arc<AtomicUsize>) {
     for _ in 0..PER_CLIENT {
         // One write a request: a head and a body in two small writes would wait for
         // the delayed ACK (Nagle), 40 ms a request.
-        writer.write_all(&request).unwrap();
-        let (status, answer) = read_answer(&mut reader);
+        if writer.write_all(&request).is_err() {
+            return;
+        }
+        let Some((status, answer)) = read_answer(&mut reader) else {
+            return;
+        };
         if status == 200 && answer.contains("\"status\":0") {
             acked.fetch_add(1, Ordering::SeqCst);
         }
     }
 }
 
-fn read_answer(reader: &mut BufReader<TcpStream>) -> (u16, String) {
+fn read_answer(reader: &mut BufReader<TcpStream>) -> Option<(u16, String)> {
     let mut status = 0;
     let mut length = 0;
     loop {
         let mut line = String::new();
-        assert!(
-            reader.read_line(&mut line).unwrap() > 0,
-            "connection closed"
-        );
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
         let line = line.trim_end();
         if line.is_empty() {
             break;
@@ -81,17 +86,13 @@ fn read_answer(reader: &mut BufReader<TcpStream>) -> (u16, String) {
         }
     }
     let mut body = vec![0; length];
-    reader.read_exact(&mut body).unwrap();
-    (status, String::from_utf8_lossy(&body).into_owned())
+    reader.read_exact(&mut body).ok()?;
+    Some((status, String::from_utf8_lossy(&body).into_owned()))
 }
 
-#[test]
-fn a_stalled_log_holds_answers_back_and_loses_no_acknowledged_callback() {
-    let total = CLIENTS * PER_CLIENT;
-    let max = total.to_string();
-    // The first stdout line (the bound address) is read; then nobody reads stdout.
-    let mut l = listen(&["--max-requests", &max, "--max-connections", "8"]);
-    let pid = l.child.id();
+/// Starts the flood and samples the receiver's memory until the flood is answered or
+/// stops making progress (its log is full); the clients, the count and the peak kB.
+fn flood_until_stalled(l: &Listener, total: usize) -> (Vec<JoinHandle<()>>, Arc<AtomicUsize>, u64) {
     let body = Arc::new(autox3_body());
     let acked = Arc::new(AtomicUsize::new(0));
     let clients: Vec<_> = (0..CLIENTS)
@@ -100,15 +101,24 @@ fn a_stalled_log_holds_answers_back_and_loses_no_acknowledged_callback() {
             std::thread::spawn(move || flood(addr, body, acked))
         })
         .collect();
-    // Stalled phase: sample memory until the flood is answered or stops making progress.
     let (mut peak, mut last, mut still) = (0, 0, 0);
     while still < 100 && acked.load(Ordering::SeqCst) < total {
         std::thread::sleep(Duration::from_millis(20));
-        peak = peak.max(rss_kb(pid).expect("the receiver is running"));
+        peak = peak.max(rss_kb(l.child.id()).expect("the receiver is running"));
         let now = acked.load(Ordering::SeqCst);
         still = if now == last { still + 1 } else { 0 };
         last = now;
     }
+    (clients, acked, peak)
+}
+
+#[test]
+fn a_stalled_log_holds_answers_back_and_loses_no_acknowledged_callback() {
+    let total = CLIENTS * PER_CLIENT;
+    let max = total.to_string();
+    // The first stdout line (the bound address) is read; then nobody reads stdout.
+    let mut l = listen(&["--max-requests", &max, "--max-connections", "8"]);
+    let (clients, acked, peak) = flood_until_stalled(&l, total);
     let acked_while_stalled = acked.load(Ordering::SeqCst);
     eprintln!(
         "stalled: {acked_while_stalled} of {total} acknowledged, peak VmRSS {peak} kB (bound {RSS_BOUND_KB} kB)"
@@ -143,4 +153,23 @@ fn a_stalled_log_holds_answers_back_and_loses_no_acknowledged_callback() {
     );
     let (code, _, err) = l.finish();
     assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_second_signal_ends_listen_at_once_even_with_its_stdout_stalled() {
+    let total = CLIENTS * PER_CLIENT;
+    let l = listen(&["--max-connections", "8"]);
+    let (_clients, acked, _) = flood_until_stalled(&l, total);
+    assert!(acked.load(Ordering::SeqCst) < total);
+    // The first SIGTERM cannot finish: the summary waits on the stalled stdout. The
+    // second ends the process (without it, `finish` fails: "listen did not stop").
+    for _ in 0..2 {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &l.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let (code, _, _) = l.finish();
+    assert_eq!(code, 143);
 }
