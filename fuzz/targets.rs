@@ -1,7 +1,14 @@
 //! The fuzz targets: one plain function per parser or checker that reads untrusted
-//! bytes. Shared by the stable-toolchain harness (`examples/fuzz.rs`) and the
-//! regression test (`tests/fuzz_regressions.rs`) through `#[path]`, so that a crash
-//! found by one is replayed by the other with exactly the same code.
+//! bytes, and differential targets that hold two implementations of one thing to the
+//! same answer (they panic on a disagreement, which the fuzzer reports as a crash).
+//! Shared by the cargo-fuzz binaries (`fuzz/fuzz_targets/`, nightly) and the regression
+//! test (`tests/fuzz_regressions.rs`, stable) through `#[path]`, so that a finding of
+//! one is replayed by the other with exactly the same code.
+
+#[path = "differential.rs"]
+mod differential;
+#[path = "listen_diff.rs"]
+mod listen_diff;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -11,7 +18,19 @@ use cbtool::secret::Secret;
 use cbtool::vendor::{self, autox3::AutoX3, dayu::Dayu, Message, Vendor};
 
 /// Every target, by the name used for its corpus directory and on the command line.
-pub const TARGETS: &[&str] = &["autox3", "dayu", "keys", "http", "schedule", "schema"];
+#[allow(dead_code)] // the libFuzzer binaries each call one target by name
+pub const TARGETS: &[&str] = &[
+    "autox3",
+    "dayu",
+    "keys",
+    "http",
+    "schedule",
+    "schema",
+    "json_scan",
+    "blocks",
+    "minify",
+    "listen",
+];
 
 /// Runs `target` on `data`; returns a short class of the outcome (the harness keeps
 /// inputs that reach a class it has not seen, a cheap stand-in for coverage).
@@ -24,13 +43,24 @@ pub fn run(target: &str, data: &[u8]) -> Option<String> {
         "http" => http(data),
         "schedule" => schedule(data),
         "schema" => schema(data),
+        "json_scan" => differential::json_scan(data),
+        "blocks" => differential::blocks(data),
+        "minify" => differential::minify(data),
+        "listen" => listen_diff::listen(data),
         _ => return None,
     };
     Some(class)
 }
 
+/// The repository's fixtures, from the main crate (the regression test) or from the
+/// fuzz crate one level down.
 fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let fixtures = here.join("fixtures");
+    if fixtures.is_dir() {
+        return fixtures;
+    }
+    here.parent().map_or(fixtures, |root| root.join("fixtures"))
 }
 
 fn autox3_creds() -> &'static Credentials {

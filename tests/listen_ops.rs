@@ -163,8 +163,12 @@ fn max_requests_stops_with_a_summary() {
 }
 
 #[test]
-fn ctrl_c_or_sigterm_stops_cleanly_with_a_one_line_summary() {
-    for (signal, reason) in [("-INT", "interrupted"), ("-TERM", "terminated")] {
+fn ctrl_c_sigterm_or_sighup_stops_cleanly_with_a_one_line_summary() {
+    for (signal, reason, exit) in [
+        ("-INT", "interrupted", 130),
+        ("-TERM", "terminated", 143),
+        ("-HUP", "hung up", 129),
+    ] {
         let l = listen(&[]);
         assert_eq!(post(&l.addr, &[], &autox3_body()).status, 200);
         let status = Command::new("kill")
@@ -173,7 +177,7 @@ fn ctrl_c_or_sigterm_stops_cleanly_with_a_one_line_summary() {
             .unwrap();
         assert!(status.success());
         let (code, _, err) = l.finish();
-        assert_eq!(code, 0, "{err}");
+        assert_eq!(code, exit, "{err}");
         let summary: Vec<&str> = err
             .lines()
             .filter(|l| l.starts_with("listen: stopped"))

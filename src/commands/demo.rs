@@ -11,6 +11,7 @@ use rand::distributions::{Alphanumeric, DistString};
 use super::demo_report::{self, Run};
 use super::replay_input::fresh;
 use super::replay_live::Live;
+use super::signals::{self, Signals};
 use super::Output;
 use crate::cli::DemoArgs;
 use crate::credentials::Credentials;
@@ -53,9 +54,20 @@ pub fn run(args: DemoArgs, output: &mut Output) -> Result<i32> {
         "demo: receiver (cbtool listen) with a random AutoX3 secret {} and a fresh {bits}-bit Dayu key pair",
         secret.placeholder()
     );
-    let run = runtime.block_on(deliver(&scenario, receiver, &intro, scale, output))?;
+    let signals = Signals::install();
+    let run = runtime.block_on(deliver(
+        &scenario, receiver, &intro, scale, &signals, output,
+    ))?;
     let verdict = check::check(&scenario, &run.report.outcomes, &run.records);
     demo_report::render(&run, &verdict, scale, args.json, output)?;
+    if let Some(n) = signals.caught() {
+        let _ = writeln!(
+            output.err,
+            "demo: interrupted ({}): sending stopped; the summary above shows what was not delivered",
+            signals::name(n)
+        );
+        return Ok(signals::exit_code(n));
+    }
     Ok(if verdict.ok() {
         EXIT_OK
     } else {
@@ -70,6 +82,7 @@ async fn deliver(
     receiver: Receiver,
     intro: &str,
     scale: f64,
+    signals: &Signals,
     output: &mut Output<'_>,
 ) -> Result<Run> {
     let limits = Limits {
@@ -113,9 +126,11 @@ async fn deliver(
             observer: &live,
             settings: &settings,
         };
+        // A stop signal abandons what is in flight; the receiver is stopped below.
         tokio::select! {
             () = engine.run(&messages, &recorder) => {}
             () = live.tick() => {}
+            _ = signals.received() => {}
         }
         live.clear();
     }
@@ -125,7 +140,7 @@ async fn deliver(
         addr,
         report: Report {
             outcomes: recorder.snapshot(),
-            interrupted: false,
+            interrupted: signals.caught().is_some(),
         },
         records,
     })

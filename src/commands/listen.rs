@@ -4,6 +4,7 @@
 use tokio::sync::mpsc;
 
 use super::listen_log::Log;
+use super::signals::{self, Signals};
 use super::{credentials, flush_warnings, Output};
 use crate::cli::{FailMode, ListenArgs, VendorArg};
 use crate::credentials::Credentials;
@@ -144,29 +145,34 @@ async fn serve(
     let log = Log { json: args.json };
     log.listening(running.addr, output);
     let mut tally = Tally::default();
-    let reason = watch_until_stop(&args, &log, &mut running.records, &mut tally, output).await;
+    let signals = Signals::install();
+    let reason = watch_until_stop(
+        &args,
+        &log,
+        &mut running.records,
+        &mut tally,
+        &signals,
+        output,
+    )
+    .await;
     // Answers that were in flight at the stop are still logged.
     for record in running.stop().await {
         log.record(&record, output);
         tally.add(&record);
     }
     log.summary(&tally, reason, output);
-    Ok(EXIT_OK)
+    Ok(signals.caught().map_or(EXIT_OK, signals::exit_code))
 }
 
-/// Logs requests until Ctrl-C, `--exit-after` or `--max-requests`; returns which.
+/// Logs requests until a stop signal, `--exit-after` or `--max-requests`; returns which.
 async fn watch_until_stop(
     args: &ListenArgs,
     log: &Log,
-    records: &mut mpsc::UnboundedReceiver<listen::Record>,
+    records: &mut mpsc::Receiver<listen::Record>,
     tally: &mut Tally,
+    signals: &Signals,
     output: &mut Output<'_>,
 ) -> &'static str {
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
-    let mut ctrl_c_live = true;
-    let terminate = terminated();
-    tokio::pin!(terminate);
     let deadline = tokio::time::sleep(args.exit_after.unwrap_or_default());
     tokio::pin!(deadline);
     loop {
@@ -179,27 +185,17 @@ async fn watch_until_stop(
                     return "--max-requests reached";
                 }
             }
-            signal = &mut ctrl_c, if ctrl_c_live => {
-                if signal.is_ok() {
-                    return "interrupted";
-                }
-                ctrl_c_live = false;
-            }
+            n = signals.received() => return stop_reason(n),
             () = &mut deadline, if args.exit_after.is_some() => return "--exit-after reached",
-            () = &mut terminate => return "terminated",
         }
     }
 }
 
-/// Resolves on SIGTERM (process managers stop services with it); never elsewhere.
-async fn terminated() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            term.recv().await;
-            return;
-        }
+/// Why listen stopped, by signal: the words the summary has always used.
+fn stop_reason(signal: i32) -> &'static str {
+    match signal {
+        signals::SIGINT => "interrupted",
+        1 => "hung up",
+        _ => "terminated",
     }
-    std::future::pending::<()>().await;
 }

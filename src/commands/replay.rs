@@ -1,12 +1,13 @@
 //! `cbtool replay`: read and sign the callbacks, deliver them with the retry schedule,
-//! then report (stderr table, `--json`, `--report`, `--junit`). Ctrl-C stops sending
-//! and still reports every message, exit 130.
+//! then report (stderr table, `--json`, `--report`, `--junit`). Ctrl-C, SIGTERM or
+//! SIGHUP stops sending and still reports every message, exit 128+N.
 
 use std::io::IsTerminal;
-use std::path::Path;
 
+use super::outputs::{self, OutputFile};
 use super::replay_input::{self, Prepare};
 use super::replay_live::Live;
+use super::signals::{self, Signals};
 use super::{credentials, flush_warnings, Output};
 use crate::cli::ReplayArgs;
 use crate::error::{Error, Result, EXIT_CHECK_FAILED, EXIT_OK};
@@ -19,12 +20,14 @@ use crate::replay::schedule::parse_wait;
 use crate::replay::transport::{parse_url, HttpOptions, HttpTransport};
 use crate::replay::{Outgoing, Recorder, Schedule};
 
-/// Exit code after Ctrl-C, as shells report SIGINT.
-pub const EXIT_INTERRUPTED: i32 = 130;
-
 pub fn run(args: ReplayArgs, output: &mut Output) -> Result<i32> {
     let settings = settings(&args)?;
     let http = http_options(&args)?;
+    // Before anything is sent: a report that cannot be written is refused now.
+    let reports = ReportFiles {
+        report: outputs::prepare(args.report.as_deref(), "the report")?,
+        junit: outputs::prepare(args.junit.as_deref(), "the JUnit report")?,
+    };
     let creds = credentials(&args.credentials)?;
     let files = replay_input::expand(&args.inputs)?;
     let prepare = Prepare {
@@ -49,7 +52,8 @@ pub fn run(args: ReplayArgs, output: &mut Output) -> Result<i32> {
         .map_err(|e| Error::new(format!("cannot start the async runtime: {e}")))?;
     let recorder = Recorder::new(&messages);
     let terminal = std::io::stderr().is_terminal();
-    let interrupted = {
+    let signals = Signals::install();
+    let stopped_by = {
         let live = Live::new(&mut *output.err, terminal);
         let engine = Engine {
             transport: &transport,
@@ -57,34 +61,30 @@ pub fn run(args: ReplayArgs, output: &mut Output) -> Result<i32> {
             observer: &live,
             settings: &settings,
         };
-        let stopped = runtime.block_on(deliver(&engine, &live, &messages, &recorder));
+        let stopped = runtime.block_on(deliver(&engine, &live, &messages, &recorder, &signals));
         live.clear();
         stopped
     };
     let report = Report {
         outcomes: recorder.snapshot(),
-        interrupted,
+        interrupted: stopped_by.is_some(),
     };
-    finish(&args, &report, output)
+    finish(&args, &reports, &report, stopped_by, output)
 }
 
-/// Runs the engine until it is done or Ctrl-C; true when interrupted.
+/// Runs the engine until it is done or a stop signal; the signal, when stopped. What
+/// was in flight is abandoned at once (the recorder already holds every attempt made).
 async fn deliver(
     engine: &Engine<'_, HttpTransport, TokioClock, Live<'_>>,
     live: &Live<'_>,
     messages: &[Outgoing],
     recorder: &Recorder,
-) -> bool {
-    let ctrl_c = async {
-        // Without a handler there is nothing to wait for, not an interruption.
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
+    signals: &Signals,
+) -> Option<i32> {
     tokio::select! {
-        () = engine.run(messages, recorder) => false,
-        () = ctrl_c => true,
-        () = live.tick() => false,
+        () = engine.run(messages, recorder) => None,
+        n = signals.received() => Some(n),
+        () = live.tick() => None,
     }
 }
 
@@ -132,21 +132,36 @@ fn http_options(args: &ReplayArgs) -> Result<HttpOptions> {
 }
 
 /// The summary table, the report files, `--json`, and the exit code.
-fn finish(args: &ReplayArgs, report: &Report, output: &mut Output) -> Result<i32> {
+/// `--report` and `--junit`, checked before the run.
+struct ReportFiles {
+    report: Option<OutputFile>,
+    junit: Option<OutputFile>,
+}
+
+fn finish(
+    args: &ReplayArgs,
+    files: &ReportFiles,
+    report: &Report,
+    stopped_by: Option<i32>,
+    output: &mut Output,
+) -> Result<i32> {
     let table = HumanExporter.export(report)?;
     let _ = output.err.write_all(&table);
-    if report.interrupted {
+    if let Some(n) = stopped_by {
         let _ = writeln!(
             output.err,
-            "interrupted: sending stopped; the messages not acknowledged are listed above"
+            "interrupted ({}): sending stopped; the messages not acknowledged are listed above",
+            signals::name(n)
         );
     }
     let mut failed_write = None;
-    let files: [(&Option<std::path::PathBuf>, &dyn Exporter); 2] =
-        [(&args.report, &JsonExporter), (&args.junit, &JunitExporter)];
-    for (path, exporter) in files {
-        if let Some(path) = path {
-            if let Err(e) = write_file(path, &exporter.export(report)?) {
+    let files: [(&Option<OutputFile>, &dyn Exporter); 2] = [
+        (&files.report, &JsonExporter),
+        (&files.junit, &JunitExporter),
+    ];
+    for (file, exporter) in files {
+        if let Some(file) = file {
+            if let Err(e) = file.write(&exporter.export(report)?) {
                 output.error(&e);
                 failed_write = Some(e);
             }
@@ -155,8 +170,8 @@ fn finish(args: &ReplayArgs, report: &Report, output: &mut Output) -> Result<i32
     if args.json {
         let _ = output.out.write_all(&JsonExporter.export(report)?);
     }
-    Ok(if report.interrupted {
-        EXIT_INTERRUPTED
+    Ok(if let Some(n) = stopped_by {
+        signals::exit_code(n)
     } else if failed_write.is_some() {
         crate::error::EXIT_USAGE
     } else if report.summary().failed > 0 {
@@ -164,9 +179,4 @@ fn finish(args: &ReplayArgs, report: &Report, output: &mut Output) -> Result<i32
     } else {
         EXIT_OK
     })
-}
-
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    std::fs::write(path, bytes)
-        .map_err(|e| Error::new(format!("{}: cannot write the report: {e}", path.display())))
 }

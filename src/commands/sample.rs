@@ -22,6 +22,10 @@ struct Prepared {
 
 pub fn run(args: SampleArgs, output: &mut Output) -> Result<i32> {
     let vendor = vendor_for(args.vendor);
+    if let Some(dir) = &args.out {
+        // Checked before any work, as every output is.
+        super::outputs::writable_dir(dir, "the samples (--out)")?;
+    }
     let creds = credentials(&args.credentials)?;
     let signing = vendor.can_sign(&creds);
     warn_unsigned(&args, vendor, signing, output);

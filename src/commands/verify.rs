@@ -85,7 +85,8 @@ pub fn run(args: VerifyArgs, output: &mut Output) -> Result<i32> {
 }
 
 /// Lines handed to a worker at once: enough to make the hand-over cheap, few enough
-/// that blocks in flight (`IN_FLIGHT` per worker) bound the memory a stream takes.
+/// that blocks in flight (`IN_FLIGHT` per worker, counted from being read to being
+/// reported) bound the memory a stream takes.
 const BATCH: usize = 256;
 const IN_FLIGHT: usize = 4;
 
@@ -116,6 +117,11 @@ enum Report {
 /// With several workers this is a pipeline: one thread reads the input in blocks of
 /// lines, the workers check blocks as they come, and the calling thread puts the
 /// reports back in order, so reading, checking and reporting overlap.
+///
+/// Memory is bounded by credits, not only by the bounded channels: a block that waits
+/// for an earlier, slower one sits outside any channel, so without them one slow line
+/// would let the reader run ahead through the whole input. The reader takes a credit
+/// per block and the reporting side returns it once the block is reported.
 fn check_stream(docs: Documents, ctx: &Context, workers: usize, mut report: impl FnMut(Report)) {
     if workers <= 1 {
         for doc in docs {
@@ -123,14 +129,22 @@ fn check_stream(docs: Documents, ctx: &Context, workers: usize, mut report: impl
         }
         return;
     }
-    let (block_tx, block_rx) = mpsc::sync_channel::<(usize, Block)>(workers * IN_FLIGHT);
+    let in_flight = workers * IN_FLIGHT;
+    let (block_tx, block_rx) = mpsc::sync_channel::<(usize, Block)>(in_flight);
     let block_rx = Mutex::new(block_rx);
-    let (done_tx, done_rx) = mpsc::sync_channel::<(usize, Vec<Report>)>(workers * IN_FLIGHT);
+    let (done_tx, done_rx) = mpsc::sync_channel::<(usize, Vec<Report>)>(in_flight);
+    let (credit_tx, credit_rx) = mpsc::sync_channel::<()>(in_flight);
+    for _ in 0..in_flight {
+        let _ = credit_tx.send(());
+    }
     std::thread::scope(|scope| {
         scope.spawn(move || {
             let mut docs = docs;
             for index in 0.. {
                 // A closed channel means the reporting side has stopped listening.
+                if credit_rx.recv().is_err() {
+                    break;
+                }
                 let Some(block) = docs.next_block(BATCH) else {
                     break;
                 };
@@ -163,6 +177,7 @@ fn check_stream(docs: Documents, ctx: &Context, workers: usize, mut report: impl
             while let Some(reports) = waiting.remove(&next) {
                 reports.into_iter().for_each(&mut report);
                 next += 1;
+                let _ = credit_tx.send(());
             }
         }
     });

@@ -214,6 +214,14 @@ pub fn json_error(source: &str, e: &serde_json::Error) -> Error {
     Error::at(source, position, format!("not valid JSON: {message}{hint}"))
 }
 
+/// The fast scan's members of `text`, or `None` where it leaves the text to serde_json.
+/// Public only for the differential fuzz target (fuzz/targets.rs), which holds the scan
+/// to serde_json's verdict on arbitrary bytes.
+#[doc(hidden)]
+pub fn scan_members(text: &str) -> Option<Vec<(&str, &str)>> {
+    scan::members(text)
+}
+
 /// Removes all whitespace outside strings, keeping every other byte as it is: key order,
 /// number spelling and escapes survive, which re-serializing would not guarantee.
 pub fn minify(text: &str) -> String {

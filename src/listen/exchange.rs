@@ -76,14 +76,19 @@ pub async fn exchange(
         Action::Reply(r) => Some(r.status),
         Action::Hang | Action::Close => None,
     };
-    let _ = shared.events.send(Record {
-        seq,
-        method,
-        path,
-        decision,
-        http_status,
-        saved,
-    });
+    // Queued before answering, waiting for room when the log is behind: a sender is
+    // only told "taken" once its record is sure to be logged (see `running::LOG_QUEUE`).
+    let _ = shared
+        .events
+        .send(Record {
+            seq,
+            method,
+            path,
+            decision,
+            http_status,
+            saved,
+        })
+        .await;
     act(action, shared.limits.hang).await
 }
 

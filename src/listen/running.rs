@@ -15,12 +15,21 @@ use super::save::Saver;
 use super::server::{serve, Limits, Shared};
 use crate::error::{Error, Result};
 
+/// Records waiting for the log, at most. When the log falls behind (a stalled stdout,
+/// a slow `| consumer`), each exchange waits for room *before* it answers, so the
+/// senders slow down with the log: memory stays bounded (this many records, plus one
+/// request per connection, `--max-connections`), and no callback is acknowledged whose
+/// record could still be lost. Dropping records instead would keep answering fast, but a
+/// test receiver's log is its evidence, and a sender held back only retries later.
+pub const LOG_QUEUE: usize = 1024;
+
 /// A receiver serving in the background until [`Running::stop`].
 pub struct Running {
     /// The address actually bound (port 0 becomes a free port).
     pub addr: SocketAddr,
-    /// One record per request, as it is answered.
-    pub records: mpsc::UnboundedReceiver<Record>,
+    /// One record per request, queued just before it is answered; at most
+    /// [`LOG_QUEUE`] wait here.
+    pub records: mpsc::Receiver<Record>,
     stop: watch::Sender<bool>,
     server: JoinHandle<()>,
 }
@@ -33,7 +42,7 @@ pub async fn start(
     limits: Limits,
 ) -> Result<Running> {
     let (listener, local) = bind(addr).await?;
-    let (events, records) = mpsc::unbounded_channel();
+    let (events, records) = mpsc::channel(LOG_QUEUE);
     let (stop, stopped) = watch::channel(false);
     let shared = Arc::new(Shared::new(receiver, saver, limits, local, events));
     let server = tokio::spawn(serve(listener, shared, stopped));
@@ -61,8 +70,15 @@ impl Running {
     /// returns the records not yet taken from [`Running::records`].
     pub async fn stop(mut self) -> Vec<Record> {
         let _ = self.stop.send(true);
-        let _ = self.server.await;
         let mut rest = Vec::new();
+        // Answers in flight may be waiting for room in the queue: keep taking records
+        // while the server finishes, or they would wait out the grace period.
+        loop {
+            tokio::select! {
+                _ = &mut self.server => break,
+                Some(record) = self.records.recv() => rest.push(record),
+            }
+        }
         while let Ok(record) = self.records.try_recv() {
             rest.push(record);
         }

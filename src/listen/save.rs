@@ -22,14 +22,19 @@ pub struct Received<'a> {
 }
 
 impl Saver {
-    /// Creates the directory if needed.
+    /// Creates the directory if needed and checks that files can be written in it, so
+    /// that `listen` refuses to start rather than answer callbacks it cannot save.
     pub fn new(dir: &Path) -> Result<Saver> {
-        std::fs::create_dir_all(dir).map_err(|e| {
+        let fail = |what: &str, e: std::io::Error| {
             Error::new(format!(
-                "{}: cannot create the --save directory: {e}",
+                "{}: cannot {what} the --save directory: {e}",
                 dir.display()
             ))
-        })?;
+        };
+        std::fs::create_dir_all(dir).map_err(|e| fail("create", e))?;
+        let probe = dir.join(format!(".cbtool-probe.{}.tmp", std::process::id()));
+        std::fs::write(&probe, b"").map_err(|e| fail("write in", e))?;
+        let _ = std::fs::remove_file(&probe);
         Ok(Saver {
             dir: dir.to_path_buf(),
         })

@@ -45,7 +45,7 @@ pub struct Shared {
     pub saver: Option<Saver>,
     pub limits: Limits,
     pub local_addr: SocketAddr,
-    pub events: mpsc::UnboundedSender<Record>,
+    pub events: mpsc::Sender<Record>,
     pub seq: AtomicU64,
 }
 
@@ -55,7 +55,7 @@ impl Shared {
         saver: Option<Saver>,
         limits: Limits,
         local_addr: SocketAddr,
-        events: mpsc::UnboundedSender<Record>,
+        events: mpsc::Sender<Record>,
     ) -> Self {
         Shared {
             receiver,

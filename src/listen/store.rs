@@ -15,6 +15,12 @@ use std::sync::Mutex;
 use crate::error::{Error, Result};
 
 /// A set of seen ids, optionally persisted.
+///
+/// What waits here is bounded by the server: a claim holds the lock across the fsync,
+/// so claims queue on the mutex, one per connection at most (`--max-connections`).
+/// The set itself grows only with ids whose signature held, so only with callbacks a
+/// holder of the credential sent, never with a flood of forged or malformed requests;
+/// forgetting an id would break de-duplication, the store's one promise.
 pub struct SeenIds {
     inner: Mutex<Inner>,
     /// Backed by a file: every claim of a new id waits for an fsync.

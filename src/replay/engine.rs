@@ -102,7 +102,11 @@ pub struct Engine<'a, T, C, O> {
 
 impl<T: Transport, C: Clock, O: Observer> Engine<'_, T, C, O> {
     /// Delivers every message, recording each attempt in `recorder` as it happens, so
-    /// that dropping this future (Ctrl-C) leaves a true record behind.
+    /// that dropping this future (a stop signal) leaves a true record behind.
+    ///
+    /// Bounded by construction: there is no queue between lanes, only `concurrency`
+    /// lanes polled at once, each sending one message at a time and waiting for its
+    /// answer; what grows is the record, at most the schedule's attempts per message.
     pub async fn run(&self, messages: &[Outgoing], recorder: &Recorder) {
         let origin = self.clock.now();
         stream::iter(lanes(messages))

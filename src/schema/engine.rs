@@ -39,11 +39,21 @@ impl SchemaDoc {
             .map_err(|e| Error::new(format!("the embedded schema {} is broken: {e}", self.name)))
     }
 
-    /// Checks `instance` (found at `base` in the body) and records every violation.
+    /// Checks `instance` (found at `base` in the body) and records every violation, up
+    /// to [`MAX_VIOLATIONS`]: the schema check of a hostile body then costs what a
+    /// hundred violations cost, not a finding (and a line of output) per array item.
     pub fn check(&'static self, instance: &Value, base: &str, out: &mut Findings) -> Result<()> {
         let (schema, validator) = self.compiled()?;
         out.schemas.push(self.name);
-        for error in validator.iter_errors(instance) {
+        for (n, error) in validator.iter_errors(instance).enumerate() {
+            if n == MAX_VIOLATIONS {
+                let why = format!(
+                    "more than {MAX_VIOLATIONS} violations of the schema {}; the rest are not listed (fix these first)",
+                    self.name
+                );
+                out.error(base, "schema.limit", why);
+                break;
+            }
             let mut path = format!("{base}{}", error.instance_path().as_str());
             if let jsonschema::error::ValidationErrorKind::Required { property } = error.kind() {
                 if let Some(name) = property.as_str() {
@@ -64,6 +74,9 @@ impl SchemaDoc {
         Ok(())
     }
 }
+
+/// Violations listed per schema and body; one more finding says the list stops there.
+pub const MAX_VIOLATIONS: usize = 100;
 
 /// The `description` next to the failing keyword, which says what is expected.
 fn property_description<'a>(schema: &'a Value, keyword_path: &str) -> Option<&'a str> {

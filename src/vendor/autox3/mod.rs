@@ -3,6 +3,13 @@
 
 mod diagnose;
 
+/// For the differential fuzz target only: every library profile's output for `text`, with
+/// whether it reads back as the same value (see `diagnose::restyle_for_fuzzing`).
+#[doc(hidden)]
+pub fn restyle_for_fuzzing(text: &str) -> Option<Vec<(&'static str, String, bool)>> {
+    diagnose::restyle_for_fuzzing(text)
+}
+
 use std::borrow::Cow;
 
 use sha1::{Digest, Sha1};

@@ -90,3 +90,27 @@ pub(super) fn diagnose(fields: &Fields, secret: &Secret, target: &Target) -> Dia
         None => explain::fallback(tried, fields, secret, &digest, search.reach),
     }
 }
+
+/// For the differential fuzz target (`fuzz/differential.rs`): what every library profile
+/// writes for a JSON text, and whether the comparison still sees the same value in it
+/// (it must: a writer that changed a value, or a comparison that cannot read a writer's
+/// output, would make the diagnosis name the wrong thing). `None` when the text is not
+/// JSON that the tree reads.
+pub(crate) fn restyle_for_fuzzing(text: &str) -> Option<Vec<(&'static str, String, bool)>> {
+    let node = tree::parse(text)?;
+    let plain = std::iter::once(("plain", writer::Style::PLAIN, false));
+    let named = profiles::PROFILES
+        .iter()
+        .map(|p| (p.id, p.style, p.style.escapes.non_ascii));
+    Some(
+        plain
+            .chain(named)
+            .map(|(id, style, ascii)| {
+                let written = writer::write(&node, &style);
+                let comparable = compare::differences(text, &written).is_some()
+                    && (!ascii || written.is_ascii());
+                (id, written, comparable)
+            })
+            .collect(),
+    )
+}
