@@ -192,7 +192,7 @@ async fn watch_until_stop(
 }
 
 /// Why listen stopped, by signal: the words the summary has always used.
-fn stop_reason(signal: i32) -> &'static str {
+pub(super) fn stop_reason(signal: i32) -> &'static str {
     match signal {
         signals::SIGINT => "interrupted",
         1 => "hung up",

@@ -6,6 +6,7 @@
 use tokio::sync::mpsc;
 
 use super::listen_forward_log::{ForwardLog, ForwardTally};
+use super::signals::{self, Signals};
 use super::Output;
 use crate::cli::ListenArgs;
 use crate::error::{Result, EXIT_CHECK_FAILED, EXIT_OK};
@@ -16,10 +17,6 @@ use crate::listen::{Limits, Receiver, Saver};
 /// How long shutdown waits for requests in flight (the app may be slow: up to the
 /// forward time-out is waited, at least the reference receiver's 2 s).
 const GRACE: std::time::Duration = std::time::Duration::from_secs(2);
-
-/// Exit codes when stopped by a signal (128 + N).
-const EXIT_SIGINT: i32 = 130;
-const EXIT_SIGTERM: i32 = 143;
 
 pub async fn serve(
     args: ListenArgs,
@@ -46,17 +43,25 @@ pub async fn serve(
     };
     log.listening(running.addr, &target, output);
     let mut tally = ForwardTally::default();
-    let reason = watch_until_stop(&args, &log, &mut running.records, &mut tally, output).await;
+    let signals = Signals::install();
+    let reason = watch_until_stop(
+        &args,
+        &log,
+        &mut running.records,
+        &mut tally,
+        &signals,
+        output,
+    )
+    .await;
     for record in running.stop().await {
         log.record(&record, output);
         tally.add(&record);
     }
     log.summary(&tally, reason, output);
-    Ok(match reason {
-        "interrupted" => EXIT_SIGINT,
-        "terminated" => EXIT_SIGTERM,
-        _ if args.expect_app_correct && tally.app_errors() > 0 => EXIT_CHECK_FAILED,
-        _ => EXIT_OK,
+    Ok(match signals.caught() {
+        Some(n) => signals::exit_code(n),
+        None if args.expect_app_correct && tally.app_errors() > 0 => EXIT_CHECK_FAILED,
+        None => EXIT_OK,
     })
 }
 
@@ -66,10 +71,9 @@ async fn watch_until_stop(
     log: &ForwardLog,
     records: &mut mpsc::Receiver<Relayed>,
     tally: &mut ForwardTally,
+    signals: &Signals,
     output: &mut Output<'_>,
 ) -> &'static str {
-    let signals = stop_signal();
-    tokio::pin!(signals);
     let deadline = tokio::time::sleep(args.exit_after.unwrap_or_default());
     tokio::pin!(deadline);
     loop {
@@ -82,30 +86,8 @@ async fn watch_until_stop(
                     return "--max-requests reached";
                 }
             }
-            reason = &mut signals => return reason,
+            n = signals.received() => return super::listen::stop_reason(n),
             () = &mut deadline, if args.exit_after.is_some() => return "--exit-after reached",
         }
     }
-}
-
-/// Resolves with `interrupted` on Ctrl-C and `terminated` on SIGTERM; never when neither
-/// can be listened for.
-async fn stop_signal() -> &'static str {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let (Ok(mut int), Ok(mut term)) = (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-        ) {
-            return tokio::select! {
-                _ = int.recv() => "interrupted",
-                _ = term.recv() => "terminated",
-            };
-        }
-    }
-    if tokio::signal::ctrl_c().await.is_ok() {
-        return "interrupted";
-    }
-    std::future::pending().await
 }
