@@ -258,3 +258,25 @@ fn human_explain_shows_the_string_and_the_fix() {
         run.stdout
     );
 }
+
+#[test]
+fn a_broken_base64_signature_is_described_in_words() {
+    // The standard signature of the diagnosis fixtures with four characters after its
+    // padding: the position is the character's, counted from 1.
+    let sig = String::from_utf8(fixture("fixtures/dayu/diagnosis/sha256.sig")).unwrap();
+    let run = cbtool(&[
+        "verify",
+        "--public-key",
+        PUBLIC_KEY,
+        "--signature",
+        &format!("{}AAAA", sig.trim()),
+        "fixtures/dayu/events/03-accepted.json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("`=` padding at character 343 with more after it"),
+        "{}",
+        run.stdout
+    );
+}

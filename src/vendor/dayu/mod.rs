@@ -122,8 +122,33 @@ fn decode_signature(signature: &str) -> std::result::Result<Vec<u8>, String> {
             } else {
                 ""
             };
-            format!("the signature is not valid base64: {e}{hint}")
+            format!(
+                "the signature is not valid base64: {}{hint}",
+                base64_error(&e)
+            )
         })
+}
+
+/// A base64 decoding error in words, with a 1-based character position (the crate's own
+/// text gives a byte value and a 0-based offset).
+fn base64_error(e: &base64::DecodeError) -> String {
+    use base64::DecodeError as E;
+    match *e {
+        E::InvalidByte(at, b'=') => {
+            format!("`=` padding at character {} with more after it", at + 1)
+        }
+        E::InvalidByte(at, b) => format!(
+            "character {} is `{}`, which base64 does not use",
+            at + 1,
+            char::from(b).escape_default()
+        ),
+        E::InvalidLength(n) => format!("{n} characters, which no whole base64 text has"),
+        E::InvalidLastSymbol(at, _) => format!(
+            "its last character (character {}) has bits a true encoder never sets: the value was changed",
+            at + 1
+        ),
+        E::InvalidPadding => "its `=` padding is wrong".to_string(),
+    }
 }
 
 /// Why a signature that is not one base64 block of the key's size cannot be checked. A
