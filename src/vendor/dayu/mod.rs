@@ -290,8 +290,8 @@ impl Vendor for Dayu {
         let comparison = context.compare(expected, theirs);
         let covered = diagnose::covers(creds.public_key()?, &target.signature, theirs);
         Ok(match covered {
-            Some(true) => format!("the signature covers exactly your string, so your code signed it: {comparison}"),
-            Some(false) => format!("the signature does not cover your string (this key signed some other string): {comparison}"),
+            Some(true) => format!("the signature covers exactly your string, so your code signed it. Against the correct string: {comparison}"),
+            Some(false) => format!("the signature does not cover your string (this key signed some other string). Against the correct string: {comparison}"),
             None => comparison,
         })
     }
