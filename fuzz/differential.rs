@@ -27,7 +27,10 @@ pub fn json_scan(data: &[u8]) -> String {
         .unwrap_or(false);
     let theirs = serde_json::from_str::<Map<String, Value>>(text);
     if let Some(members) = json::scan_members(text) {
-        assert!(syntax, "the scan accepted what serde_json rejects: {text:?}");
+        assert!(
+            syntax,
+            "the scan accepted what serde_json rejects: {text:?}"
+        );
         match &theirs {
             Ok(map) => same_members(&members, map, text),
             // The scan leaves every backslash to serde_json: only a number can be it.
@@ -39,7 +42,10 @@ pub fn json_scan(data: &[u8]) -> String {
     }
     match TopLevel::parse("fuzz", data) {
         Ok(top) => {
-            assert!(syntax, "TopLevel accepted what serde_json rejects: {text:?}");
+            assert!(
+                syntax,
+                "TopLevel accepted what serde_json rejects: {text:?}"
+            );
             let members: Vec<(&str, &str)> = top
                 .keys()
                 .map(|k| (k, top.get(k).map_or("", |f| f.text)))
