@@ -12,6 +12,18 @@ pub struct RawRequest {
     pub body: Vec<u8>,
 }
 
+impl RawRequest {
+    /// A body sent with neither `Content-Length` nor `Transfer-Encoding`: HTTP/1.1 gives
+    /// such a request no body (RFC 9112, section 6.3), so a receiver (hyper, `listen`)
+    /// reads none. `parse` still takes the rest as the body, for hand-written captures.
+    pub fn unframed(&self) -> bool {
+        let framed = self.headers.iter().any(|(k, _)| {
+            k.eq_ignore_ascii_case("content-length") || k.eq_ignore_ascii_case("transfer-encoding")
+        });
+        !framed && !self.body.is_empty()
+    }
+}
+
 /// Whether `bytes` begins like an HTTP/1.x request line.
 pub fn looks_like_request(bytes: &[u8]) -> bool {
     let line_end = bytes
@@ -150,8 +162,10 @@ mod tests {
         assert_eq!(r.headers[0], ("Dayu-Sign".to_string(), "a+b=".to_string()));
         let r = parse("r", b"POST /cb HTTP/1.1\nHost: x\n\n{\"a\":1}\n").unwrap();
         assert_eq!(r.body, b"{\"a\":1}\n");
+        assert!(r.unframed(), "no Content-Length: a receiver reads no body");
         let r = parse("r", b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{\"a\r\n4\r\n\":1}\r\n0\r\n\r\n").unwrap();
         assert_eq!(r.body, b"{\"a\":1}");
+        assert!(!r.unframed());
     }
 
     #[test]

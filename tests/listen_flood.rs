@@ -36,6 +36,21 @@ fn rss_kb(pid: u32) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// Whether a SIGTERM (signal 15, bit 14 of the mask) waits to be delivered to `pid`.
+fn sigterm_pending(pid: u32) -> bool {
+    let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
+        return false;
+    };
+    status
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("ShdPnd:")
+                .or_else(|| l.strip_prefix("SigPnd:"))
+        })
+        .filter_map(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+        .any(|mask| mask & (1 << 14) != 0)
+}
+
 /// Sends `PER_CLIENT` requests on one connection; counts the acknowledged answers.
 /// Stops early when the receiver goes away (the second-signal test).
 fn flood(addr: String, body: Arc<Vec<u8>>, acked: Arc<AtomicUsize>) {
@@ -163,12 +178,17 @@ fn a_second_signal_ends_listen_at_once_even_with_its_stdout_stalled() {
     assert!(acked.load(Ordering::SeqCst) < total);
     // The first SIGTERM cannot finish: the summary waits on the stalled stdout. The
     // second ends the process (without it, `finish` fails: "listen did not stop").
+    // Two signals sent before the first is delivered would merge into one, so the
+    // second waits until the first has left the pending set.
     for _ in 0..2 {
         let status = std::process::Command::new("kill")
             .args(["-TERM", &l.child.id().to_string()])
             .status()
             .unwrap();
         assert!(status.success());
+        while sigterm_pending(l.child.id()) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
     let (code, _, _) = l.finish();
     assert_eq!(code, 143);

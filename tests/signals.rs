@@ -1,7 +1,7 @@
 //! Stops and outputs as a CI runner sees them: SIGTERM (a cancelled job, `timeout(1)`)
 //! during `replay` leaves the whole `--report` and `--junit` with every unfinished
 //! message and exits 143; an output that cannot be written is refused before anything
-//! is sent; a report file is replaced whole.
+//! is sent; a report file is replaced whole; `demo` stops with its summary too.
 #![cfg(unix)]
 // Helpers here are test code too: a failed set-up should stop the test loudly.
 #![allow(clippy::unwrap_used)]
@@ -159,4 +159,29 @@ fn a_report_is_replaced_whole_and_never_left_half_written() {
     let _ = child.wait_with_output().unwrap();
     let again: Value = serde_json::from_slice(&std::fs::read(&report_path).unwrap()).unwrap();
     assert_eq!(again, report);
+}
+
+#[test]
+fn sigterm_during_demo_prints_the_summary_and_exits_143() {
+    use std::io::{BufRead, BufReader, Read};
+    // At the vendor's real pace the first retry waits 2 s: the signal comes first.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cbtool"))
+        .args(["demo", "--bits", "512", "--time-scale", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    while !seen.contains("demo: replaying") {
+        assert!(err.read_line(&mut seen).unwrap() > 0, "{seen}");
+    }
+    kill("-TERM", &child);
+    err.read_to_string(&mut seen).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(143), "{seen}");
+    assert!(seen.contains("demo: interrupted (SIGTERM)"), "{seen}");
+    // The summary: every message, the unfinished ones counted.
+    assert!(seen.contains("unfinished)"), "{seen}");
+    assert!(seen.contains("NOT SENT"), "{seen}");
 }

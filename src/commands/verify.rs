@@ -254,7 +254,8 @@ fn check(
     let top = msg.top_level()?;
     let vendor = choose_vendor(args.input.vendor, &msg.source, top)?;
     let target = vendor::target(vendor, &msg, args.signature.as_deref())?;
-    let verdict = vendor.verify(&msg, creds, &target)?;
+    let mut verdict = vendor.verify(&msg, creds, &target)?;
+    verdict.notes.extend(doc.notes);
     let diagnosis = if args.explain {
         Some(vendor.diagnose(&msg, creds, &target)?)
     } else {

@@ -40,6 +40,8 @@ pub struct Document {
     /// can be reported as positions in the file; `None` when the body was decoded from a
     /// JSON string (an envelope's `"body": "…"`) or a chunked request and maps to no span.
     pub origin: Option<Position>,
+    /// What reading it found worth saying, shown with the verdict.
+    pub notes: Vec<String>,
 }
 
 impl Document {
@@ -49,6 +51,7 @@ impl Document {
             line,
             body,
             headers: Vec::new(),
+            notes: Vec::new(),
             origin: Some(Position {
                 line: line.unwrap_or(1),
                 column: 1,
@@ -301,8 +304,14 @@ impl Documents {
             let bytes = read_all(&docs.name, &mut reader, max)?;
             let request = http_request::parse(&docs.name, &bytes)?;
             let origin = body_start(&bytes, &request.body);
+            let unframed = request.unframed();
             let mut doc = Document::new(docs.name.clone(), None, request.body);
             doc.headers = request.headers;
+            if unframed {
+                doc.notes.push(
+                    "the request has no Content-Length (nor Transfer-Encoding), so a receiver reads no body (RFC 9112, 6.3): the rest of the file was checked as the body; a real sender must send Content-Length".into(),
+                );
+            }
             doc.origin = origin;
             docs.pending = Some(doc);
             docs.done = true;
@@ -603,6 +612,11 @@ mod tests {
         assert_eq!(doc.headers, [("Dayu-Sign".to_string(), "abc".to_string())]);
         let d = docs("POST / HTTP/1.1\r\nDayu-Sign: x\r\n\r\n{}");
         assert_eq!(d[0].as_ref().unwrap().headers[0].1, "x");
+        // No Content-Length: a receiver would read no body, which the note says (the
+        // difference the `listen` fuzz target found).
+        assert!(d[0].as_ref().unwrap().notes[0].contains("no Content-Length"));
+        let d = docs("POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}");
+        assert!(d[0].as_ref().unwrap().notes.is_empty());
         assert_eq!(
             d[0].as_ref().unwrap().position(1),
             Some(Position { line: 4, column: 2 })
