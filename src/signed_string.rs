@@ -181,6 +181,9 @@ mod tests {
     }
 }
 
+/// What [`compare`] says when the strings are the same bytes.
+pub const IDENTICAL: &str = "your signed string is identical to the correct one: any difference is in how it is hashed, encoded or keyed";
+
 /// Compares the string a user's code hashed with the correct one and describes the first
 /// difference with a little context. The secret never shows: context stops where the
 /// secret begins (it is last in both strings when the rule is followed), and any copy of
@@ -188,7 +191,7 @@ mod tests {
 pub fn compare(expected: &SignedString, theirs: &[u8]) -> String {
     let want = expected.bytes();
     if want == theirs {
-        return "your signed string is identical to the correct one: any difference is in how it is hashed, encoded or keyed".to_string();
+        return IDENTICAL.to_string();
     }
     let first = want
         .iter()

@@ -268,7 +268,7 @@ fn check(
             // The plain byte comparison's "identical" says where a difference might be;
             // with a valid signature there is none, so say so.
             Some(
-                if verdict.valid && text.starts_with("your signed string is identical") {
+                if verdict.valid && text == crate::signed_string::IDENTICAL {
                     "identical to the correct one, and the signature verifies: nothing to change"
                         .to_string()
                 } else {

@@ -14,7 +14,12 @@ use crate::signed_string::SignedString;
 use crate::vendor::autox3::Fields;
 use crate::vendor::{Diagnosis, SignatureOrigin};
 
-fn diagnosis(tried: Vec<&'static str>, matched: Option<String>, explanation: String) -> Diagnosis {
+/// A diagnosis with no library, snippet or reproduced string.
+pub(crate) fn diagnosis(
+    tried: Vec<&'static str>,
+    matched: Option<String>,
+    explanation: String,
+) -> Diagnosis {
     Diagnosis {
         matched,
         explanation,

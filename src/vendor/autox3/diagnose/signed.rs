@@ -7,7 +7,9 @@
 //! make this an oracle for it.
 
 use super::compare;
-use super::search::Search;
+use super::digest::{self, Algorithm};
+use super::explain;
+use super::search::{Candidate, Search};
 use super::stringify::{self, JavaNumbers};
 use super::tree;
 use super::wording::{describe, join};
@@ -30,14 +32,11 @@ pub(crate) fn explain_signed_string(
     // A string without the secret is what an HMAC keyed with it hashes: the signature,
     // when it is that HMAC, tells the two apart.
     if keyed_hmac_matches(secret, theirs, &target.signature) {
-        return Some(Diagnosis {
-            matched: Some("hmac_sha1".into()),
-            explanation: format!("Your signed string leaves the appSecret out and the signature is its HMAC-SHA1 keyed with the appSecret: {}.", describe("hmac_sha1").1),
-            matched_string: None,
-            tried: CAUSES.to_vec(),
-            library: None,
-            snippet: None,
-        });
+        return Some(explain::diagnosis(
+            CAUSES.to_vec(),
+            Some("hmac_sha1".into()),
+            format!("Your signed string leaves the appSecret out and the signature is its HMAC-SHA1 keyed with the appSecret: {}.", describe("hmac_sha1").1),
+        ));
     }
     let search = Search::new(fields, secret).strings_only();
     let (families, details) = match search.find(|c| c.bytes == theirs) {
@@ -67,26 +66,26 @@ pub(crate) fn explain_signed_string(
             join(&words)
         )
     };
-    Some(Diagnosis {
-        matched: (!families.is_empty()).then(|| families.join("+")),
+    Some(explain::diagnosis(
+        CAUSES.to_vec(),
+        (!families.is_empty()).then(|| families.join("+")),
         explanation,
-        matched_string: None,
-        tried: CAUSES.to_vec(),
-        library: None,
-        snippet: None,
-    })
+    ))
 }
 
+/// Whether `signature` is the HMAC-SHA1 of `theirs` keyed with the secret, checked by
+/// the search's own digest comparison.
 fn keyed_hmac_matches(secret: &Secret, theirs: &[u8], signature: &str) -> bool {
-    use hmac::{Hmac, Mac};
-    let Ok(digest) = hex::decode(signature.trim()) else {
+    let Ok((digest, encoding)) = digest::decode_target(signature.trim()) else {
         return false;
     };
-    let Ok(mut mac) = Hmac::<sha1::Sha1>::new_from_slice(secret.expose()) else {
-        return false;
+    let candidate = Candidate {
+        bytes: theirs,
+        // No secret in the string: the HMAC message is all of it.
+        secret: Some(theirs.len()..theirs.len()),
+        algorithm: Algorithm::HmacSha1,
     };
-    mac.update(theirs);
-    mac.verify_slice(&digest).is_ok()
+    digest::digest_matches(&candidate, &digest, encoding, secret)
 }
 
 /// Reads `theirs` part by part in the documented order and names what differs in each.
