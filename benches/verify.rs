@@ -11,7 +11,7 @@ use cbtool::credentials::{Credentials, KeyPath};
 use cbtool::input::{Documents, Format};
 use cbtool::json::TopLevel;
 use cbtool::secret::Secret;
-use cbtool::vendor::{self, Message, Vendor};
+use cbtool::vendors::{self, Message, Vendor};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -28,8 +28,8 @@ fn autox3(c: &mut Criterion) {
     group.bench_function("verify one callback", |b| {
         b.iter(|| {
             let msg = Message::new("bench", &body);
-            let target = vendor::target(&vendor::autox3::AutoX3, &msg, None).expect("target");
-            let verdict = vendor::autox3::AutoX3
+            let target = vendors::target(&vendors::autox3::AutoX3, &msg, None).expect("target");
+            let verdict = vendors::autox3::AutoX3
                 .verify(&msg, &creds, &target)
                 .expect("verify");
             assert!(verdict.valid);
@@ -39,21 +39,21 @@ fn autox3(c: &mut Criterion) {
     group.bench_function("check one stream line", |b| {
         b.iter(|| {
             let msg = Message::new("", &body);
-            assert!(vendor::autox3::AutoX3.passes(&msg, &creds, None));
+            assert!(vendors::autox3::AutoX3.passes(&msg, &creds, None));
         })
     });
     // The worst case of `--explain`: a ~1 KB body full of what serializers change
     // (numbers, HTML characters, a null, an empty object, Chinese, slashes) and a
     // signature nothing reproduces, so the whole search runs. Goal: under one second.
     let rich = fixture("fixtures/libraries/autox3/bodies/rich.compact.json");
-    let unmatched = vendor::Target {
+    let unmatched = vendors::Target {
         signature: "0000000000000000000000000000000000000000".into(),
-        origin: vendor::SignatureOrigin::User,
+        origin: vendors::SignatureOrigin::User,
     };
     group.bench_function("explain, worst case (nothing matches, 1 KB)", |b| {
         b.iter(|| {
             let msg = Message::new("bench", &rich);
-            let d = vendor::autox3::AutoX3
+            let d = vendors::autox3::AutoX3
                 .diagnose(&msg, &creds, &unmatched)
                 .expect("diagnose");
             assert!(d.matched.is_none());
@@ -91,9 +91,9 @@ fn dayu(c: &mut Criterion) {
     c.bench_function("dayu/verify one callback", |b| {
         b.iter(|| {
             let msg = Message::with_headers("bench", &doc.body, doc.headers.clone());
-            let target = vendor::target(&vendor::dayu::Dayu, &msg, None).expect("target");
+            let target = vendors::target(&vendors::dayu::Dayu, &msg, None).expect("target");
             assert!(
-                vendor::dayu::Dayu
+                vendors::dayu::Dayu
                     .verify(&msg, &creds, &target)
                     .expect("verify")
                     .valid

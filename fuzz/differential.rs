@@ -7,7 +7,7 @@ use std::io::{self, BufReader, Read};
 use cbtool::error::Result;
 use cbtool::input::{Document, Documents, Format, Item};
 use cbtool::json::{self, TopLevel};
-use cbtool::vendor::autox3::restyle_for_fuzzing;
+use cbtool::vendors::autox3::restyle_for_fuzzing;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 

@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 
 use cbtool::credentials::{Credentials, KeyPath};
 use cbtool::secret::Secret;
-use cbtool::vendor::{self, autox3::AutoX3, dayu::Dayu, Message, Vendor};
+use cbtool::vendors::{self, autox3::AutoX3, dayu::Dayu, Message, Vendor};
 
 /// Every target, by the name used for its corpus directory and on the command line.
 #[allow(dead_code)] // the libFuzzer binaries each call one target by name
@@ -109,7 +109,7 @@ fn shape(text: &str) -> String {
 
 /// Verify and explain, as `verify --explain` runs them.
 fn check(vendor: &dyn Vendor, msg: &Message, creds: &Credentials, sig: Option<&str>) -> String {
-    let target = match vendor::target(vendor, msg, sig) {
+    let target = match vendors::target(vendor, msg, sig) {
         Ok(t) => t,
         Err(e) => return class::<()>(&Err(e)),
     };

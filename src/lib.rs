@@ -18,7 +18,7 @@ pub mod schema;
 pub mod secret;
 pub mod signed_string;
 mod snippet;
-pub mod vendor;
+pub mod vendors;
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -6,7 +6,7 @@
 use cbtool::credentials::Credentials;
 use cbtool::credentials::KeyPath;
 use cbtool::secret::Secret;
-use cbtool::vendor::{self, autox3::AutoX3, dayu::Dayu, Message, Vendor};
+use cbtool::vendors::{self, autox3::AutoX3, dayu::Dayu, Message, Vendor};
 use proptest::prelude::*;
 
 fn creds(secret: &str) -> Credentials {
@@ -54,7 +54,7 @@ fn body(
 
 fn verifies(text: &[u8], secret: &str) -> bool {
     let msg = Message::new("prop", text);
-    let target = vendor::target(&AutoX3, &msg, None).unwrap();
+    let target = vendors::target(&AutoX3, &msg, None).unwrap();
     AutoX3.verify(&msg, &creds(secret), &target).unwrap().valid
 }
 
@@ -75,7 +75,7 @@ proptest! {
         prop_assert!(verifies(&signed, &secret));
         // Signing the body as given and verifying it with that signature agrees too.
         let sig = AutoX3.sign(&Message::new("prop", text.as_bytes()), &creds(&secret)).unwrap();
-        let target = vendor::Target { signature: sig, origin: vendor::SignatureOrigin::User };
+        let target = vendors::Target { signature: sig, origin: vendors::SignatureOrigin::User };
         let msg = Message::new("prop", text.as_bytes());
         prop_assert!(AutoX3.verify(&msg, &creds(&secret), &target).unwrap().valid);
     }
@@ -102,7 +102,7 @@ proptest! {
         let mut bytes = signed.into_bytes();
         bytes[at] = if bytes[at] == b'0' { b'1' } else if bytes[at].is_ascii_digit() { b'0' } else { bytes[at] ^ 0x20 };
         let msg = Message::new("prop", &bytes);
-        if let Ok(target) = vendor::target(&AutoX3, &msg, None) {
+        if let Ok(target) = vendors::target(&AutoX3, &msg, None) {
             if let Ok(verdict) = AutoX3.verify(&msg, &creds("s"), &target) {
                 prop_assert!(!verdict.valid);
             }
@@ -113,10 +113,10 @@ proptest! {
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
         let msg = Message::new("prop", &bytes);
         let c = creds("s");
-        for v in vendor::all() {
+        for v in vendors::all() {
             let _ = v.sign(&msg, &c);
             let _ = v.embed(&msg, &c);
-            let target = vendor::Target { signature: "00".into(), origin: vendor::SignatureOrigin::User };
+            let target = vendors::Target { signature: "00".into(), origin: vendors::SignatureOrigin::User };
             let _ = v.verify(&msg, &c, &target);
         }
         let _ = cbtool::http_request::parse("prop", &bytes);
@@ -130,7 +130,7 @@ proptest! {
     ) {
         let text = serde_json::json!({"msgId": "m", "msgType": "t", "staffInfo": value, "createTime": 1, "content": value}).to_string();
         let msg = Message::new("prop", text.as_bytes());
-        let target = vendor::Target { signature, origin: vendor::SignatureOrigin::Sender };
+        let target = vendors::Target { signature, origin: vendors::SignatureOrigin::Sender };
         let _ = AutoX3.diagnose(&msg, &creds("s"), &target).unwrap();
     }
 }
@@ -159,9 +159,9 @@ fn dayu_body(order_id: i64, progress: i64, comment: &str) -> String {
 
 fn dayu_verifies(body: &str, signature: &str, creds: &Credentials) -> bool {
     let msg = Message::new("prop", body.as_bytes());
-    let target = vendor::Target {
+    let target = vendors::Target {
         signature: signature.to_string(),
-        origin: vendor::SignatureOrigin::Sender,
+        origin: vendors::SignatureOrigin::Sender,
     };
     Dayu.verify(&msg, creds, &target).unwrap().valid
 }

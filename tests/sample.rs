@@ -7,7 +7,7 @@ mod sample_support;
 
 use cbtool::credentials::Credentials;
 use cbtool::sample::{vin, Generator, LifecyclePath, Plan};
-use cbtool::vendor::{self, Message, SignatureOrigin, Vendor};
+use cbtool::vendors::{self, Message, SignatureOrigin, Vendor};
 use sample_support::creds;
 use serde_json::Value;
 
@@ -23,7 +23,7 @@ fn sign_and_verify(v: &dyn Vendor, creds: &Credentials, body: &[u8]) -> Value {
         _ => (v.embed(&msg, creds).unwrap(), Vec::new()),
     };
     let received = Message::with_headers("received", &sent, headers);
-    let target = vendor::target(v, &received, None).unwrap();
+    let target = vendors::target(v, &received, None).unwrap();
     assert_eq!(target.origin, SignatureOrigin::Sender);
     let verdict = v.verify(&received, creds, &target).unwrap();
     assert!(
@@ -47,7 +47,7 @@ fn check(v: &dyn Vendor, bytes: &[u8]) -> Value {
     );
     let top = cbtool::json::TopLevel::parse("sample", bytes).unwrap();
     assert!(std::ptr::eq(
-        vendor::detect("sample", &top).unwrap() as *const dyn Vendor as *const u8,
+        vendors::detect("sample", &top).unwrap() as *const dyn Vendor as *const u8,
         v as *const dyn Vendor as *const u8
     ));
     value
@@ -85,7 +85,7 @@ const LIGHTS: &[&str] = &[
 
 #[test]
 fn autox3_samples_verify_and_look_real_over_200_seeds() {
-    let v: &dyn Vendor = &vendor::autox3::AutoX3;
+    let v: &dyn Vendor = &vendors::autox3::AutoX3;
     let creds = creds();
     for seed in 0..200 {
         let mut g = Generator::new(seed);
@@ -156,7 +156,7 @@ fn assert_dayu_shape(value: &Value) -> i64 {
 
 #[test]
 fn dayu_samples_verify_over_200_seeds() {
-    let v: &dyn Vendor = &vendor::dayu::Dayu;
+    let v: &dyn Vendor = &vendors::dayu::Dayu;
     let creds = creds();
     for seed in 0..200 {
         let mut g = Generator::new(seed);
@@ -169,7 +169,7 @@ fn dayu_samples_verify_over_200_seeds() {
 
 #[test]
 fn dayu_lifecycles_are_legal_histories() {
-    let v: &dyn Vendor = &vendor::dayu::Dayu;
+    let v: &dyn Vendor = &vendors::dayu::Dayu;
     let creds = creds();
     for seed in 0..20 {
         for (path, last) in [
@@ -220,7 +220,7 @@ fn dayu_steps_have_the_members_of_the_documents_events() {
             LifecyclePath::Rework,
         ] {
             let mut g = Generator::new(seed);
-            for sample in vendor::dayu::Dayu
+            for sample in vendors::dayu::Dayu
                 .sample(&mut g, Plan::Lifecycle(path))
                 .unwrap()
             {
@@ -275,7 +275,7 @@ fn autox3_samples_have_the_members_of_the_document_sample() {
     // A sample whose optional lists are all non-empty has every documented member.
     let full = (0..200).find_map(|seed| {
         let mut g = Generator::new(seed);
-        let body = vendor::autox3::AutoX3
+        let body = vendors::autox3::AutoX3
             .sample(&mut g, Plan::One)
             .unwrap()
             .remove(0)

@@ -9,7 +9,7 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::process::Command;
 
-use cbtool::vendor::{self, Message, Target};
+use cbtool::vendors::{self, Message, Target};
 use sample_support::{cbtool, creds, root, BIN, PRIVATE_KEY, SECRET, SECRET_FILE};
 use serde_json::Value;
 
@@ -284,10 +284,10 @@ fn curl_delivers_a_verifiable_request(vendor_id: &str, credential: &[&str]) {
     let raw = server.join().unwrap();
     let request = cbtool::http_request::parse("captured", &raw).unwrap();
     assert_eq!(request.method, "POST");
-    let v = vendor::by_id(vendor_id).unwrap();
+    let v = vendors::by_id(vendor_id).unwrap();
     let msg = Message::with_headers("captured", &request.body, request.headers.clone());
     assert_eq!(msg.header("Content-Type"), Some("application/json"));
-    let target: Target = vendor::target(v, &msg, None).unwrap();
+    let target: Target = vendors::target(v, &msg, None).unwrap();
     assert!(v.verify(&msg, &creds(), &target).unwrap().valid);
 }
 

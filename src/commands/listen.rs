@@ -12,7 +12,7 @@ use crate::error::{Error, Result, EXIT_OK};
 use crate::listen::{
     self, FaultMode, FaultPlan, Limits, Receiver, Saver, SchemaCheck, SeenIds, Tally,
 };
-use crate::vendor::{self, Vendor};
+use crate::vendors::{self, Vendor};
 
 /// How long shutdown waits for answers in flight.
 const GRACE: std::time::Duration = std::time::Duration::from_secs(2);
@@ -22,8 +22,8 @@ pub fn run(args: ListenArgs, output: &mut Output) -> Result<i32> {
     let creds = credentials(&args.credentials)?;
     let forced = args.vendor.map(|v| -> &'static dyn Vendor {
         match v {
-            VendorArg::Autox3 => &vendor::autox3::AutoX3,
-            VendorArg::Dayu => &vendor::dayu::Dayu,
+            VendorArg::Autox3 => &vendors::autox3::AutoX3,
+            VendorArg::Dayu => &vendors::dayu::Dayu,
         }
     });
     check_vendors(&creds, forced, output)?;
@@ -74,7 +74,7 @@ fn check_vendors(
 ) -> Result<()> {
     let vendors: Vec<&dyn Vendor> = match forced {
         Some(v) => vec![v],
-        None => vendor::all().to_vec(),
+        None => vendors::all().to_vec(),
     };
     let mut problems = Vec::new();
     for v in &vendors {

@@ -200,7 +200,7 @@ fn record_json(r: &Relayed) -> serde_json::Value {
 }
 
 fn vendor_name(id: &str) -> &'static str {
-    crate::vendor::by_id(id).map_or("the vendor", |v| v.name())
+    crate::vendors::by_id(id).map_or("the vendor", |v| v.name())
 }
 
 /// One line: `#seq METHOD path vendor id: what cbtool found → what the app did: verdict`.
@@ -339,7 +339,7 @@ mod tests {
     use super::*;
     use crate::listen::judge::{Judgement, Retry};
     use crate::listen::{Action, Decision};
-    use crate::vendor::Reply;
+    use crate::vendors::Reply;
 
     fn relayed(valid: bool, status: u16, judgement: Judgement) -> Relayed {
         Relayed {

@@ -123,7 +123,7 @@ fn record_text(r: &Record) -> String {
 mod tests {
     use super::*;
     use crate::listen::{Action, Decision, FaultMode};
-    use crate::vendor::Reply;
+    use crate::vendors::Reply;
 
     fn record(decision: Decision, http_status: Option<u16>) -> Record {
         Record {

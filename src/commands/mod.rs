@@ -29,7 +29,7 @@ use crate::credentials::{Credentials, KeyPath};
 use crate::error::{Error, Result};
 use crate::json::TopLevel;
 use crate::secret::Secret;
-use crate::vendor::{self, Vendor};
+use crate::vendors::{self, Vendor};
 use terminal::{paint, Tone, Verbosity};
 
 /// Where a command writes: the report on `out`, diagnostics on `err`; and how:
@@ -176,15 +176,15 @@ pub fn choose_vendor(
 ) -> Result<&'static dyn Vendor> {
     match forced {
         Some(arg) => Ok(vendor_for(arg)),
-        None => vendor::detect(source, top),
+        None => vendors::detect(source, top),
     }
 }
 
 /// The vendor a `--vendor`-style argument names.
 pub fn vendor_for(arg: VendorArg) -> &'static dyn Vendor {
     match arg {
-        VendorArg::Autox3 => &vendor::autox3::AutoX3,
-        VendorArg::Dayu => &vendor::dayu::Dayu,
+        VendorArg::Autox3 => &vendors::autox3::AutoX3,
+        VendorArg::Dayu => &vendors::dayu::Dayu,
     }
 }
 

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::input::{Document, Documents, Format};
 use crate::replay::transport::check_header;
 use crate::replay::{Ack, Outgoing};
-use crate::vendor::{Delivery, Fresh, Message};
+use crate::vendors::{Delivery, Fresh, Message};
 
 /// File names a directory contributes.
 const EXTENSIONS: [&str; 4] = ["json", "jsonl", "ndjson", "http"];

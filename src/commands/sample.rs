@@ -10,7 +10,7 @@ use crate::credentials::Credentials;
 use crate::error::{Error, Result, EXIT_OK};
 use crate::input::{Documents, Format};
 use crate::sample::{curl, Generator, LifecyclePath, Plan, Sample};
-use crate::vendor::{Message, Vendor};
+use crate::vendors::{Message, Vendor};
 
 /// A sample ready to print: what is shown, and the HTTP request it stands for.
 struct Prepared {

@@ -5,7 +5,7 @@ use crate::cli::SignArgs;
 use crate::credentials::Credentials;
 use crate::error::{Result, EXIT_OK};
 use crate::input::{Document, Documents};
-use crate::vendor::Message;
+use crate::vendors::Message;
 
 pub fn run(args: SignArgs, output: &mut Output) -> Result<i32> {
     let creds = credentials(&args.credentials)?;

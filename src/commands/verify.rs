@@ -10,7 +10,7 @@ use crate::cli::VerifyArgs;
 use crate::credentials::Credentials;
 use crate::error::{Error, Result, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE};
 use crate::input::{Block, Document, Documents, Item};
-use crate::vendor::{self, Message};
+use crate::vendors::{self, Message};
 
 pub fn run(args: VerifyArgs, output: &mut Output) -> Result<i32> {
     let creds = credentials(&args.credentials)?;
@@ -253,7 +253,7 @@ fn check(
     let msg = Message::with_headers(doc.source, &doc.body, doc.headers);
     let top = msg.top_level()?;
     let vendor = choose_vendor(args.input.vendor, &msg.source, top)?;
-    let target = vendor::target(vendor, &msg, args.signature.as_deref())?;
+    let target = vendors::target(vendor, &msg, args.signature.as_deref())?;
     let mut verdict = vendor.verify(&msg, creds, &target)?;
     verdict.notes.extend(doc.notes);
     let diagnosis = if args.explain {

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use super::Output;
 use crate::error::Error;
-use crate::vendor::{Diagnosis, Verdict};
+use crate::vendors::{Diagnosis, Verdict};
 
 /// Failures kept for the JSON report of a stream; beyond this only counts grow, so
 /// memory stays flat however bad the stream is.

@@ -10,7 +10,7 @@ use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::listen::{FaultMode, FaultPlan};
 use crate::replay::{Outgoing, Schedule};
-use crate::vendor::{self, Fresh, Message, Vendor};
+use crate::vendors::{self, Fresh, Message, Vendor};
 
 use fixtures::Fixture;
 
@@ -71,7 +71,7 @@ pub fn scenario(
     fresh: &mut dyn FnMut() -> Fresh,
 ) -> Result<Scenario> {
     use FaultMode::{BadJson, Close, Http500, Status1};
-    let autox3: &dyn Vendor = &vendor::autox3::AutoX3;
+    let autox3: &dyn Vendor = &vendors::autox3::AutoX3;
     let mut planned = Vec::new();
     let compact = signed(autox3, fixtures::AUTOX3_COMPACT, creds, Some(fresh()))?;
     planned.push(plan(compact, vec![Http500, Http500], 3));
@@ -88,7 +88,7 @@ pub fn scenario(
     let zh = signed(autox3, fixtures::AUTOX3_ZH, creds, Some(fresh()))?;
     planned.push(plan(zh, vec![Http500], 2));
     for (step, fixture) in fixtures::DAYU_ORDER.iter().enumerate() {
-        let message = signed(&vendor::dayu::Dayu, *fixture, creds, None)?;
+        let message = signed(&vendors::dayu::Dayu, *fixture, creds, None)?;
         let faults = if step == 3 { vec![Close] } else { Vec::new() };
         let attempts = 1 + u32::try_from(faults.len()).unwrap_or(0);
         planned.push(plan(message, faults, attempts));

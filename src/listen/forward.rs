@@ -27,7 +27,7 @@ use super::upstream::{AppAnswer, AppClient};
 use crate::error::Result;
 use crate::replay::transport::BODY_CAP;
 use crate::replay::{Ack, Reply as SenderView};
-use crate::vendor::{self, Reply};
+use crate::vendors::{self, Reply};
 
 /// Requests logged but not yet printed; beyond this the connections wait for the log.
 const LOG_QUEUE: usize = 1024;
@@ -300,7 +300,7 @@ fn app_side(answer: &AppAnswer) -> AppSide {
 
 /// The judgement of the app's answer; none when the vendor is unknown.
 fn judgement(decision: &Decision, attempt: u32, reply: &SenderView) -> Option<Judgement> {
-    let vendor = vendor::by_id(decision.vendor?)?;
+    let vendor = vendors::by_id(decision.vendor?)?;
     let schedule = vendor.documented_retries();
     let facts = Facts {
         ack: vendor.default_ack(),
@@ -314,7 +314,7 @@ fn judgement(decision: &Decision, attempt: u32, reply: &SenderView) -> Option<Ju
 
 /// A faulted delivery never reaches the app; the sender sees a failure and retries.
 fn fault_judgement(decision: &Decision, attempt: u32) -> Option<Judgement> {
-    let vendor = vendor::by_id(decision.vendor?)?;
+    let vendor = vendors::by_id(decision.vendor?)?;
     let schedule = vendor.documented_retries();
     Some(Judgement {
         app_acked: false,
@@ -385,6 +385,6 @@ fn render_answer(head: &hyper::http::response::Parts, body: &[u8]) -> Vec<u8> {
 
 /// The acknowledgement rule of a judged record, for the log's advice.
 pub fn ack_of(record: &Relayed) -> Option<Ack> {
-    let vendor = vendor::by_id(record.decision.as_ref()?.vendor?)?;
+    let vendor = vendors::by_id(record.decision.as_ref()?.vendor?)?;
     Some(vendor.default_ack())
 }

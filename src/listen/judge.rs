@@ -162,7 +162,7 @@ pub fn judge(facts: &Facts, reply: &Reply) -> Judgement {
 /// What a receiver must answer for the sender to stop, in words.
 pub fn ack_needs(ack: Ack) -> String {
     match ack {
-        Ack::AutoX3Status => format!("HTTP 200 with {}", crate::vendor::autox3::NORMAL_RESPONSE),
+        Ack::AutoX3Status => format!("HTTP 200 with {}", crate::vendors::autox3::NORMAL_RESPONSE),
         Ack::Http2xx => "any 2xx status".to_string(),
     }
 }

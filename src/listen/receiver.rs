@@ -4,7 +4,7 @@
 use super::faults::{FaultMode, FaultPlan};
 use super::store::SeenIds;
 use crate::credentials::Credentials;
-use crate::vendor::{self, Message, Outcome, Reply, Vendor};
+use crate::vendors::{self, Message, Outcome, Reply, Vendor};
 
 /// An extra check on a callback whose signature held (e.g. schema validation). Its
 /// findings are reported as warnings; they never change the answer.
@@ -106,7 +106,7 @@ impl Receiver {
         };
         let vendor = match self.forced {
             Some(v) => v,
-            None => match vendor::detect(&msg.source, top) {
+            None => match vendors::detect(&msg.source, top) {
                 Ok(v) => v,
                 Err(e) => return Decision::generic(400, e.to_string()),
             },
@@ -140,9 +140,9 @@ impl Receiver {
             ));
         }
         let target = match vendor.carried_signature(msg) {
-            Ok(Some(signature)) => vendor::Target {
+            Ok(Some(signature)) => vendors::Target {
                 signature,
-                origin: vendor::SignatureOrigin::Sender,
+                origin: vendors::SignatureOrigin::Sender,
             },
             Ok(None) => {
                 decision.signature_valid = Some(false);
@@ -202,7 +202,7 @@ fn fault_action(vendor: &dyn Vendor, mode: FaultMode) -> Action {
         FaultMode::Timeout => Action::Hang,
         FaultMode::Close => Action::Close,
         FaultMode::BadJson => {
-            let normal = crate::vendor::autox3::NORMAL_RESPONSE;
+            let normal = crate::vendors::autox3::NORMAL_RESPONSE;
             Action::Reply(Reply {
                 status: 200,
                 body: normal[..normal.len() - 1].to_string(),
@@ -238,7 +238,7 @@ mod tests {
         assert_eq!(first.id.as_deref(), Some("m1"));
         let again = r.handle(&[], M1);
         assert!(again.acked() && again.duplicate);
-        assert_eq!(reply(&again).body, crate::vendor::autox3::NORMAL_RESPONSE);
+        assert_eq!(reply(&again).body, crate::vendors::autox3::NORMAL_RESPONSE);
     }
 
     #[test]
@@ -250,7 +250,7 @@ mod tests {
         let d = r.handle(&[], tampered.as_bytes());
         assert_eq!(d.signature_valid, Some(false));
         assert_eq!(reply(&d).status, 401);
-        let expected = crate::vendor::autox3::AutoX3
+        let expected = crate::vendors::autox3::AutoX3
             .sign(&Message::new("t", tampered.as_bytes()), r.credentials())
             .unwrap();
         assert!(!reply(&d).body.to_ascii_uppercase().contains(&expected));

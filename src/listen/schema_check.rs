@@ -5,7 +5,7 @@
 
 use super::receiver::MessageCheck;
 use crate::schema::{self, Severity};
-use crate::vendor::{Message, Vendor};
+use crate::vendors::{Message, Vendor};
 
 /// Runs [`schema::validate`] on the body; each finding becomes one warning line.
 #[derive(Debug, Default, Clone, Copy)]
@@ -37,7 +37,7 @@ impl MessageCheck for SchemaCheck {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vendor::{autox3::AutoX3, dayu::Dayu};
+    use crate::vendors::{autox3::AutoX3, dayu::Dayu};
 
     #[test]
     fn the_documents_msg_type_is_one_warning_and_a_clean_dayu_event_none() {

@@ -29,7 +29,7 @@ pub(crate) use signed::explain_signed_string;
 
 use super::Fields;
 use crate::secret::Secret;
-use crate::vendor::{Diagnosis, Target};
+use crate::vendors::{Diagnosis, Target};
 
 /// Combinations of more mistakes than this are not tried: they would rarely be the
 /// real cause, and the search grows with each.

@@ -15,8 +15,8 @@ use super::tree;
 use super::wording::{describe, join};
 use super::CAUSES;
 use crate::secret::Secret;
-use crate::vendor::autox3::Fields;
-use crate::vendor::{Diagnosis, Target};
+use crate::vendors::autox3::Fields;
+use crate::vendors::{Diagnosis, Target};
 
 /// Every difference between `theirs` and the correct signed string, or `None` when they
 /// are identical.

@@ -11,8 +11,8 @@ use super::wording::{self, describe, join};
 use super::writer::{self, Style};
 use crate::secret::Secret;
 use crate::signed_string::SignedString;
-use crate::vendor::autox3::Fields;
-use crate::vendor::{Diagnosis, SignatureOrigin};
+use crate::vendors::autox3::Fields;
+use crate::vendors::{Diagnosis, SignatureOrigin};
 
 /// A diagnosis with no library, snippet or reproduced string.
 pub(crate) fn diagnosis(

@@ -13,7 +13,7 @@ use super::MAX_CAUSES;
 use crate::json::{JsonKind, TopLevel};
 use crate::secret::Secret;
 use crate::signed_string::{Part, SignedString};
-use crate::vendor::autox3::Fields;
+use crate::vendors::autox3::Fields;
 
 /// A candidate that reproduced the target.
 pub(crate) struct Found {

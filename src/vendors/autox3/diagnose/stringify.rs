@@ -137,7 +137,7 @@ pub(crate) fn java(node: &Node, numbers_as: JavaNumbers) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vendor::autox3::diagnose::tree;
+    use crate::vendors::autox3::diagnose::tree;
 
     // Expected: node -p "String(JSON.parse(t))", python3 -c "print(str(json.loads(t)))",
     // and for Java `new Gson().fromJson(t, Map.class).toString()` (Gson 2.10, Debian libgoogle-gson-java 2.10-1).

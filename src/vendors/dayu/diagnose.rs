@@ -12,7 +12,7 @@ use super::Fields;
 use crate::json::TopLevel;
 use crate::keys::VerifyingKey;
 use crate::signed_string::SignedString;
-use crate::vendor::{Diagnosis, Target};
+use crate::vendors::{Diagnosis, Target};
 
 /// Every family this search can name, in the order a combined id lists them.
 pub const CAUSES: &[&str] = &[

@@ -515,7 +515,7 @@ mod tests {
         ];
         for (body, passes) in cases {
             let msg = Message::new("t.json", body.as_bytes());
-            let target = crate::vendor::target(&AutoX3, &msg, None).unwrap();
+            let target = crate::vendors::target(&AutoX3, &msg, None).unwrap();
             let verified = AutoX3.verify(&msg, &creds(), &target).unwrap().valid;
             assert_eq!(AutoX3.passes(&msg, &creds(), None), passes, "{body}");
             assert!(!passes || verified, "{body}");

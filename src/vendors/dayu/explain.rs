@@ -10,7 +10,7 @@ use super::strings::Context;
 use super::transport::Form;
 use crate::keys::VerifyingKey;
 use crate::signed_string::SignedString;
-use crate::vendor::{Diagnosis, SignatureOrigin};
+use crate::vendors::{Diagnosis, SignatureOrigin};
 
 /// A string and scheme that reproduce the signature.
 pub(super) struct Found {
