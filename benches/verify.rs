@@ -7,7 +7,7 @@
 
 use std::io::{BufRead, Cursor};
 
-use cbtool::credentials::{Credentials, KeyPath};
+use cbtool::credentials::{Credentials, Given};
 use cbtool::input::{Documents, Format};
 use cbtool::json::TopLevel;
 use cbtool::secret::Secret;
@@ -22,7 +22,10 @@ fn fixture(path: &str) -> Vec<u8> {
 
 fn autox3(c: &mut Criterion) {
     let body = fixture("fixtures/autox3/receivebase-create.compact.json");
-    let creds = Credentials::with_secret(Secret::new("cbtool-test-only-secret"));
+    let creds = Credentials::default().with(
+        &cbtool::vendors::autox3::credential::APP_SECRET,
+        Given::Secret(Secret::new("cbtool-test-only-secret")),
+    );
     let mut group = c.benchmark_group("autox3");
     group.throughput(Throughput::Bytes(body.len() as u64));
     group.bench_function("verify one callback", |b| {
@@ -80,13 +83,9 @@ fn dayu(c: &mut Criterion) {
     .collect::<Result<_, _>>()
     .expect("read");
     let doc = &docs[0];
-    let creds = Credentials::new(
-        None,
-        None,
-        Some(KeyPath {
-            path: format!("{ROOT}/fixtures/dayu/keys/public.pem").into(),
-            named_by: "bench",
-        }),
+    let creds = Credentials::default().with(
+        &cbtool::vendors::dayu::credential::PUBLIC_KEY,
+        Given::Path(format!("{ROOT}/fixtures/dayu/keys/public.pem").into()),
     );
     c.bench_function("dayu/verify one callback", |b| {
         b.iter(|| {

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use cbtool::credentials::{Credentials, KeyPath};
+use cbtool::credentials::{Credentials, Given};
 use cbtool::listen::{self, FaultMode, FaultPlan, Limits, Receiver, Record, SeenIds};
 use cbtool::secret::Secret;
 
@@ -31,15 +31,15 @@ fn server() -> &'static Server {
             .build()
             .expect("a tokio runtime");
         let secret = std::fs::read(fixtures().join("autox3/secret.txt")).unwrap_or_default();
-        let public = KeyPath {
-            path: fixtures().join("dayu/keys/public.pem"),
-            named_by: "fuzz",
-        };
-        let creds = Credentials::new(
-            Some(Secret::new(secret.trim_ascii().to_vec())),
-            None,
-            Some(public),
-        );
+        let creds = Credentials::default()
+            .with(
+                &cbtool::vendors::autox3::credential::APP_SECRET,
+                Given::Secret(Secret::new(secret.trim_ascii().to_vec())),
+            )
+            .with(
+                &cbtool::vendors::dayu::credential::PUBLIC_KEY,
+                Given::Path(fixtures().join("dayu/keys/public.pem")),
+            );
         let faults = FaultPlan::new(0, 0.0, 0, FaultMode::Http500);
         let receiver = Receiver::new(creds, None, SeenIds::in_memory(), faults);
         let limits = Limits {

@@ -13,7 +13,7 @@ mod listen_diff;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use cbtool::credentials::{Credentials, KeyPath};
+use cbtool::credentials::{Credentials, Given};
 use cbtool::secret::Secret;
 use cbtool::vendors::{self, autox3::AutoX3, dayu::Dayu, Message, Vendor};
 
@@ -67,20 +67,17 @@ fn autox3_creds() -> &'static Credentials {
     static CREDS: OnceLock<Credentials> = OnceLock::new();
     CREDS.get_or_init(|| {
         let secret = std::fs::read(fixtures().join("autox3/secret.txt")).unwrap_or_default();
-        Credentials::with_secret(Secret::new(secret.trim_ascii().to_vec()))
+        Credentials::default().with(
+            &cbtool::vendors::autox3::credential::APP_SECRET,
+            Given::Secret(Secret::new(secret.trim_ascii().to_vec())),
+        )
     })
 }
 
 fn dayu_creds() -> &'static Credentials {
     static CREDS: OnceLock<Credentials> = OnceLock::new();
     CREDS.get_or_init(|| {
-        let key = |name: &str| {
-            Some(KeyPath {
-                path: fixtures().join("dayu/keys").join(name),
-                named_by: "fuzz",
-            })
-        };
-        Credentials::new(None, key("private.pem"), key("public.pem"))
+        cbtool::vendors::dayu::credential::key_pair_in(&fixtures().join("dayu/keys"))
     })
 }
 

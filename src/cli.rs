@@ -138,36 +138,147 @@ pub struct ManArgs {
     pub command: Option<String>,
 }
 
-/// Where credentials come from. Never required on the command line: each has a
-/// variable, and secrets can come from files.
-#[derive(Debug, Args)]
+/// The credentials given on the command line or in the environment, for every credential
+/// the registry's vendors declare (see `credentials::CredentialSpec`). Never required on the
+/// command line: each has a variable, and secrets can come from files.
+#[derive(Debug, Clone, Default)]
 pub struct CredentialArgs {
-    /// AutoX3 appSecret (prefer --secret-file or the variable: arguments show in `ps`)
-    #[arg(
-        long,
-        value_name = "S",
-        env = "CBTOOL_AUTOX3_SECRET",
-        hide_env_values = true
-    )]
-    pub secret: Option<String>,
-    /// File holding the AutoX3 appSecret (one trailing newline is ignored); wins over
-    /// --secret and CBTOOL_AUTOX3_SECRET
-    // No `conflicts_with`: clap counts the variable as the flag, so an exported secret
-    // would make every `--secret-file` a usage error.
-    #[arg(long, value_name = "PATH")]
-    pub secret_file: Option<PathBuf>,
-    /// Dayu RSA private key for signing: PEM (PKCS#8/PKCS#1), DER, or Java base64
-    #[arg(long, value_name = "PATH", env = "CBTOOL_DAYU_PRIVATE_KEY")]
-    pub private_key: Option<PathBuf>,
-    /// Dayu RSA public key for verifying: PEM (SPKI/PKCS#1), DER, or Java base64
-    #[arg(long, value_name = "PATH", env = "CBTOOL_DAYU_PUBLIC_KEY")]
-    pub public_key: Option<PathBuf>,
+    /// (spec id, value or path) as given; a file flag's value is marked as a path.
+    pub given: Vec<(&'static str, GivenArg)>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum VendorArg {
-    Autox3,
-    Dayu,
+/// A credential value as clap read it: still unread and unparsed.
+#[derive(Debug, Clone)]
+pub enum GivenArg {
+    Value(String),
+    File(PathBuf),
+}
+
+/// The id clap knows a secret's file flag by.
+fn file_arg_id(spec: &crate::credentials::CredentialSpec) -> String {
+    format!("{}-file", spec.id)
+}
+
+impl clap::Args for CredentialArgs {
+    fn augment_args(mut cmd: clap::Command) -> clap::Command {
+        use crate::credentials::CredentialKind;
+        for vendor in crate::vendors::all() {
+            for spec in vendor.credentials() {
+                let value_name = match spec.kind {
+                    CredentialKind::Secret => "S",
+                    CredentialKind::PrivateKey | CredentialKind::PublicKey => "PATH",
+                };
+                let arg = clap::Arg::new(spec.id)
+                    .long(spec.flag)
+                    .value_name(value_name)
+                    .env(spec.env)
+                    .hide_env_values(spec.kind == CredentialKind::Secret)
+                    .help(spec.help)
+                    .help_heading("Credentials");
+                cmd = cmd.arg(match spec.kind {
+                    CredentialKind::Secret => arg,
+                    CredentialKind::PrivateKey | CredentialKind::PublicKey => {
+                        arg.value_parser(clap::value_parser!(PathBuf))
+                    }
+                });
+                // No `conflicts_with`: clap counts the variable as the flag, so an exported
+                // secret would make every file flag a usage error.
+                if let Some(file_flag) = spec.file_flag {
+                    cmd = cmd.arg(
+                        clap::Arg::new(file_arg_id(spec))
+                            .long(file_flag)
+                            .value_name("PATH")
+                            .value_parser(clap::value_parser!(PathBuf))
+                            .help(spec.file_help)
+                            .help_heading("Credentials"),
+                    );
+                }
+            }
+        }
+        cmd
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+impl clap::FromArgMatches for CredentialArgs {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut given = Vec::new();
+        for vendor in crate::vendors::all() {
+            for spec in vendor.credentials() {
+                // The file flag wins over the value and the variable.
+                let file = spec
+                    .file_flag
+                    .and_then(|_| matches.get_one::<PathBuf>(&file_arg_id(spec)).cloned());
+                if let Some(path) = file {
+                    given.push((spec.id, GivenArg::File(path)));
+                } else if spec.kind == crate::credentials::CredentialKind::Secret {
+                    if let Some(value) = matches.get_one::<String>(spec.id) {
+                        given.push((spec.id, GivenArg::Value(value.clone())));
+                    }
+                } else if let Some(path) = matches.get_one::<PathBuf>(spec.id) {
+                    given.push((spec.id, GivenArg::File(path.clone())));
+                }
+            }
+        }
+        Ok(CredentialArgs { given })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+/// A vendor named on the command line; the possible values are the registry's ids.
+#[derive(Clone, Copy)]
+pub struct VendorArg(pub &'static dyn crate::vendors::Vendor);
+
+impl std::fmt::Debug for VendorArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.id())
+    }
+}
+
+impl PartialEq for VendorArg {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.id() == other.0.id()
+    }
+}
+
+/// Parses `--vendor`: built from the registry when the command line is, so `--help`, a
+/// wrong value's error and the completions list exactly the registered vendors.
+#[derive(Clone)]
+pub struct VendorParser;
+
+impl clap::builder::TypedValueParser for VendorParser {
+    type Value = VendorArg;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<VendorArg, clap::Error> {
+        let ids: Vec<&'static str> = crate::vendors::all().iter().map(|v| v.id()).collect();
+        clap::builder::PossibleValuesParser::new(ids).parse_ref(cmd, arg, value)?;
+        let id = value.to_string_lossy();
+        crate::vendors::by_id(&id)
+            .map(VendorArg)
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd))
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            crate::vendors::all()
+                .iter()
+                .map(|v| clap::builder::PossibleValue::new(v.id())),
+        ))
+    }
 }
 
 /// How the input is read; all are detected by default.
@@ -184,7 +295,7 @@ pub struct InputArgs {
     #[arg(long)]
     pub request: bool,
     /// Force the vendor instead of detecting it from the payload
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = VendorParser)]
     pub vendor: Option<VendorArg>,
     /// Largest callback (or JSON Lines line) accepted, in bytes
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE)]
@@ -255,7 +366,7 @@ pub enum LifecyclePathArg {
 #[derive(Debug, Args)]
 pub struct SampleArgs {
     /// Which vendor's callbacks to generate
-    #[arg(value_enum)]
+    #[arg(value_parser = VendorParser)]
     pub vendor: VendorArg,
     #[command(flatten)]
     pub credentials: CredentialArgs,
@@ -313,7 +424,7 @@ pub struct ListenArgs {
     #[arg(long)]
     pub allow_remote: bool,
     /// Force the vendor instead of detecting it from each body
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = VendorParser)]
     pub vendor: Option<VendorArg>,
     /// Largest body accepted; larger ones get 413
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
@@ -468,7 +579,7 @@ pub struct ReplayArgs {
     #[arg(long)]
     pub keep_alive: bool,
     /// Force the vendor instead of detecting it from each payload
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = VendorParser)]
     pub vendor: Option<VendorArg>,
     /// Largest callback (or JSON Lines line) accepted, in bytes
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE)]
@@ -523,7 +634,7 @@ pub struct SnippetArgs {
     #[arg(value_enum, required_unless_present = "list")]
     pub language: Option<SnippetLanguage>,
     /// Whose callbacks the receiver verifies
-    #[arg(long, value_enum, required_unless_present = "list")]
+    #[arg(long, value_parser = VendorParser, required_unless_present = "list")]
     pub vendor: Option<VendorArg>,
     /// List the snippets there are (of LANG and --vendor, when given) and how to run each
     #[arg(long)]
@@ -568,7 +679,7 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub jsonl: bool,
     /// Force the vendor instead of detecting it from the payload
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = VendorParser)]
     pub vendor: Option<VendorArg>,
     /// Largest callback (or JSON Lines line) accepted, in bytes
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE)]

@@ -1,5 +1,9 @@
 //! The credentials a command was given, loaded only when a vendor asks for them, so that
 //! an unrelated variable in the environment never breaks a command.
+//!
+//! Which credentials exist is the vendors' business: each declares its own
+//! ([`CredentialSpec`]: the flag, the variable, the words for errors), the command line
+//! offers what the registry's vendors declare, and a vendor asks for its own by its spec.
 
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
@@ -10,84 +14,117 @@ use crate::error::{Error, Result};
 use crate::keys::{self, VerifyingKey};
 use crate::secret::Secret;
 
-/// Where a key comes from: a path and how the user named it (flag or variable).
-#[derive(Debug, Clone)]
-pub struct KeyPath {
-    pub path: PathBuf,
-    pub named_by: &'static str,
+/// What a credential is, which decides its flags and how it loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialKind {
+    /// A shared secret: `--FLAG S`, the variable, or `--FILE_FLAG PATH` (which wins).
+    Secret,
+    /// A path to an RSA private key (PEM, DER or Java base64).
+    PrivateKey,
+    /// A path to an RSA public key; a vendor may fall back to a private key's half.
+    PublicKey,
 }
 
-/// Everything a vendor may need to sign or verify.
+/// One credential a vendor declares.
+#[derive(Debug)]
+pub struct CredentialSpec {
+    /// Unique among all vendors' specs; clap's argument id.
+    pub id: &'static str,
+    pub kind: CredentialKind,
+    /// The long flag without dashes (`secret`, `private-key`).
+    pub flag: &'static str,
+    /// For a secret: the flag naming a file that holds it.
+    pub file_flag: Option<&'static str>,
+    /// The environment variable the flag falls back to.
+    pub env: &'static str,
+    /// `--help` for the flag, and for the file flag.
+    pub help: &'static str,
+    pub file_help: &'static str,
+    /// What it is, in errors: "the appSecret".
+    pub what: &'static str,
+    /// The whole error when a command needs it and it was not given.
+    pub missing: &'static str,
+}
+
+impl CredentialSpec {
+    /// How the user names it, in errors about the file it points to.
+    fn named_by(&self) -> String {
+        format!("--{} or {}", self.flag, self.env)
+    }
+}
+
+/// A credential as given: not yet read or parsed.
+pub enum Given {
+    Secret(Secret),
+    Path(PathBuf),
+    PrivateKey(Box<RsaPrivateKey>),
+    PublicKey(RsaPublicKey),
+}
+
+struct Entry {
+    spec: &'static CredentialSpec,
+    given: Given,
+    private: OnceLock<Result<RsaPrivateKey>>,
+    public: OnceLock<Result<VerifyingKey>>,
+}
+
+/// Everything the vendors may need to sign or verify, by spec.
 #[derive(Default)]
 pub struct Credentials {
-    secret: Option<Secret>,
-    private_key: Option<KeyPath>,
-    public_key: Option<KeyPath>,
-    loaded_private: OnceLock<Result<RsaPrivateKey>>,
-    loaded_public: OnceLock<Result<VerifyingKey>>,
+    entries: Vec<Entry>,
     warnings: Mutex<Vec<String>>,
 }
 
 impl Credentials {
-    pub fn new(
-        secret: Option<Secret>,
-        private_key: Option<KeyPath>,
-        public_key: Option<KeyPath>,
-    ) -> Self {
-        Credentials {
-            secret,
-            private_key,
-            public_key,
-            ..Default::default()
-        }
-    }
-
-    pub fn with_secret(secret: Secret) -> Self {
-        Credentials::new(Some(secret), None, None)
-    }
-
-    /// Credentials held in memory rather than read from files (`demo`'s fresh ones).
-    pub fn loaded(
-        secret: Option<Secret>,
-        private_key: Option<RsaPrivateKey>,
-        public_key: Option<RsaPublicKey>,
-    ) -> Self {
-        let creds = Credentials {
-            secret,
-            ..Default::default()
+    /// `given` for `spec`; a later value for the same spec replaces an earlier one.
+    pub fn with(mut self, spec: &'static CredentialSpec, given: Given) -> Self {
+        self.entries.retain(|e| e.spec.id != spec.id);
+        let entry = Entry {
+            spec,
+            private: OnceLock::new(),
+            public: OnceLock::new(),
+            given,
         };
-        if let Some(key) = public_key {
-            let _ = creds.loaded_public.set(Ok(VerifyingKey::new(key)));
+        match &entry.given {
+            Given::PrivateKey(key) => {
+                let _ = entry.private.set(Ok((**key).clone()));
+            }
+            Given::PublicKey(key) => {
+                let _ = entry.public.set(Ok(VerifyingKey::new(key.clone())));
+            }
+            Given::Secret(_) | Given::Path(_) => {}
         }
-        if let Some(key) = private_key {
-            let _ = creds.loaded_private.set(Ok(key));
+        self.entries.push(entry);
+        self
+    }
+
+    fn entry(&self, spec: &CredentialSpec) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.spec.id == spec.id)
+    }
+
+    /// Whether `spec` was given (not whether it loads).
+    pub fn has(&self, spec: &CredentialSpec) -> bool {
+        self.entry(spec).is_some()
+    }
+
+    /// The secret `spec` names.
+    pub fn secret(&self, spec: &CredentialSpec) -> Result<&Secret> {
+        match self.entry(spec).map(|e| &e.given) {
+            Some(Given::Secret(secret)) => Ok(secret),
+            _ => Err(Error::new(spec.missing)),
         }
-        creds
     }
 
-    pub fn secret(&self) -> Result<&Secret> {
-        self.secret.as_ref().ok_or_else(|| {
-            Error::new(
-                "AutoX3 needs the appSecret: pass --secret-file PATH (or --secret S, or set CBTOOL_AUTOX3_SECRET)",
-            )
-        })
-    }
-
-    pub fn has_secret(&self) -> bool {
-        self.secret.is_some()
-    }
-
-    pub fn has_private_key(&self) -> bool {
-        self.private_key.is_some() || self.loaded_private.get().is_some_and(|k| k.is_ok())
-    }
-
-    pub fn private_key(&self) -> Result<&RsaPrivateKey> {
-        self.loaded_private
+    /// The private key `spec` names, read and parsed once.
+    pub fn private_key(&self, spec: &CredentialSpec) -> Result<&RsaPrivateKey> {
+        let entry = self.entry(spec).ok_or_else(|| Error::new(spec.missing))?;
+        entry
+            .private
             .get_or_init(|| {
-                let path = self.private_key.as_ref().ok_or_else(|| {
-                    Error::new("Dayu signing needs an RSA private key: pass --private-key PATH or set CBTOOL_DAYU_PRIVATE_KEY")
-                })?;
-                let (source, bytes) = read_key(path)?;
+                let Given::Path(path) = &entry.given else {
+                    return Err(Error::new(spec.missing));
+                };
+                let (source, bytes) = read_key(spec, path)?;
                 let loaded = keys::private_key(&source, &bytes)?;
                 self.warn(loaded.warnings);
                 Ok(loaded.key)
@@ -96,25 +133,40 @@ impl Credentials {
             .map_err(Clone::clone)
     }
 
-    /// The public key; when only a private key was given, its public half.
-    pub fn public_key(&self) -> Result<&VerifyingKey> {
-        self.loaded_public
-            .get_or_init(|| match &self.public_key {
-                Some(path) => {
-                    let (source, bytes) = read_key(path)?;
+    /// The public key `spec` names; when only the private key `half_of` was given, its
+    /// public half (a sender's own key checks what it signed).
+    pub fn public_key(
+        &self,
+        spec: &CredentialSpec,
+        half_of: Option<&CredentialSpec>,
+    ) -> Result<&VerifyingKey> {
+        if let Some(entry) = self.entry(spec) {
+            return entry
+                .public
+                .get_or_init(|| {
+                    let Given::Path(path) = &entry.given else {
+                        return Err(Error::new(spec.missing));
+                    };
+                    let (source, bytes) = read_key(spec, path)?;
                     let loaded = keys::public_key(&source, &bytes)?;
                     self.warn(loaded.warnings);
                     Ok(VerifyingKey::new(loaded.key))
-                }
-                None if self.private_key.is_some() => {
-                    Ok(VerifyingKey::new(self.private_key()?.to_public_key()))
-                }
-                None => Err(Error::new(
-                    "Dayu verification needs the RSA public key: pass --public-key PATH or set CBTOOL_DAYU_PUBLIC_KEY",
-                )),
-            })
-            .as_ref()
-            .map_err(Clone::clone)
+                })
+                .as_ref()
+                .map_err(Clone::clone);
+        }
+        match half_of.and_then(|p| self.entry(p).map(|e| (p, e))) {
+            Some((private, entry)) => entry
+                .public
+                .get_or_init(|| {
+                    Ok(VerifyingKey::new(
+                        self.private_key(private)?.to_public_key(),
+                    ))
+                })
+                .as_ref()
+                .map_err(Clone::clone),
+            None => Err(Error::new(spec.missing)),
+        }
     }
 
     /// Warnings gathered while loading, for the command to print once.
@@ -130,13 +182,54 @@ impl Credentials {
     }
 }
 
-fn read_key(path: &KeyPath) -> Result<(String, Vec<u8>)> {
-    let source = path.path.display().to_string();
-    let bytes = std::fs::read(&path.path).map_err(|e| {
+fn read_key(spec: &CredentialSpec, path: &std::path::Path) -> Result<(String, Vec<u8>)> {
+    let source = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
         Error::new(format!(
             "{source} (from {}): cannot read the key: {e}",
-            path.named_by
+            spec.named_by()
         ))
     })?;
     Ok((source, bytes))
+}
+
+/// Why a secret file cannot be read. A path that names nothing is not shown: the likeliest
+/// cause is the secret itself given as the path, and the error would put it in logs.
+fn secret_file_error(spec: &CredentialSpec, path: &std::path::Path, e: &std::io::Error) -> Error {
+    let flag = spec.file_flag.unwrap_or(spec.flag);
+    if std::fs::symlink_metadata(path).is_err() {
+        return Error::new(format!(
+            "--{flag}: no such file (the path is not shown in case it is the secret itself); give the path of a file holding {}",
+            spec.what
+        ));
+    }
+    let reason = match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ if path.is_dir() => "is a directory".to_string(),
+        _ => e.to_string(),
+    };
+    Error::new(format!(
+        "{}: cannot read the secret file: {reason}; give the path of a file holding {}",
+        path.display(),
+        spec.what
+    ))
+}
+
+/// Reads a secret file. One trailing newline is dropped: editors and `echo` add it, and
+/// a secret with a newline in it is never intended.
+pub fn read_secret_file(spec: &CredentialSpec, path: &std::path::Path) -> Result<Secret> {
+    let mut bytes = std::fs::read(path).map_err(|e| secret_file_error(spec, path, &e))?;
+    if bytes.ends_with(b"\n") {
+        bytes.pop();
+        if bytes.ends_with(b"\r") {
+            bytes.pop();
+        }
+    }
+    if bytes.is_empty() {
+        return Err(Error::new(format!(
+            "{}: the secret file is empty",
+            path.display()
+        )));
+    }
+    Ok(Secret::new(bytes))
 }

@@ -155,11 +155,11 @@ mod tests {
     fn parses_crlf_lf_and_chunked() {
         let r = parse(
             "r",
-            b"POST /cb HTTP/1.1\r\nDayu-Sign: a+b=\r\nContent-Length: 2\r\n\r\n{}junk",
+            b"POST /cb HTTP/1.1\r\nX-Sign: a+b=\r\nContent-Length: 2\r\n\r\n{}junk",
         )
         .unwrap();
         assert_eq!(r.body, b"{}");
-        assert_eq!(r.headers[0], ("Dayu-Sign".to_string(), "a+b=".to_string()));
+        assert_eq!(r.headers[0], ("X-Sign".to_string(), "a+b=".to_string()));
         let r = parse("r", b"POST /cb HTTP/1.1\nHost: x\n\n{\"a\":1}\n").unwrap();
         assert_eq!(r.body, b"{\"a\":1}\n");
         assert!(r.unframed(), "no Content-Length: a receiver reads no body");
@@ -178,7 +178,7 @@ mod tests {
 
     #[test]
     fn render_round_trips() {
-        let bytes = render("/cb", "h", &[("Dayu-Sign".into(), "x".into())], b"{}");
+        let bytes = render("/cb", "h", &[("X-Sign".into(), "x".into())], b"{}");
         let r = parse("r", &bytes).unwrap();
         assert_eq!(r.body, b"{}");
         assert_eq!(r.path, "/cb");

@@ -176,7 +176,7 @@ fn openssh_public_key_error(source: &str, kind: &str) -> Error {
             "{source}: is an OpenSSH public key, which cbtool does not read; convert it to PEM: `ssh-keygen -f {source} -e -m PKCS8 > public.pem`"
         )),
         other => Error::new(format!(
-            "{source}: is an OpenSSH {other} public key; Dayu signs with RSA (SHA1WithRSA): use an RSA key"
+            "{source}: is an OpenSSH {other} public key; signing here is RSA (SHA1WithRSA): use an RSA key"
         )),
     }
 }
@@ -203,7 +203,7 @@ fn load_pem(source: &str, text: &[u8]) -> Result<LoadedKey> {
         }
         "EC PRIVATE KEY" | "EC PARAMETERS" => {
             return Err(Error::new(format!(
-                "{source}: is an EC key; Dayu signs with RSA (SHA1WithRSA): use an RSA key"
+                "{source}: is an EC key; signing here is RSA (SHA1WithRSA): use an RSA key"
             )))
         }
         "ENCRYPTED PRIVATE KEY" => {
@@ -281,14 +281,14 @@ fn load_der(source: &str, der: &[u8], form: &str) -> Result<LoadedKey> {
 fn check_algorithm(source: &str, oid: &str, half: &str) -> Result<()> {
     let what = match oid {
         OID_RSA => return Ok(()),
-        OID_RSA_PSS => "an RSA-PSS key (restricted to PSS; Dayu uses PKCS#1 v1.5)",
+        OID_RSA_PSS => "an RSA-PSS key (restricted to PSS; SHA1WithRSA is PKCS#1 v1.5)",
         OID_EC => "an EC key",
         OID_ED25519 => "an Ed25519 key",
         OID_DSA => "a DSA key",
         _ => "a key of another algorithm",
     };
     Err(Error::new(format!(
-        "{source}: is {what} ({half}, algorithm {oid}); Dayu signs with RSA (SHA1WithRSA): use an RSA key"
+        "{source}: is {what} ({half}, algorithm {oid}); signing here is RSA (SHA1WithRSA): use an RSA key"
     )))
 }
 

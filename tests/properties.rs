@@ -4,13 +4,16 @@
 #![allow(clippy::unwrap_used)] // test helpers: a panic is the failure report
 
 use cbtool::credentials::Credentials;
-use cbtool::credentials::KeyPath;
+use cbtool::credentials::Given;
 use cbtool::secret::Secret;
 use cbtool::vendors::{self, autox3::AutoX3, dayu::Dayu, Message, Vendor};
 use proptest::prelude::*;
 
 fn creds(secret: &str) -> Credentials {
-    Credentials::with_secret(Secret::new(secret.as_bytes()))
+    Credentials::default().with(
+        &cbtool::vendors::autox3::credential::APP_SECRET,
+        Given::Secret(Secret::new(secret.as_bytes())),
+    )
 }
 
 /// A JSON value with arbitrary Unicode strings, nesting and numbers.
@@ -137,15 +140,9 @@ proptest! {
 
 /// The committed test key pair: signing with the private half, verifying with the public.
 fn dayu_creds() -> Credentials {
-    let key = |name: &str| {
-        Some(KeyPath {
-            path: std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("fixtures/dayu/keys")
-                .join(name),
-            named_by: "test",
-        })
-    };
-    Credentials::new(None, key("private.pem"), key("public.pem"))
+    cbtool::vendors::dayu::credential::key_pair_in(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/dayu/keys"),
+    )
 }
 
 fn dayu_body(order_id: i64, progress: i64, comment: &str) -> String {

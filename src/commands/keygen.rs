@@ -1,5 +1,6 @@
-//! `cbtool keygen`: an RSA key pair for Dayu tests, in PEM and in Java's base64 forms.
+//! `cbtool keygen`: an RSA key pair for the vendors that sign with RSA, in PEM and in Java's base64 forms.
 
+use crate::credentials::CredentialKind;
 use std::fs;
 use std::io::Write;
 use std::path::Path;
@@ -61,10 +62,14 @@ pub fn run(args: KeygenArgs, output: &mut Output) -> Result<i32> {
             "wrote a {bits}-bit RSA key pair to {}:",
             dir.display()
         ));
-        output
-            .line("  private.pem  PKCS#8 PEM (mode 0600): --private-key / CBTOOL_DAYU_PRIVATE_KEY");
-        output
-            .line("  public.pem   SubjectPublicKeyInfo PEM: --public-key / CBTOOL_DAYU_PUBLIC_KEY");
+        output.line(format!(
+            "  private.pem  PKCS#8 PEM (mode 0600): {}",
+            flags_for(CredentialKind::PrivateKey)
+        ));
+        output.line(format!(
+            "  public.pem   SubjectPublicKeyInfo PEM: {}",
+            flags_for(CredentialKind::PublicKey)
+        ));
         output.line("  private.b64  one-line base64, for Java's PKCS8EncodedKeySpec");
         output.line("  public.b64   one-line base64, for Java's X509EncodedKeySpec");
     }
@@ -119,4 +124,15 @@ fn write_file(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
             .write_all(bytes)
             .map_err(fail)
     }
+}
+
+/// Where the vendors take a key of `kind`: `--private-key / VARIABLE`, for each.
+fn flags_for(kind: CredentialKind) -> String {
+    let ways: Vec<String> = crate::vendors::all()
+        .iter()
+        .flat_map(|v| v.credentials().iter())
+        .filter(|spec| spec.kind == kind)
+        .map(|spec| format!("--{} / {}", spec.flag, spec.env))
+        .collect();
+    ways.join(" or ")
 }

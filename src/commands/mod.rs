@@ -24,8 +24,8 @@ mod verify_report;
 
 use std::io::Write;
 
-use crate::cli::{Command, CredentialArgs, VendorArg};
-use crate::credentials::{Credentials, KeyPath};
+use crate::cli::{Command, CredentialArgs, GivenArg, VendorArg};
+use crate::credentials::{read_secret_file, CredentialKind, Credentials, Given};
 use crate::error::{Error, Result};
 use crate::json::TopLevel;
 use crate::secret::Secret;
@@ -107,65 +107,31 @@ pub fn dispatch(command: Command, output: &mut Output) -> Result<i32> {
     }
 }
 
-/// Builds credentials from flags and variables (clap has already merged the two).
+/// Builds credentials from flags and variables (clap has already merged the two): each
+/// value goes to the spec that declared its flag.
 pub fn credentials(args: &CredentialArgs) -> Result<Credentials> {
-    let secret = match (&args.secret, &args.secret_file) {
-        (_, Some(path)) => Some(read_secret_file(path)?),
-        (Some(s), None) => Some(Secret::new(s.as_bytes())),
-        (None, None) => None,
-    };
-    let key = |path: &Option<std::path::PathBuf>, named_by: &'static str| {
-        path.as_ref().map(|p| KeyPath {
-            path: p.clone(),
-            named_by,
-        })
-    };
-    Ok(Credentials::new(
-        secret,
-        key(
-            &args.private_key,
-            "--private-key or CBTOOL_DAYU_PRIVATE_KEY",
-        ),
-        key(&args.public_key, "--public-key or CBTOOL_DAYU_PUBLIC_KEY"),
-    ))
-}
-
-/// Why a secret file cannot be read. A path that names nothing is not shown: the likeliest
-/// cause is the secret itself given as the path, and the error would put it in logs.
-fn secret_file_error(path: &std::path::Path, e: &std::io::Error) -> Error {
-    if std::fs::symlink_metadata(path).is_err() {
-        return Error::new(
-            "--secret-file: no such file (the path is not shown in case it is the secret itself); give the path of a file holding the appSecret",
-        );
+    let mut creds = Credentials::default();
+    for (id, given) in &args.given {
+        let Some(spec) = vendors::all()
+            .iter()
+            .flat_map(|v| v.credentials().iter().copied())
+            .find(|s| s.id == *id)
+        else {
+            continue;
+        };
+        let given = match (spec.kind, given) {
+            (CredentialKind::Secret, GivenArg::File(path)) => {
+                Given::Secret(read_secret_file(spec, path)?)
+            }
+            (CredentialKind::Secret, GivenArg::Value(s)) => {
+                Given::Secret(Secret::new(s.as_bytes()))
+            }
+            (_, GivenArg::File(path)) => Given::Path(path.clone()),
+            (_, GivenArg::Value(path)) => Given::Path(path.into()),
+        };
+        creds = creds.with(spec, given);
     }
-    let reason = match e.kind() {
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ if path.is_dir() => "is a directory".to_string(),
-        _ => e.to_string(),
-    };
-    Error::new(format!(
-        "{}: cannot read the secret file: {reason}; give the path of a file holding the appSecret",
-        path.display()
-    ))
-}
-
-/// Reads a secret file. One trailing newline is dropped: editors and `echo` add it, and
-/// a secret with a newline in it is never intended.
-fn read_secret_file(path: &std::path::Path) -> Result<Secret> {
-    let mut bytes = std::fs::read(path).map_err(|e| secret_file_error(path, &e))?;
-    if bytes.ends_with(b"\n") {
-        bytes.pop();
-        if bytes.ends_with(b"\r") {
-            bytes.pop();
-        }
-    }
-    if bytes.is_empty() {
-        return Err(Error::new(format!(
-            "{}: the secret file is empty",
-            path.display()
-        )));
-    }
-    Ok(Secret::new(bytes))
+    Ok(creds)
 }
 
 /// The vendor forced on the command line, or the one the body's members name.
@@ -182,10 +148,7 @@ pub fn choose_vendor(
 
 /// The vendor a `--vendor`-style argument names.
 pub fn vendor_for(arg: VendorArg) -> &'static dyn Vendor {
-    match arg {
-        VendorArg::Autox3 => &vendors::autox3::AutoX3,
-        VendorArg::Dayu => &vendors::dayu::Dayu,
-    }
+    arg.0
 }
 
 /// The input path and format from the input flags.

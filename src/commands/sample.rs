@@ -89,14 +89,8 @@ fn warn_unsigned(args: &SampleArgs, vendor: &dyn Vendor, signing: bool, output: 
         return;
     }
     let c = &args.credentials;
-    let some_credential = c.secret.is_some()
-        || c.secret_file.is_some()
-        || c.private_key.is_some()
-        || c.public_key.is_some();
-    let how = match vendor.id() {
-        "autox3" => "--secret-file (or --secret, CBTOOL_AUTOX3_SECRET)",
-        _ => "--private-key (or CBTOOL_DAYU_PRIVATE_KEY)",
-    };
+    let some_credential = !c.given.is_empty();
+    let how = signing_flags(vendor);
     if some_credential || args.curl.is_some() {
         output.warn(format!(
             "{} samples are signed only with {how}; these are unsigned",
@@ -193,4 +187,19 @@ fn write_files(
         );
     }
     Ok(())
+}
+
+/// How to give what `vendor` signs with: `--secret-file (or --secret, VARIABLE)`.
+fn signing_flags(vendor: &dyn Vendor) -> String {
+    use crate::credentials::CredentialKind;
+    let ways: Vec<String> = vendor
+        .credentials()
+        .iter()
+        .filter(|spec| spec.kind != CredentialKind::PublicKey)
+        .map(|spec| match spec.file_flag {
+            Some(file) => format!("--{file} (or --{}, {})", spec.flag, spec.env),
+            None => format!("--{} (or {})", spec.flag, spec.env),
+        })
+        .collect();
+    ways.join(" or ")
 }

@@ -9,7 +9,7 @@ use clap::ValueEnum;
 use super::{vendor_for, Output};
 use crate::cli::{SnippetArgs, SnippetLanguage};
 use crate::error::{Error, Result, EXIT_OK};
-use crate::snippet::{self, Snippet, LANGUAGES, SNIPPETS};
+use crate::snippet::{self, Snippet, LANGUAGES};
 
 pub fn run(args: SnippetArgs, output: &mut Output) -> Result<i32> {
     let language = args.language.map(language_id);
@@ -19,9 +19,10 @@ pub fn run(args: SnippetArgs, output: &mut Output) -> Result<i32> {
         return Ok(EXIT_OK);
     }
     let (Some(language), Some(vendor)) = (language, vendor) else {
-        return Err(Error::new(
-            "give a language and --vendor (e.g. `cbtool snippet python --vendor autox3`), or --list",
-        ));
+        let example = crate::vendors::all().first().map_or("ID", |v| v.id());
+        return Err(Error::new(format!(
+            "give a language and --vendor (e.g. `cbtool snippet python --vendor {example}`), or --list"
+        )));
     };
     let snippet = snippet::find(language, vendor).ok_or_else(|| {
         Error::new(format!(
@@ -86,11 +87,12 @@ fn describe(snippet: &Snippet, code: Option<&str>) -> serde_json::Value {
 }
 
 fn list(language: Option<&str>, vendor: Option<&str>, json: bool, output: &mut Output) {
-    let chosen: Vec<&Snippet> = SNIPPETS
-        .iter()
+    let mut chosen: Vec<&Snippet> = snippet::all()
         .filter(|s| language.is_none_or(|l| s.language == l))
         .filter(|s| vendor.is_none_or(|v| s.vendor == v))
         .collect();
+    // Language by language, each language's vendors in registry order (the sort is stable).
+    chosen.sort_by_key(|s| LANGUAGES.iter().position(|l| *l == s.language));
     if json {
         let snippets: Vec<_> = chosen.iter().map(|s| describe(s, None)).collect();
         output.line(serde_json::json!({ "snippets": snippets }));

@@ -184,53 +184,79 @@ fn check_stream(docs: Documents, ctx: &Context, workers: usize, mut report: impl
 }
 
 fn check_item(item: Item, ctx: &Context) -> Report {
-    match item {
-        // Most lines of a stream verify: those are checked straight from the block,
-        // and only the rest become documents with a name and a full verdict.
-        Item::Line(line) if passes(line.bytes, Vec::new(), ctx) => Report::Passed,
-        Item::Line(line) => check_document(line.into_document(), ctx),
-        Item::Document(doc) => check_document(doc, ctx),
+    let line = match item {
+        Item::Line(line) => line,
+        Item::Document(doc) => return check_document(doc, ctx),
+    };
+    // Most lines of a stream verify: those are checked straight from the block, and
+    // only the rest get a name and a full verdict, from the same parsed message. A line
+    // that is an envelope or not JSON takes the document path, which unwraps it or
+    // names the error at its place.
+    let mut msg = Message::new(String::new(), line.bytes);
+    if !msg.top_level().is_ok_and(|top| !top.contains("headers")) {
+        return check_document(line.into_document(), ctx);
     }
+    if passes(&msg, ctx) {
+        return Report::Passed;
+    }
+    msg.source = line.source();
+    let origin = Some(crate::error::Position {
+        line: line.number,
+        column: 1,
+    });
+    checked(msg, Vec::new(), Some(line.number), origin, ctx)
 }
 
 fn check_document(doc: Result<Document>, ctx: &Context) -> Report {
-    match doc {
-        Ok(doc) if doc.line.is_some() && passes(&doc.body, doc.headers.clone(), ctx) => {
-            Report::Passed
-        }
-        Ok(doc) => {
-            let line = doc.line;
-            let origin = doc.origin;
-            let source = doc.source.clone();
-            let outcome = match check(doc, ctx.args, ctx.creds, ctx.theirs) {
-                Ok(checked) => Outcome::Checked {
-                    line,
-                    checked: Box::new(checked),
+    let doc = match doc {
+        Ok(doc) => doc,
+        Err(error) => {
+            return Report::Done(
+                Some(0),
+                Outcome::Failed {
+                    line: None,
+                    source: ctx.name.to_string(),
+                    error,
                 },
-                Err(error) => Outcome::Failed {
-                    line,
-                    error: crate::input::locate(&source, line, origin, error),
-                    source,
-                },
-            };
-            Report::Done(line, outcome)
+            )
         }
-        Err(error) => Report::Done(
-            Some(0),
-            Outcome::Failed {
-                line: None,
-                source: ctx.name.to_string(),
-                error,
-            },
-        ),
+    };
+    let msg = Message::with_headers(doc.source, &doc.body, doc.headers);
+    // A stream's line (read one at a time, from standard input) that verifies is only
+    // counted, as in a block.
+    if doc.line.is_some() && passes(&msg, ctx) {
+        return Report::Passed;
     }
+    checked(msg, doc.notes, doc.line, doc.origin, ctx)
+}
+
+/// The full check of one message, as the report's outcome.
+fn checked(
+    msg: Message,
+    notes: Vec<String>,
+    line: Option<usize>,
+    origin: Option<crate::error::Position>,
+    ctx: &Context,
+) -> Report {
+    let source = msg.source.clone();
+    let outcome = match check(msg, notes, ctx.args, ctx.creds, ctx.theirs) {
+        Ok(checked) => Outcome::Checked {
+            line,
+            checked: Box::new(checked),
+        },
+        Err(error) => Outcome::Failed {
+            line,
+            error: crate::input::locate(&source, line, origin, error),
+            source,
+        },
+    };
+    Report::Done(line, outcome)
 }
 
 /// Whether a stream callback verifies, checked without building its report. Errors
-/// are not kept (the message has no name): a callback that does not pass is checked
-/// again in full, which names what is wrong.
-fn passes(body: &[u8], headers: Vec<(String, String)>, ctx: &Context) -> bool {
-    let msg = Message::with_headers(String::new(), body, headers);
+/// are not kept (the message may have no name yet): a callback that does not pass is
+/// checked again in full, from the same parsed body, which names what is wrong.
+fn passes(msg: &Message, ctx: &Context) -> bool {
     let Ok(top) = msg.top_level() else {
         return false;
     };
@@ -241,21 +267,23 @@ fn passes(body: &[u8], headers: Vec<(String, String)>, ctx: &Context) -> bool {
     let Ok(vendor) = choose_vendor(ctx.args.input.vendor, "", top) else {
         return false;
     };
-    vendor.passes(&msg, ctx.creds, ctx.args.signature.as_deref())
+    vendor.passes(msg, ctx.creds, ctx.args.signature.as_deref())
 }
 
 fn check(
-    doc: Document,
+    msg: Message,
+    notes: Vec<String>,
     args: &VerifyArgs,
     creds: &Credentials,
     theirs: Option<&[u8]>,
 ) -> Result<Checked> {
-    let msg = Message::with_headers(doc.source, &doc.body, doc.headers);
+    // A line reaches here parsed (see `check_item`), a document with its name: an error
+    // names the input either way.
     let top = msg.top_level()?;
     let vendor = choose_vendor(args.input.vendor, &msg.source, top)?;
     let target = vendors::target(vendor, &msg, args.signature.as_deref())?;
     let mut verdict = vendor.verify(&msg, creds, &target)?;
-    verdict.notes.extend(doc.notes);
+    verdict.notes.extend(notes);
     let diagnosis = if args.explain {
         Some(vendor.diagnose(&msg, creds, &target)?)
     } else {

@@ -4,15 +4,12 @@
 //! judges the result ([`check`]), so the expectations are plain data, tested here.
 
 pub mod check;
-pub mod fixtures;
 
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::listen::{FaultMode, FaultPlan};
 use crate::replay::{Outgoing, Schedule};
-use crate::vendors::{self, Fresh, Message, Vendor};
-
-use fixtures::Fixture;
+use crate::vendors::{self, Fault, Fixture, Fresh, Message, Vendor};
 
 /// What must happen to one message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,42 +60,56 @@ pub fn key(message: &Outgoing) -> String {
     format!("{}:{}", message.vendor, message.id.as_deref().unwrap_or(""))
 }
 
-/// Builds the scenario. `creds` sign (the sender's side); `fresh` gives each AutoX3
-/// sample its own identity, as the three share the documents' msgId.
+/// Builds the scenario from every vendor's demo steps. `creds` sign (the sender's side);
+/// `fresh` gives a step its own identity where several share a document's id.
 pub fn scenario(
     creds: &Credentials,
     schedule: Schedule,
     fresh: &mut dyn FnMut() -> Fresh,
 ) -> Result<Scenario> {
-    use FaultMode::{BadJson, Close, Http500, Status1};
-    let autox3: &dyn Vendor = &vendors::autox3::AutoX3;
     let mut planned = Vec::new();
-    let compact = signed(autox3, fixtures::AUTOX3_COMPACT, creds, Some(fresh()))?;
-    planned.push(plan(compact, vec![Http500, Http500], 3));
-    let mut en = signed(autox3, fixtures::AUTOX3_EN, creds, Some(fresh()))?;
-    en.lane = Some("demo:en".into());
-    let mut again = en.clone();
-    again.source = format!("{} (sent again)", en.source);
-    planned.push(plan(en, vec![Status1, BadJson], 3));
-    planned.push(Planned {
-        outgoing: again,
-        faults: Vec::new(),
-        expect: Expect::Duplicate,
-    });
-    let zh = signed(autox3, fixtures::AUTOX3_ZH, creds, Some(fresh()))?;
-    planned.push(plan(zh, vec![Http500], 2));
-    for (step, fixture) in fixtures::DAYU_ORDER.iter().enumerate() {
-        let message = signed(&vendors::dayu::Dayu, *fixture, creds, None)?;
-        let faults = if step == 3 { vec![Close] } else { Vec::new() };
-        let attempts = 1 + u32::try_from(faults.len()).unwrap_or(0);
-        planned.push(plan(message, faults, attempts));
+    // Tampered copies go last, after every genuine callback, as a closing check.
+    let mut tampered = Vec::new();
+    for vendor in vendors::all() {
+        for step in vendor.demo() {
+            let identity = step.fresh.then(&mut *fresh);
+            let mut outgoing = signed(*vendor, step.fixture, creds, identity)?;
+            if let Some(change) = step.tamper {
+                tampered.push(Planned {
+                    outgoing: tamper(outgoing, change)?,
+                    faults: Vec::new(),
+                    expect: Expect::Rejected { status: 401 },
+                });
+                continue;
+            }
+            let faults: Vec<FaultMode> = step.faults.iter().map(|f| fault_mode(*f)).collect();
+            let attempts = 1 + u32::try_from(faults.len()).unwrap_or(0);
+            if step.again {
+                outgoing.lane = Some(format!("demo:{}", outgoing.source));
+                let mut again = outgoing.clone();
+                again.source = format!("{} (sent again)", outgoing.source);
+                planned.push(plan(outgoing, faults, attempts));
+                planned.push(Planned {
+                    outgoing: again,
+                    faults: Vec::new(),
+                    expect: Expect::Duplicate,
+                });
+            } else {
+                planned.push(plan(outgoing, faults, attempts));
+            }
+        }
     }
-    planned.push(Planned {
-        outgoing: tampered(autox3, creds, fresh())?,
-        faults: Vec::new(),
-        expect: Expect::Rejected { status: 401 },
-    });
+    planned.extend(tampered);
     Ok(Scenario { planned, schedule })
+}
+
+fn fault_mode(fault: Fault) -> FaultMode {
+    match fault {
+        Fault::Http500 => FaultMode::Http500,
+        Fault::Refused => FaultMode::Status1,
+        Fault::BadJson => FaultMode::BadJson,
+        Fault::Close => FaultMode::Close,
+    }
 }
 
 fn plan(outgoing: Outgoing, faults: Vec<FaultMode>, attempts: u32) -> Planned {
@@ -138,15 +149,17 @@ fn signed(
     })
 }
 
-/// The compact sample, correctly signed, then changed in one byte of its content: what
-/// a man in the middle (or a proxy re-encoding the body) would deliver.
-fn tampered(vendor: &dyn Vendor, creds: &Credentials, fresh: Fresh) -> Result<Outgoing> {
-    let mut message = signed(vendor, fixtures::AUTOX3_COMPACT, creds, Some(fresh))?;
-    let at = find(&message.body, b"\"carNum\":\"JING\"")
-        .ok_or_else(|| Error::new("demo: the compact sample has no carNum to tamper with"))?;
-    // `JING` becomes `JINQ`: still valid JSON, no longer what was signed.
-    let last = at + b"\"carNum\":\"JIN".len();
-    message.body[last] = b'Q';
+/// A correctly signed message changed in one byte after signing: what a man in the
+/// middle (or a proxy re-encoding the body) would deliver.
+fn tamper(mut message: Outgoing, (text, offset, byte): (&[u8], usize, u8)) -> Result<Outgoing> {
+    let at = find(&message.body, text).ok_or_else(|| {
+        Error::new(format!(
+            "demo: {} has no {} to tamper with",
+            message.source,
+            String::from_utf8_lossy(text)
+        ))
+    })?;
+    message.body[at + offset] = byte;
     message.source = format!("{} (tampered after signing)", message.source);
     Ok(message)
 }

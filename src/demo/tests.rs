@@ -3,9 +3,12 @@
 
 use super::check::{check, expected_tally};
 use super::*;
+use crate::credentials::Given;
 use crate::listen::{Receiver, SeenIds, Tally};
 use crate::replay::{Attempt, Outcome, State};
 use crate::secret::Secret;
+use crate::vendors::autox3::credential::APP_SECRET;
+use crate::vendors::dayu::credential::{PRIVATE_KEY, PUBLIC_KEY};
 
 fn creds() -> (Credentials, Credentials) {
     let pem = include_bytes!("../../fixtures/dayu/keys/private.pem");
@@ -13,8 +16,12 @@ fn creds() -> (Credentials, Credentials) {
     let public = key.to_public_key();
     let secret = Secret::new("demo-test-secret");
     (
-        Credentials::loaded(Some(secret.clone()), Some(key), None),
-        Credentials::loaded(Some(secret), None, Some(public)),
+        Credentials::default()
+            .with(&APP_SECRET, Given::Secret(secret.clone()))
+            .with(&PRIVATE_KEY, Given::PrivateKey(Box::new(key))),
+        Credentials::default()
+            .with(&APP_SECRET, Given::Secret(secret))
+            .with(&PUBLIC_KEY, Given::PublicKey(public)),
     )
 }
 

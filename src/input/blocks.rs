@@ -44,6 +44,11 @@ pub struct Line<'b> {
 
 impl Line<'_> {
     /// The line as [`Documents`] yields it one at a time.
+    /// Its name in messages: `file:line`.
+    pub fn source(&self) -> String {
+        line_source(self.name, self.number)
+    }
+
     pub fn into_document(self) -> Result<Document> {
         let source = line_source(self.name, self.number);
         Document::new(source, Some(self.number), self.bytes.to_vec()).unwrap_envelope()

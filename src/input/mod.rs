@@ -606,11 +606,11 @@ mod tests {
 
     #[test]
     fn envelopes_and_requests_carry_headers() {
-        let d = docs(r#"{"headers":{"Dayu-Sign":"abc"},"body":{"orderId":1}}"#);
+        let d = docs(r#"{"headers":{"X-Sign":"abc"},"body":{"id":1}}"#);
         let doc = d[0].as_ref().unwrap();
-        assert_eq!(doc.body, br#"{"orderId":1}"#);
-        assert_eq!(doc.headers, [("Dayu-Sign".to_string(), "abc".to_string())]);
-        let d = docs("POST / HTTP/1.1\r\nDayu-Sign: x\r\n\r\n{}");
+        assert_eq!(doc.body, br#"{"id":1}"#);
+        assert_eq!(doc.headers, [("X-Sign".to_string(), "abc".to_string())]);
+        let d = docs("POST / HTTP/1.1\r\nX-Sign: x\r\n\r\n{}");
         assert_eq!(d[0].as_ref().unwrap().headers[0].1, "x");
         // No Content-Length: a receiver would read no body, which the note says (the
         // difference the `listen` fuzz target found).

@@ -219,7 +219,10 @@ mod tests {
     const M1: &[u8] = br#"{"msgId":"m1","msgType":"t","staffInfo":{},"createTime":1,"content":{},"msgSignature":"BBDF780FCCBDCD58DCBD45B86663A8030D7C5012"}"#;
 
     fn receiver(faults: FaultPlan) -> Receiver {
-        let creds = Credentials::with_secret(Secret::new("s"));
+        let creds = Credentials::default().with(
+            &crate::vendors::autox3::credential::APP_SECRET,
+            crate::credentials::Given::Secret(Secret::new("s")),
+        );
         Receiver::new(creds, None, SeenIds::in_memory(), faults)
     }
 

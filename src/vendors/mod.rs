@@ -4,11 +4,16 @@
 pub mod answer;
 pub mod autox3;
 pub mod dayu;
+pub mod script;
+pub mod snippets;
 
 pub use answer::{Outcome, Reply};
+pub use script::{DemoStep, Fault, Fixture};
+pub use snippets::Snippet;
 use std::cell::OnceCell;
+use std::sync::RwLock;
 
-use crate::credentials::Credentials;
+use crate::credentials::{CredentialSpec, Credentials};
 use crate::error::{Error, Result};
 use crate::json::TopLevel;
 use crate::replay::Ack;
@@ -135,8 +140,14 @@ pub trait Vendor: Sync {
     fn id(&self) -> &'static str;
     /// The name users know.
     fn name(&self) -> &'static str;
+    /// The credentials this vendor signs and verifies with: each becomes flags and a
+    /// variable on every command that takes credentials.
+    fn credentials(&self) -> &'static [&'static CredentialSpec];
     /// Whether a body's top-level members look like this vendor's callback.
     fn detect(&self, top: &TopLevel) -> bool;
+    /// The members [`Vendor::detect`] looks for, for the error when no vendor claims a
+    /// body: `msgId/msgSignature`.
+    fn detected_by(&self) -> &'static str;
     /// The message's identity for reports and de-duplication.
     fn message_id(&self, top: &TopLevel) -> Option<String>;
     /// The exact string the signature covers.
@@ -220,6 +231,12 @@ pub trait Vendor: Sync {
     fn refresh(&self, msg: &Message, fresh: &Fresh) -> Result<Vec<u8>>;
     /// The request as the vendor sends it: signed, the signature over the sent bytes.
     fn signed_delivery(&self, msg: &Message, creds: &Credentials) -> Result<Delivery>;
+    /// The receiver code `cbtool snippet` prints for this vendor (none by default).
+    fn snippets(&self) -> &'static [Snippet] {
+        &[]
+    }
+    /// The callbacks `cbtool demo` sends for this vendor, and the faults they meet.
+    fn demo(&self) -> &'static [DemoStep];
     /// Callbacks a real sender could have produced, compact and unsigned (`cbtool sample`);
     /// sign them with [`Vendor::signed_delivery`] or [`Vendor::embed`].
     fn sample(&self, generator: &mut Generator, plan: Plan) -> Result<Vec<Sample>>;
@@ -236,9 +253,63 @@ pub(crate) fn splice(body: &[u8], mut edits: Vec<(std::ops::Range<usize>, String
     out
 }
 
-/// Every vendor, in detection order.
+/// The vendors cbtool ships with: the one list of them in the code.
+const BUILT_IN: &[&dyn Vendor] = &[&autox3::AutoX3, &dayu::Dayu];
+
+/// The registered vendors. A slice that is replaced, never changed, so that [`all`] can hand
+/// out `'static` borrows; registering is rare (a plug-in at start-up, tests) and leaks one
+/// small slice each time.
+static REGISTRY: RwLock<&'static [&'static dyn Vendor]> = RwLock::new(BUILT_IN);
+
+/// Every vendor, in detection order: the built-in ones, then the registered ones.
 pub fn all() -> &'static [&'static dyn Vendor] {
-    &[&autox3::AutoX3, &dayu::Dayu]
+    *REGISTRY.read().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Adds a vendor to the registry (after the built-in ones, so it never changes how their
+/// callbacks are detected). Its id must be new; registering the same vendor again is a
+/// no-op. Call it before parsing a command line: the flags and possible values come from
+/// the registry.
+pub fn register(vendor: &'static dyn Vendor) -> Result<()> {
+    let mut registry = REGISTRY.write().unwrap_or_else(|e| e.into_inner());
+    if let Some(known) = registry.iter().find(|v| v.id() == vendor.id()) {
+        let same = std::ptr::addr_eq(*known as *const dyn Vendor, vendor as *const dyn Vendor);
+        return if same {
+            Ok(())
+        } else {
+            Err(Error::new(format!(
+                "a vendor with id {} is already registered",
+                vendor.id()
+            )))
+        };
+    }
+    // Every credential becomes flags of the same commands: two with one name would make
+    // clap refuse the whole command line.
+    let taken: Vec<(&str, Option<&str>, &str)> = registry
+        .iter()
+        .flat_map(|v| v.credentials().iter())
+        .map(|c| (c.flag, c.file_flag, c.id))
+        .collect();
+    for spec in vendor.credentials() {
+        let clash = taken.iter().find(|(flag, file, id)| {
+            *id == spec.id
+                || [Some(*flag), *file].contains(&Some(spec.flag))
+                || spec
+                    .file_flag
+                    .is_some_and(|f| [Some(*flag), *file].contains(&Some(f)))
+        });
+        if let Some((flag, _, _)) = clash {
+            return Err(Error::new(format!(
+                "vendor {}: credential --{} clashes with --{flag} of a registered vendor",
+                vendor.id(),
+                spec.flag
+            )));
+        }
+    }
+    let mut next = registry.to_vec();
+    next.push(vendor);
+    *registry = Vec::leak(next);
+    Ok(())
 }
 
 /// The vendor named on the command line.
@@ -250,9 +321,16 @@ pub fn by_id(id: &str) -> Option<&'static dyn Vendor> {
 pub fn detect(source: &str, top: &TopLevel) -> Result<&'static dyn Vendor> {
     all().iter().copied().find(|v| v.detect(top)).ok_or_else(|| {
         let keys: Vec<&str> = top.keys().take(6).collect();
+        let members: Vec<String> = all()
+            .iter()
+            .map(|v| format!("{} ({})", v.detected_by(), v.name()))
+            .collect();
+        let ids: Vec<&str> = all().iter().map(|v| v.id()).collect();
         Error::new(format!(
-            "{source}: cannot tell the vendor: no msgId/msgSignature (AutoX3) or orderId/orderRecord (Dayu) at the top level (found: {}); pass --vendor autox3|dayu",
-            if keys.is_empty() { "no keys".to_string() } else { keys.join(", ") }
+            "{source}: cannot tell the vendor: no {} at the top level (found: {}); pass --vendor {}",
+            members.join(" or "),
+            if keys.is_empty() { "no keys".to_string() } else { keys.join(", ") },
+            ids.join("|")
         ))
     })
 }

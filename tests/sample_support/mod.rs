@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use cbtool::credentials::{Credentials, KeyPath};
+use cbtool::credentials::{Credentials, Given};
 use cbtool::secret::Secret;
 
 pub const PRIVATE_KEY: &str = "fixtures/dayu/keys/private.pem";
@@ -31,13 +31,18 @@ pub fn cbtool(args: &[&str]) -> std::process::Output {
 }
 
 pub fn creds() -> Credentials {
-    let key = |p: &str| KeyPath {
-        path: root().join(p),
-        named_by: "test",
-    };
-    Credentials::new(
-        Some(Secret::new(SECRET)),
-        Some(key(PRIVATE_KEY)),
-        Some(key(PUBLIC_KEY)),
-    )
+    let key = |p: &str| Given::Path(root().join(p));
+    Credentials::default()
+        .with(
+            &cbtool::vendors::autox3::credential::APP_SECRET,
+            Given::Secret(Secret::new(SECRET)),
+        )
+        .with(
+            &cbtool::vendors::dayu::credential::PRIVATE_KEY,
+            key(PRIVATE_KEY),
+        )
+        .with(
+            &cbtool::vendors::dayu::credential::PUBLIC_KEY,
+            key(PUBLIC_KEY),
+        )
 }

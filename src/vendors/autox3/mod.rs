@@ -1,7 +1,10 @@
 //! AutoX3: `sha1(msgId + msgType + staffInfo + createTime + content + appSecret)`, hex,
 //! over the exact text of `staffInfo` and `content` as they appear in the body.
 
+pub mod credential;
+mod demo;
 mod diagnose;
+mod snippets;
 
 /// For the differential fuzz target only: every library profile's output for `text`, with
 /// whether it reads back as the same value (see `diagnose::restyle_for_fuzzing`).
@@ -15,7 +18,7 @@ use std::borrow::Cow;
 use sha1::{Digest, Sha1};
 
 use super::{splice, Delivery, Diagnosis, Fresh, Message, Outcome, Reply, Target, Vendor, Verdict};
-use crate::credentials::Credentials;
+use crate::credentials::{CredentialSpec, Credentials};
 use crate::error::{Error, Result};
 use crate::json::{self, JsonKind, RawField, TopLevel};
 use crate::replay::Ack;
@@ -250,6 +253,22 @@ impl Vendor for AutoX3 {
         "AutoX3"
     }
 
+    fn snippets(&self) -> &'static [super::Snippet] {
+        &snippets::SNIPPETS
+    }
+
+    fn demo(&self) -> &'static [super::DemoStep] {
+        &demo::SCRIPT
+    }
+
+    fn detected_by(&self) -> &'static str {
+        "msgId/msgSignature"
+    }
+
+    fn credentials(&self) -> &'static [&'static CredentialSpec] {
+        &credential::SPECS
+    }
+
     fn detect(&self, top: &TopLevel) -> bool {
         top.contains("msgId") || top.contains("msgSignature")
     }
@@ -260,7 +279,7 @@ impl Vendor for AutoX3 {
 
     fn signed_string(&self, msg: &Message, creds: &Credentials) -> Result<SignedString> {
         let fields = Fields::parse(&msg.source, msg.top_level()?)?;
-        Ok(fields.signed_string(creds.secret()?))
+        Ok(fields.signed_string(credential::secret(creds)?))
     }
 
     fn sign(&self, msg: &Message, creds: &Credentials) -> Result<String> {
@@ -273,7 +292,7 @@ impl Vendor for AutoX3 {
         let compact = json::minify(json::utf8(&msg.source, msg.body)?);
         let top = TopLevel::parse(&msg.source, compact.as_bytes())?;
         let fields = Fields::parse(&msg.source, &top)?;
-        let signature = hex_sha1(&fields.signed_string(creds.secret()?));
+        let signature = hex_sha1(&fields.signed_string(credential::secret(creds)?));
         let quoted = format!("\"{signature}\"");
         let mut out = compact.clone().into_bytes();
         match fields.top.get("msgSignature") {
@@ -311,7 +330,7 @@ impl Vendor for AutoX3 {
 
     fn verify(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Verdict> {
         let fields = Fields::parse(&msg.source, msg.top_level()?)?;
-        let signed = fields.signed_string(creds.secret()?);
+        let signed = fields.signed_string(credential::secret(creds)?);
         let digest = Sha1::digest(signed.bytes());
         let mut notes = Vec::new();
         if fields.create_time.quoted {
@@ -354,7 +373,7 @@ impl Vendor for AutoX3 {
     }
 
     fn passes(&self, msg: &Message, creds: &Credentials, signature: Option<&str>) -> bool {
-        let (Ok(top), Ok(secret)) = (msg.top_level(), creds.secret()) else {
+        let (Ok(top), Ok(secret)) = (msg.top_level(), credential::secret(creds)) else {
             return false;
         };
         // Borrowed from the body: this runs once a line of a stream.
@@ -370,7 +389,11 @@ impl Vendor for AutoX3 {
 
     fn diagnose(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Diagnosis> {
         let fields = Fields::parse(&msg.source, msg.top_level()?)?;
-        Ok(diagnose::diagnose(&fields, creds.secret()?, target))
+        Ok(diagnose::diagnose(
+            &fields,
+            credential::secret(creds)?,
+            target,
+        ))
     }
 
     fn explain_signed_string(
@@ -381,11 +404,11 @@ impl Vendor for AutoX3 {
         target: &Target,
     ) -> Option<Diagnosis> {
         let fields = Fields::parse(&msg.source, msg.top_level().ok()?).ok()?;
-        diagnose::explain_signed_string(&fields, creds.secret().ok()?, theirs, target)
+        diagnose::explain_signed_string(&fields, credential::secret(creds).ok()?, theirs, target)
     }
 
     fn verifier_ready(&self, creds: &Credentials) -> Result<()> {
-        creds.secret().map(|_| ())
+        credential::secret(creds).map(|_| ())
     }
 
     fn response(&self, outcome: &Outcome) -> Reply {
@@ -406,7 +429,7 @@ impl Vendor for AutoX3 {
     }
 
     fn can_sign(&self, creds: &Credentials) -> bool {
-        creds.has_secret()
+        creds.has(&credential::APP_SECRET)
     }
 
     /// A new `msgId` and `createTime` (kept a string if it was one); the rest untouched.
@@ -468,7 +491,10 @@ mod tests {
     use super::*;
 
     fn creds() -> Credentials {
-        Credentials::with_secret(Secret::new("s"))
+        Credentials::default().with(
+            &credential::APP_SECRET,
+            crate::credentials::Given::Secret(Secret::new("s")),
+        )
     }
 
     #[test]

@@ -2,8 +2,11 @@
 //! vendor's spelling), standard base64, in the `Dayu-Sign` header.
 
 mod block;
+pub mod credential;
+mod demo;
 mod diagnose;
 mod explain;
+mod snippets;
 mod strings;
 mod transport;
 
@@ -11,7 +14,7 @@ use base64::Engine;
 use sha1::{Digest, Sha1};
 
 use super::{splice, Delivery, Diagnosis, Fresh, Message, Outcome, Reply, Target, Vendor, Verdict};
-use crate::credentials::Credentials;
+use crate::credentials::{CredentialSpec, Credentials};
 use crate::error::{Error, Result};
 use crate::json::{self, JsonKind, RawField, TopLevel};
 use crate::replay::Ack;
@@ -186,6 +189,22 @@ impl Vendor for Dayu {
         "Dayu"
     }
 
+    fn snippets(&self) -> &'static [super::Snippet] {
+        &snippets::SNIPPETS
+    }
+
+    fn demo(&self) -> &'static [super::DemoStep] {
+        &demo::SCRIPT
+    }
+
+    fn detected_by(&self) -> &'static str {
+        "orderId/orderRecord"
+    }
+
+    fn credentials(&self) -> &'static [&'static CredentialSpec] {
+        &credential::SPECS
+    }
+
     fn detect(&self, top: &TopLevel) -> bool {
         top.contains("orderId") || top.contains("orderRecord")
     }
@@ -202,7 +221,7 @@ impl Vendor for Dayu {
 
     fn sign(&self, msg: &Message, creds: &Credentials) -> Result<String> {
         let signed = self.signed_string(msg, creds)?;
-        let key = creds.private_key()?;
+        let key = credential::private_key(creds)?;
         let digest = Sha1::digest(signed.bytes());
         let signature = key
             .sign(rsa::Pkcs1v15Sign::new::<Sha1>(), &digest)
@@ -233,7 +252,7 @@ impl Vendor for Dayu {
         let top = msg.top_level()?;
         let fields = Fields::parse(&msg.source, top)?;
         let signed = fields.signed_string();
-        let key = creds.public_key()?;
+        let key = credential::public_key(creds)?;
         let (valid, reason) = match decode_signature(&target.signature) {
             Ok(sig) if sig.len() == key.size() => {
                 let valid = key.verify_sha1(signed.bytes(), &sig);
@@ -266,7 +285,7 @@ impl Vendor for Dayu {
     fn diagnose(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Diagnosis> {
         let top = msg.top_level()?;
         let fields = Fields::parse(&msg.source, top)?;
-        let key = creds.public_key()?;
+        let key = credential::public_key(creds)?;
         Ok(diagnose::diagnose(&fields, top, msg.body, key, target))
     }
 
@@ -288,7 +307,7 @@ impl Vendor for Dayu {
             body: msg.body,
         };
         let comparison = context.compare(expected, theirs);
-        let covered = diagnose::covers(creds.public_key()?, &target.signature, theirs);
+        let covered = diagnose::covers(credential::public_key(creds)?, &target.signature, theirs);
         Ok(match covered {
             Some(true) => format!("the signature covers exactly your string, so your code signed it. Against the correct string: {comparison}"),
             Some(false) => format!("the signature does not cover your string (this key signed some other string). Against the correct string: {comparison}"),
@@ -297,7 +316,7 @@ impl Vendor for Dayu {
     }
 
     fn verifier_ready(&self, creds: &Credentials) -> Result<()> {
-        creds.public_key().map(|_| ())
+        credential::public_key(creds).map(|_| ())
     }
 
     fn sample(&self, generator: &mut Generator, plan: Plan) -> Result<Vec<Sample>> {
@@ -340,7 +359,7 @@ impl Vendor for Dayu {
     }
 
     fn can_sign(&self, creds: &Credentials) -> bool {
-        creds.has_private_key()
+        creds.has(&credential::PRIVATE_KEY)
     }
 
     /// A fresh `createTime`, top-level and in `orderRecord` (Beijing time, as the

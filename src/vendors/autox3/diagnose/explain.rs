@@ -85,7 +85,7 @@ pub(crate) fn matched(
     };
     let snippet = stack
         .and_then(Stack::snippet_id)
-        .map(|id| crate::snippet::command_for(id, "autox3"));
+        .map(|id| crate::vendors::snippets::command_for(id, "autox3"));
     if let Some(stack) = stack {
         advice.push(' ');
         advice.push_str(stack.fix());

@@ -129,7 +129,11 @@ mod tests {
     fn every_snippet_exists_and_every_profile_has_an_id() {
         for p in PROFILES {
             if let Some(id) = p.stack.snippet_id() {
-                assert!(crate::snippet::LANGUAGES.contains(&id), "{}", p.id);
+                assert!(
+                    crate::vendors::snippets::LANGUAGES.contains(&id),
+                    "{}",
+                    p.id
+                );
             }
             assert!(!p.what.is_empty());
         }
