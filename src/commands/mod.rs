@@ -8,6 +8,8 @@ mod listen_forward;
 mod listen_forward_log;
 mod listen_log;
 mod outputs;
+#[cfg(test)]
+mod parse_once_tests;
 mod replay;
 mod replay_input;
 mod replay_live;

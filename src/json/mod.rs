@@ -102,6 +102,8 @@ impl JsonKind {
 impl<'a> TopLevel<'a> {
     /// Parses `bytes` as one JSON object. `source` names the input in errors.
     pub fn parse(source: &str, bytes: &'a [u8]) -> Result<TopLevel<'a>> {
+        #[cfg(test)]
+        parse_count::record(bytes);
         if bytes.starts_with(b"\xef\xbb\xbf") {
             return Err(Error::at(
                 source,
@@ -336,5 +338,33 @@ mod tests {
             minify("{ \"a b\" : [1 , 2.0],\n \"c\": \"x\\\" y\" }"),
             "{\"a b\":[1,2.0],\"c\":\"x\\\" y\"}"
         );
+    }
+}
+
+/// How often each body was parsed, for the tests that hold every command to one parse
+/// of a callback (`parse_count::of`). Test builds only: the counter costs a lock.
+#[cfg(test)]
+pub(crate) mod parse_count {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    static COUNTS: Mutex<Option<HashMap<Vec<u8>, usize>>> = Mutex::new(None);
+
+    pub(crate) fn record(bytes: &[u8]) {
+        let mut counts = COUNTS.lock().unwrap_or_else(|e| e.into_inner());
+        *counts
+            .get_or_insert_with(HashMap::new)
+            .entry(bytes.to_vec())
+            .or_default() += 1;
+    }
+
+    /// How many times `bytes` were parsed so far, in any thread.
+    pub(crate) fn of(bytes: &[u8]) -> usize {
+        let counts = COUNTS.lock().unwrap_or_else(|e| e.into_inner());
+        counts
+            .as_ref()
+            .and_then(|c| c.get(bytes))
+            .copied()
+            .unwrap_or(0)
     }
 }
