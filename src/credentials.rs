@@ -42,6 +42,8 @@ pub struct CredentialSpec {
     pub file_help: &'static str,
     /// What it is, in errors: "the appSecret".
     pub what: &'static str,
+    /// How a secret is shown wherever a signed string is: `<LABEL: N bytes>`.
+    pub label: &'static str,
     /// The whole error when a command needs it and it was not given.
     pub missing: &'static str,
 }
@@ -79,6 +81,10 @@ impl Credentials {
     /// `given` for `spec`; a later value for the same spec replaces an earlier one.
     pub fn with(mut self, spec: &'static CredentialSpec, given: Given) -> Self {
         self.entries.retain(|e| e.spec.id != spec.id);
+        let given = match given {
+            Given::Secret(secret) => Given::Secret(secret.labelled(spec.label)),
+            other => other,
+        };
         let entry = Entry {
             spec,
             private: OnceLock::new(),

@@ -3,36 +3,54 @@
 
 use subtle::ConstantTimeEq;
 
-/// The AutoX3 `appSecret`. Only its length is ever shown.
+/// A shared secret (AutoX3's `appSecret`). Only its name and length are ever shown.
 #[derive(Clone)]
-pub struct Secret(Vec<u8>);
+pub struct Secret {
+    bytes: Vec<u8>,
+    /// What the vendor calls it, in placeholders: `appSecret`.
+    label: &'static str,
+}
 
 impl Secret {
     pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
-        Secret(bytes.into())
+        Secret {
+            bytes: bytes.into(),
+            label: "secret",
+        }
+    }
+
+    /// The same secret, shown under the vendor's name for it.
+    pub fn labelled(mut self, label: &'static str) -> Self {
+        self.label = label;
+        self
+    }
+
+    pub fn label(&self) -> &'static str {
+        self.label
     }
 
     pub fn expose(&self) -> &[u8] {
-        &self.0
+        &self.bytes
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.bytes.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.bytes.is_empty()
     }
 
     /// How the secret appears wherever a signed string is shown.
     pub fn placeholder(&self) -> String {
-        placeholder(self.0.len())
+        placeholder(self.label, self.bytes.len())
     }
 }
 
-pub fn placeholder(len: usize) -> String {
+/// `<LABEL: N bytes>`: a secret as it is shown.
+pub fn placeholder(label: &str, len: usize) -> String {
     let unit = if len == 1 { "byte" } else { "bytes" };
-    format!("<appSecret: {len} {unit}>")
+    format!("<{label}: {len} {unit}>")
 }
 
 impl std::fmt::Debug for Secret {
@@ -53,9 +71,9 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_bytes() {
-        let s = Secret::new("hunter2");
+        let s = Secret::new("hunter2").labelled("appSecret");
         assert_eq!(format!("{s:?}"), "<appSecret: 7 bytes>");
-        assert_eq!(placeholder(1), "<appSecret: 1 byte>");
+        assert_eq!(placeholder("key", 1), "<key: 1 byte>");
     }
 
     #[test]

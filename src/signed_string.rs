@@ -10,6 +10,8 @@ use crate::secret::placeholder;
 pub struct SignedString {
     bytes: Vec<u8>,
     secret: Option<Range<usize>>,
+    /// The vendor's name for the secret, in its placeholder (see [`SignedString::shown_as`]).
+    label: &'static str,
 }
 
 impl SignedString {
@@ -17,6 +19,7 @@ impl SignedString {
         SignedString {
             bytes,
             secret: None,
+            label: "secret",
         }
     }
 
@@ -39,7 +42,21 @@ impl SignedString {
                 }
             }
         }
-        SignedString { bytes, secret }
+        SignedString {
+            bytes,
+            secret,
+            label: "secret",
+        }
+    }
+
+    /// The same string, its secret shown under the vendor's name for it (`appSecret`).
+    pub fn shown_as(mut self, label: &'static str) -> Self {
+        self.label = label;
+        self
+    }
+
+    pub fn secret_label(&self) -> &'static str {
+        self.label
     }
 
     pub fn bytes(&self) -> &[u8] {
@@ -75,7 +92,7 @@ impl SignedString {
             Some(r) => format!(
                 "{}{}{}",
                 show(&self.bytes[..r.start]),
-                placeholder(r.len()),
+                placeholder(self.label, r.len()),
                 show(&self.bytes[r.end..])
             ),
         }
@@ -168,7 +185,8 @@ mod tests {
         let s = SignedString::from_parts(&[
             Part::Text("车\\t\n".as_bytes()),
             Part::Secret(b"topsecret"),
-        ]);
+        ])
+        .shown_as("appSecret");
         assert_eq!(s.text(), "车\\t\n<appSecret: 9 bytes>");
     }
 
@@ -176,7 +194,8 @@ mod tests {
     fn secret_is_replaced_by_its_length() {
         let s = SignedString::from_parts(&[Part::Text(b"m1"), Part::Secret(b"topsecret")]);
         assert_eq!(s.bytes(), b"m1topsecret");
-        assert_eq!(s.visible(), "m1<appSecret: 9 bytes>");
+        assert_eq!(s.visible(), "m1<secret: 9 bytes>");
+        let s = s.shown_as("appSecret");
         assert_eq!(format!("{s:?}"), "m1<appSecret: 9 bytes>");
     }
 }
@@ -201,6 +220,7 @@ pub fn compare(expected: &SignedString, theirs: &[u8]) -> String {
     let secret = expected.secret_range();
     let secret_start = secret.as_ref().map_or(want.len(), |r| r.start);
     let secret_len = secret.as_ref().map_or(0, |r| r.len());
+    let label = expected.secret_label();
     if first >= want.len()
         && theirs.len() > want.len()
         && secret.as_ref().is_none_or(|r| r.end <= first)
@@ -215,8 +235,8 @@ pub fn compare(expected: &SignedString, theirs: &[u8]) -> String {
         // Where inside the secret the strings part would tell how much of a guessed
         // secret is right: an oracle for the secret. Only the region is named.
         return format!(
-            "the strings agree up to where the appSecret begins (byte {secret_start}) and differ after it (the correct string has {} there, yours has {} bytes from that point): the secrets differ, or yours has extra bytes after it",
-            placeholder(secret_len),
+            "the strings agree up to where the {label} begins (byte {secret_start}) and differ after it (the correct string has {} there, yours has {} bytes from that point): the secrets differ, or yours has extra bytes after it",
+            placeholder(label, secret_len),
             theirs.len().saturating_sub(secret_start)
         );
     }
@@ -256,7 +276,7 @@ fn mask(bytes: &[u8], expected: &SignedString) -> Vec<u8> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i..].starts_with(secret) {
-            out.extend_from_slice(placeholder(secret.len()).as_bytes());
+            out.extend_from_slice(placeholder(expected.secret_label(), secret.len()).as_bytes());
             i += secret.len();
         } else {
             out.push(bytes[i]);
@@ -272,6 +292,7 @@ mod compare_tests {
 
     fn expected() -> SignedString {
         SignedString::from_parts(&[Part::Text(b"m1t{\"a\":1}1{}"), Part::Secret(b"sekret")])
+            .shown_as("appSecret")
     }
 
     #[test]

@@ -44,13 +44,14 @@ fn demo_credentials(
         for spec in vendor.credentials() {
             match spec.kind {
                 CredentialKind::Secret => {
-                    sender = sender.with(spec, Given::Secret(secret.clone()));
-                    receiving = receiving.with(spec, Given::Secret(secret.clone()));
+                    let secret = secret.clone().labelled(spec.label);
                     made.push(format!(
                         "a random {} secret {}",
                         vendor.name(),
                         secret.placeholder()
                     ));
+                    sender = sender.with(spec, Given::Secret(secret.clone()));
+                    receiving = receiving.with(spec, Given::Secret(secret));
                 }
                 CredentialKind::PrivateKey => {
                     sender = sender.with(spec, Given::PrivateKey(Box::new(private.clone())));

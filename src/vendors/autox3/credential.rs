@@ -13,6 +13,7 @@ pub static APP_SECRET: CredentialSpec = CredentialSpec {
     help: "AutoX3 appSecret (prefer --secret-file or the variable: arguments show in `ps`)",
     file_help: "File holding the AutoX3 appSecret (one trailing newline is ignored); wins over --secret and CBTOOL_AUTOX3_SECRET",
     what: "the appSecret",
+    label: "appSecret",
     missing: "AutoX3 needs the appSecret: pass --secret-file PATH (or --secret S, or set CBTOOL_AUTOX3_SECRET)",
 };
 

@@ -102,7 +102,7 @@ impl<'a> Fields<'a> {
     }
 
     fn signed_string(&self, secret: &Secret) -> SignedString {
-        SignedString::from_parts(&self.parts(secret))
+        SignedString::from_parts(&self.parts(secret)).shown_as(secret.label())
     }
 
     /// SHA-1 of the signed string, hashed part by part rather than from a copy.

@@ -16,6 +16,7 @@ pub static PRIVATE_KEY: CredentialSpec = CredentialSpec {
     help: "Dayu RSA private key for signing: PEM (PKCS#8/PKCS#1), DER, or Java base64",
     file_help: "",
     what: "the RSA private key",
+    label: "private key",
     missing: "Dayu signing needs an RSA private key: pass --private-key PATH or set CBTOOL_DAYU_PRIVATE_KEY",
 };
 
@@ -28,6 +29,7 @@ pub static PUBLIC_KEY: CredentialSpec = CredentialSpec {
     help: "Dayu RSA public key for verifying: PEM (SPKI/PKCS#1), DER, or Java base64",
     file_help: "",
     what: "the RSA public key",
+    label: "public key",
     missing: "Dayu verification needs the RSA public key: pass --public-key PATH or set CBTOOL_DAYU_PUBLIC_KEY",
 };
 

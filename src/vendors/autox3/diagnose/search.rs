@@ -296,7 +296,8 @@ impl<'f, 'a> Search<'f, 'a> {
                 Part::Text(&bytes[..r.start]),
                 Part::Secret(&bytes[r.clone()]),
                 Part::Text(&bytes[r.end..]),
-            ]),
+            ])
+            .shown_as(self.secret.label()),
             None => SignedString::public(bytes.to_vec()),
         };
         Found {
