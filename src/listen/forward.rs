@@ -17,12 +17,12 @@ use hyper::{Method, Request, Response};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
-use super::exchange::{act, header_list, read_body, Dropped};
+use super::exchange::{act, header_list, read_body, Limits};
 use super::judge::{judge, Deliveries, Facts, Judgement, Retry};
 use super::receiver::{Action, Decision, Receiver};
 use super::running::bind;
 use super::save::{Received, Saver};
-use super::server::{accept, Accept, Limits};
+use super::server::{accept, Accept, Dropped};
 use super::upstream::{AppAnswer, AppClient};
 use crate::error::Result;
 use crate::replay::transport::BODY_CAP;
