@@ -354,7 +354,10 @@ mod tests {
                 fault: None,
                 warnings: Vec::new(),
                 error: (!valid).then(|| "signature does not match".to_string()),
-                action: Action::Reply(Reply::generic(200, "")),
+                action: Action::Reply(Reply {
+                    status: 200,
+                    body: String::new(),
+                }),
             }),
             attempt: 1,
             app: AppSide::Answered {

@@ -145,7 +145,10 @@ mod tests {
             fault: None,
             warnings: vec!["createTime is sent as a string".into()],
             error: None,
-            action: Action::Reply(Reply::generic(200, "")),
+            action: Action::Reply(Reply {
+                status: 200,
+                body: String::new(),
+            }),
         }
     }
 

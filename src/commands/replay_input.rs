@@ -6,12 +6,12 @@ use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::choose_vendor;
-use crate::cli::{AckArg, VendorArg};
+use crate::cli::VendorArg;
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::input::{Document, Documents, Format};
 use crate::replay::transport::check_header;
-use crate::replay::{Ack, Outgoing};
+use crate::replay::Outgoing;
 use crate::vendors::{Delivery, Fresh, Message};
 
 /// File names a directory contributes.
@@ -35,7 +35,8 @@ const NOT_CARRIED: [&str; 10] = [
 /// What shapes every message.
 pub struct Prepare<'a> {
     pub vendor: Option<VendorArg>,
-    pub ack: Option<AckArg>,
+    /// `--ack`: a rule of the registry, by id.
+    pub ack: Option<&'a str>,
     pub fresh: bool,
     pub max_size: usize,
     pub creds: &'a Credentials,
@@ -105,7 +106,7 @@ impl Prepare<'_> {
                     "{}: --fresh changes the message, which must then be signed again: give the {} credential ({})",
                     doc.source,
                     vendor.name(),
-                    if vendor.id() == "dayu" { "--private-key PATH" } else { "--secret-file PATH" }
+                    vendor.signing_flag()
                 )));
             }
             vendor.refresh(&original, &fresh())?
@@ -133,8 +134,8 @@ impl Prepare<'_> {
             headers,
             body: delivery.body,
             ack: match self.ack {
-                Some(AckArg::Http2xx) => Ack::Http2xx,
-                Some(AckArg::Autox3Status) => Ack::AutoX3Status,
+                Some(id) => crate::replay::ack::by_id(id)
+                    .ok_or_else(|| Error::new(format!("--ack {id}: no such rule")))?,
                 None => vendor.default_ack(),
             },
         })

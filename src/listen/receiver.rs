@@ -46,7 +46,7 @@ impl Decision {
             duplicate: false,
             fault: None,
             warnings: Vec::new(),
-            action: Action::Reply(Reply::generic(status, &error)),
+            action: Action::Reply(vendors::unowned_answer(status, &error)),
             error: Some(error),
         }
     }
@@ -102,7 +102,7 @@ impl Receiver {
         let msg = Message::with_headers("request", body, headers.to_vec());
         let top = match msg.top_level() {
             Ok(top) => top,
-            Err(e) => return Decision::generic(400, format!("the body is not JSON: {e}")),
+            Err(e) => return self.not_json(&format!("the body is not JSON: {e}")),
         };
         let vendor = match self.forced {
             Some(v) => v,
@@ -129,6 +129,16 @@ impl Receiver {
             | Outcome::ReceiverError(why) => Some(why),
         };
         decision
+    }
+
+    /// The refusal of a body that is not JSON: in the error form of the vendor `--vendor`
+    /// names, when it names one, since that says whose sender is reading the answer.
+    fn not_json(&self, why: &str) -> Decision {
+        let mut refused = Decision::generic(400, why.to_string());
+        if let Some(vendor) = self.forced {
+            refused.action = Action::Reply(vendor.error_answer(400, why));
+        }
+        refused
     }
 
     /// Verifies, applies faults and de-duplicates, filling in what it learns.
@@ -197,16 +207,16 @@ fn no_signature_hint(vendor: &dyn Vendor) -> String {
 fn fault_action(vendor: &dyn Vendor, mode: FaultMode) -> Action {
     let reason = format!("injected fault ({})", mode.id());
     match mode {
-        FaultMode::Http500 => Action::Reply(Reply::generic(500, &reason)),
+        FaultMode::Http500 => Action::Reply(vendor.error_answer(500, &reason)),
         FaultMode::Status1 => Action::Reply(vendor.response(&Outcome::Refused(reason))),
         FaultMode::Timeout => Action::Hang,
         FaultMode::Close => Action::Close,
         FaultMode::BadJson => {
-            let normal = crate::vendors::autox3::NORMAL_RESPONSE;
-            Action::Reply(Reply {
-                status: 200,
-                body: normal[..normal.len() - 1].to_string(),
-            })
+            // The vendor's acknowledgement cut short: a JSON value loses its closing
+            // bracket or quote, so what reads as acceptance at a glance does not parse.
+            let mut body = vendor.response(&Outcome::Processed).body;
+            body.pop();
+            Action::Reply(Reply { status: 200, body })
         }
     }
 }

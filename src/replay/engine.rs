@@ -85,6 +85,7 @@ impl Observer for Silent {
 /// How a run delivers.
 #[derive(Debug, Clone)]
 pub struct Settings {
+    /// The waits; [`Schedule::per_vendor`] lets each message wait its vendor's.
     pub schedule: Schedule,
     /// Lanes in flight at once (at least 1).
     pub concurrency: usize,
@@ -124,7 +125,9 @@ impl<T: Transport, C: Clock, O: Observer> Engine<'_, T, C, O> {
     async fn deliver(&self, index: usize, message: &Outgoing, rec: &Recorder, origin: Duration) {
         rec.set_state(index, State::InProgress);
         let first = self.clock.now();
-        let max = self.settings.schedule.max_attempts();
+        let vendor = crate::vendors::by_id(message.vendor);
+        let schedule = self.settings.schedule.for_vendor(vendor);
+        let max = schedule.max_attempts();
         let mut n = 0;
         let state = loop {
             n += 1;
@@ -134,7 +137,7 @@ impl<T: Transport, C: Clock, O: Observer> Engine<'_, T, C, O> {
             if acked {
                 break self.duplicates(index, message, rec, n, first, origin).await;
             }
-            match self.settings.schedule.wait_after(n) {
+            match schedule.wait_after(n) {
                 Some(wait) => {
                     self.observer.waiting(index, message, n + 1, wait);
                     self.clock.sleep(wait).await;
