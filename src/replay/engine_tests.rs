@@ -102,6 +102,8 @@ struct Script<'c, C> {
     latency: Duration,
     replies: RefCell<HashMap<String, VecDeque<Reply>>>,
     sent: RefCell<Vec<Sent>>,
+    /// How many times a message was prepared.
+    prepared: Cell<usize>,
 }
 
 impl<'c, C: Latency> Script<'c, C> {
@@ -111,6 +113,7 @@ impl<'c, C: Latency> Script<'c, C> {
             latency,
             replies: RefCell::default(),
             sent: RefCell::default(),
+            prepared: Cell::default(),
         }
     }
 
@@ -127,6 +130,13 @@ impl<'c, C: Latency> Script<'c, C> {
 }
 
 impl<C: Latency> Transport for Script<'_, C> {
+    type Prepared = Outgoing;
+
+    fn prepare(&self, message: &Outgoing) -> Outgoing {
+        self.prepared.set(self.prepared.get() + 1);
+        message.clone()
+    }
+
     async fn send(&self, message: &Outgoing) -> Reply {
         let start = self.clock.now();
         self.clock.pass(self.latency).await;
@@ -200,6 +210,11 @@ fn gives_up_after_seven_attempts_with_the_vendor_waits() {
     let starts: Vec<u64> = out[0].attempts.iter().map(|a| a.started_ms).collect();
     assert_eq!(starts, [0, 2000, 6000, 14000, 30000, 62000, 126000]);
     assert!(transport.sent.borrow().iter().all(|s| s.1 == msgs[0].body));
+    assert_eq!(
+        transport.prepared.get(),
+        1,
+        "prepared once for seven attempts"
+    );
     assert_eq!(out[0].attempts[6].error.as_deref(), Some("HTTP 500: x"));
 }
 
