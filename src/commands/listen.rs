@@ -6,7 +6,7 @@ use tokio::sync::mpsc;
 use super::listen_log::Log;
 use super::signals::{self, Signals};
 use super::{credentials, flush_warnings, Output};
-use crate::cli::{FailMode, ListenArgs, VendorArg};
+use crate::cli::{FailMode, ListenArgs};
 use crate::credentials::Credentials;
 use crate::error::{Error, Result, EXIT_OK};
 use crate::listen::{
@@ -20,12 +20,7 @@ const GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 pub fn run(args: ListenArgs, output: &mut Output) -> Result<i32> {
     check_address(&args, output)?;
     let creds = credentials(&args.credentials)?;
-    let forced = args.vendor.map(|v| -> &'static dyn Vendor {
-        match v {
-            VendorArg::Autox3 => &vendors::autox3::AutoX3,
-            VendorArg::Dayu => &vendors::dayu::Dayu,
-        }
-    });
+    let forced = args.vendor.map(super::vendor_for);
     check_vendors(&creds, forced, output)?;
     let seen = open_store(&args, output)?;
     let faults = FaultPlan::new(
