@@ -69,7 +69,7 @@ fn run_once(schedule: &Schedule, scale: f64) -> Result<Vec<(Duration, Duration)>
         lane: None,
         headers: Vec::new(),
         body: br#"{"msgId":"bench"}"#.to_vec(),
-        ack: Ack::AutoX3Status,
+        ack: Ack::HTTP_2XX,
     };
     let messages = [message];
     let recorder = Recorder::new(&messages);

@@ -514,14 +514,13 @@ fn probability(text: &str) -> Result<f64, String> {
     }
 }
 
-/// How an acknowledgement is recognised (`replay --ack`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AckArg {
-    /// Any 2xx status (Dayu's default)
-    #[value(name = "http-2xx")]
-    Http2xx,
-    /// HTTP 200 and a JSON body whose `status` is 0 (AutoX3's default)
-    Autox3Status,
+/// `replay --ack`'s values: every acknowledgement rule in the vendor registry, each with
+/// whose default it is.
+fn ack_values() -> clap::builder::PossibleValuesParser {
+    let values = crate::replay::ack::choices()
+        .into_iter()
+        .map(|(id, help)| clap::builder::PossibleValue::new(id).help(help));
+    clap::builder::PossibleValuesParser::new(values)
 }
 
 #[derive(Debug, Args)]
@@ -551,8 +550,8 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub concurrency: u32,
     /// How an acknowledgement is recognised [default: per vendor]
-    #[arg(long, value_enum)]
-    pub ack: Option<AckArg>,
+    #[arg(long, value_parser = ack_values())]
+    pub ack: Option<String>,
     /// Give each message a new identity before signing (AutoX3: msgId and createTime; Dayu: createTime), so de-duplicating receivers take repeated runs
     #[arg(long)]
     pub fresh: bool,

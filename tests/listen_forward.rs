@@ -312,6 +312,28 @@ fn an_autox3_app_answering_code_0_makes_the_sender_retry_in_2_s() {
     assert_eq!(l.record()["retry_in_s"], 4.0);
 }
 
+/// The advice names what the vendor's sender needs: for AutoX3, the documents' normal
+/// response (seeds 000 and 002), byte for byte.
+#[test]
+fn the_log_tells_an_app_whose_answer_is_not_an_acknowledgement_what_the_sender_needs() {
+    if !have_python() {
+        return;
+    }
+    let app = app("code0", &[]);
+    let (mut text, mut lines, addr) = text_forward(&app, &["--max-requests", "1"]);
+    post(&addr, &[], &autox3_body());
+    let line = lines.next().unwrap().unwrap();
+    assert!(
+        line.contains(r#"NOT acknowledged (HTTP 200 but the JSON has no `status`: {"code":0})"#),
+        "{line}"
+    );
+    assert!(
+        line.contains(r#"APP BUG: the app took a valid callback but its answer is not an acknowledgement; AutoX3 needs HTTP 200 with {"data":null,"errorInfo":"","status":0}; "#),
+        "{line}"
+    );
+    let _ = text.wait();
+}
+
 #[test]
 fn an_app_that_refuses_duplicates_is_flagged() {
     if !have_python() {

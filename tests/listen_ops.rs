@@ -339,3 +339,40 @@ fn every_duration_flag_takes_bare_seconds_and_units_like_replay() {
         assert!(!err.contains("5sec"), "{flag}: {err}");
     }
 }
+
+/// Faults and refusals answer in the form of the vendor whose sender reads them: Dayu's
+/// `{"ok":…}` (README, "listen": the Dayu column), never AutoX3's `errorInfo` shape.
+#[test]
+fn a_dayu_sender_gets_dayu_shaped_faults_and_refusals() {
+    let (body, sign) = dayu_event();
+    let header = [("Dayu-Sign", sign.as_str())];
+    let mut l = listen(&["--fail-first", "1", "--fail-mode", "badjson"]);
+    let cut = post(&l.addr, &header, &body);
+    // Dayu's acknowledgement `{"ok":true}` cut short: 200, and not JSON.
+    assert_eq!((cut.status, cut.body.as_str()), (200, r#"{"ok":true"#));
+    assert_eq!(l.record()["fault"], "badjson");
+    let mut l = listen(&["--fail-first", "1", "--fail-mode", "http500"]);
+    let failed = post(&l.addr, &header, &body);
+    assert_eq!(
+        (failed.status, failed.body.as_str()),
+        (500, r#"{"ok":false,"error":"injected fault (http500)"}"#)
+    );
+    assert_eq!(l.record()["fault"], "http500");
+    // `--vendor dayu` says whose sender it is, even for a body that is not JSON.
+    let mut l = listen(&["--vendor", "dayu"]);
+    let garbage = post(&l.addr, &[], b"not json");
+    assert_eq!(garbage.status, 400);
+    let answer: Value = serde_json::from_str(&garbage.body).unwrap();
+    assert_eq!(answer["ok"], false, "{}", garbage.body);
+    assert!(answer["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("the body is not JSON"));
+    assert_eq!(l.record()["acked"], false);
+    // Without --vendor, a body that is not JSON has no vendor: the documented generic shape.
+    let mut l = listen(&[]);
+    let garbage = post(&l.addr, &[], b"not json");
+    let answer: Value = serde_json::from_str(&garbage.body).unwrap();
+    assert_eq!((garbage.status, answer["status"].clone()), (400, 1.into()));
+    assert_eq!(l.record()["vendor"], Value::Null);
+}

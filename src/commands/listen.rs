@@ -20,7 +20,7 @@ const GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 pub fn run(args: ListenArgs, output: &mut Output) -> Result<i32> {
     check_address(&args, output)?;
     let creds = credentials(&args.credentials)?;
-    let forced = args.vendor.map(|v| v.0);
+    let forced = args.vendor.map(super::vendor_for);
     check_vendors(&creds, forced, output)?;
     let seen = open_store(&args, output)?;
     let faults = FaultPlan::new(

@@ -347,14 +347,17 @@ mod tests {
             method: "POST".into(),
             path: "/cb".into(),
             decision: Some(Decision {
-                vendor: Some("autox3"),
+                vendor: Some("hooksy"),
                 id: Some("m1".into()),
                 signature_valid: Some(valid),
                 duplicate: false,
                 fault: None,
                 warnings: Vec::new(),
                 error: (!valid).then(|| "signature does not match".to_string()),
-                action: Action::Reply(Reply::generic(200, "")),
+                action: Action::Reply(Reply {
+                    status: 200,
+                    body: String::new(),
+                }),
             }),
             attempt: 1,
             app: AppSide::Answered {
@@ -381,9 +384,12 @@ mod tests {
                 of: 7,
             },
         };
+        // A vendor the registry does not know: no rule to quote, so the advice is the
+        // general one (the known vendors' wording is checked end to end in
+        // tests/listen_forward.rs).
         assert_eq!(
             record_text(&relayed(true, 200, code0), false),
-            "#3 POST /cb autox3 m1: signature valid, new → app 200 in 2ms: NOT acknowledged (HTTP 200 but the JSON has no `status`: {\"code\":0}); the sender will retry in 2 s (attempt 2 of 7) — APP BUG: the app took a valid callback but its answer is not an acknowledgement; AutoX3 needs HTTP 200 with {\"data\":null,\"errorInfo\":\"\",\"status\":0}"
+            "#3 POST /cb hooksy m1: signature valid, new → app 200 in 2ms: NOT acknowledged (HTTP 200 but the JSON has no `status`: {\"code\":0}); the sender will retry in 2 s (attempt 2 of 7) — APP BUG: the app refused a callback whose signature is valid: its verification is broken; see `cbtool verify --explain --request REQUEST.http (save it with --save DIR)` and the receiver code of `cbtool snippet LANG --vendor hooksy`"
         );
         let forged = Judgement {
             app_acked: true,
@@ -394,7 +400,7 @@ mod tests {
         let record = relayed(false, 200, forged);
         assert_eq!(
             record_text(&record, false),
-            "#3 POST /cb autox3 m1: signature INVALID (signature does not match) → app 200 in 2ms: acknowledged — SECURITY HOLE: the app acknowledged a callback whose signature is invalid: anyone can make it act on forged callbacks"
+            "#3 POST /cb hooksy m1: signature INVALID (signature does not match) → app 200 in 2ms: acknowledged — SECURITY HOLE: the app acknowledged a callback whose signature is invalid: anyone can make it act on forged callbacks"
         );
         let json = record_json(&record);
         assert_eq!(json["verdict"], "acked_forged");

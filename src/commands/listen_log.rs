@@ -138,14 +138,17 @@ mod tests {
 
     fn acked(duplicate: bool) -> Decision {
         Decision {
-            vendor: Some("autox3"),
+            vendor: Some("hooksy"),
             id: Some("m1".into()),
             signature_valid: Some(true),
             duplicate,
             fault: None,
             warnings: vec!["createTime is sent as a string".into()],
             error: None,
-            action: Action::Reply(Reply::generic(200, "")),
+            action: Action::Reply(Reply {
+                status: 200,
+                body: String::new(),
+            }),
         }
     }
 
@@ -154,7 +157,7 @@ mod tests {
         let line = record_text(&record(acked(true), Some(200)));
         assert_eq!(
             line,
-            "#7 POST /cb autox3 m1: signature valid, duplicate, acked (200); warning: createTime is sent as a string"
+            "#7 POST /cb hooksy m1: signature valid, duplicate, acked (200); warning: createTime is sent as a string"
         );
         let faulted = Decision {
             fault: Some(FaultMode::Close),
@@ -165,7 +168,7 @@ mod tests {
         let line = record_text(&record(faulted, None));
         assert_eq!(
             line,
-            "#7 POST /cb autox3 m1: signature valid, fault close, not acked (no answer)"
+            "#7 POST /cb hooksy m1: signature valid, fault close, not acked (no answer)"
         );
         let garbage = Decision::generic(400, "the body is not JSON".into());
         let line = record_text(&record(garbage, Some(400)));

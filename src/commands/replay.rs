@@ -32,7 +32,7 @@ pub fn run(args: ReplayArgs, output: &mut Output) -> Result<i32> {
     let files = replay_input::expand(&args.inputs)?;
     let prepare = Prepare {
         vendor: args.vendor,
-        ack: args.ack,
+        ack: args.ack.as_deref(),
         fresh: args.fresh,
         max_size: args.max_size,
         creds: &creds,
@@ -94,7 +94,7 @@ fn settings(args: &ReplayArgs) -> Result<Settings> {
         (Some(list), false) => {
             Schedule::parse(list).map_err(|e| Error::new(format!("--schedule {e}")))?
         }
-        (None, false) => Schedule::default(),
+        (None, false) => Schedule::per_vendor(),
     };
     Ok(Settings {
         schedule: schedule.scaled(args.time_scale).map_err(Error::new)?,

@@ -6,12 +6,12 @@ use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::choose_vendor;
-use crate::cli::{AckArg, VendorArg};
+use crate::cli::VendorArg;
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::input::{Document, Documents, Format};
 use crate::replay::transport::check_header;
-use crate::replay::{Ack, Outgoing};
+use crate::replay::Outgoing;
 use crate::vendors::{Delivery, Fresh, Message};
 
 /// File names a directory contributes.
@@ -35,7 +35,8 @@ const NOT_CARRIED: [&str; 10] = [
 /// What shapes every message.
 pub struct Prepare<'a> {
     pub vendor: Option<VendorArg>,
-    pub ack: Option<AckArg>,
+    /// `--ack`: a rule of the registry, by id.
+    pub ack: Option<&'a str>,
     pub fresh: bool,
     pub max_size: usize,
     pub creds: &'a Credentials,
@@ -95,48 +96,53 @@ pub fn collect(files: &[String], prepare: &Prepare) -> Result<Vec<Outgoing>> {
 }
 
 impl Prepare<'_> {
+    /// One message, parsed once: detection, the id, the lane and signing all read the
+    /// same parsed body (the refreshed one with `--fresh`), and the delivery built here
+    /// is what every attempt sends.
     fn message(&self, doc: Document) -> Result<Outgoing> {
-        let original = Message::with_headers(doc.source.clone(), &doc.body, doc.headers.clone());
-        let vendor = choose_vendor(self.vendor, &doc.source, original.top_level()?)?;
+        let original = Message::with_headers(doc.source, &doc.body, doc.headers);
+        let vendor = choose_vendor(self.vendor, &original.source, original.top_level()?)?;
         let can_sign = vendor.can_sign(self.creds);
-        let body = if self.fresh {
+        let refreshed = if self.fresh {
             if !can_sign {
                 return Err(Error::new(format!(
                     "{}: --fresh changes the message, which must then be signed again: give the {} credential ({})",
-                    doc.source,
+                    original.source,
                     vendor.name(),
-                    if vendor.id() == "dayu" { "--private-key PATH" } else { "--secret-file PATH" }
+                    vendor.signing_flag()
                 )));
             }
-            vendor.refresh(&original, &fresh())?
+            Some(vendor.refresh(&original, &fresh())?)
         } else {
-            doc.body.clone()
+            None
         };
-        let msg = Message::with_headers(original.source.clone(), &body, original.headers.clone());
+        let refreshed_msg = refreshed.as_deref().map(|body| {
+            Message::with_headers(original.source.clone(), body, original.headers.clone())
+        });
+        let msg = refreshed_msg.as_ref().unwrap_or(&original);
         let delivery = if can_sign {
-            vendor.signed_delivery(&msg, self.creds)?
+            vendor.signed_delivery(msg, self.creds)?
         } else {
             Delivery {
                 headers: msg.headers.clone(),
-                body: body.clone(),
+                body: msg.body.to_vec(),
             }
         };
         let top = msg.top_level()?;
-        let headers = carried(&doc.source, delivery.headers)?;
         Ok(Outgoing {
-            source: doc.source,
             vendor: vendor.id(),
             id: vendor.message_id(top),
             lane: vendor
                 .sequence_key(top)
                 .map(|k| format!("{}:{k}", vendor.id())),
-            headers,
+            headers: carried(&msg.source, delivery.headers)?,
             body: delivery.body,
             ack: match self.ack {
-                Some(AckArg::Http2xx) => Ack::Http2xx,
-                Some(AckArg::Autox3Status) => Ack::AutoX3Status,
+                Some(id) => crate::replay::ack::by_id(id)
+                    .ok_or_else(|| Error::new(format!("--ack {id}: no such rule")))?,
                 None => vendor.default_ack(),
             },
+            source: original.source.clone(),
         })
     }
 }
@@ -195,12 +201,12 @@ mod tests {
             "s",
             vec![
                 ("Host".into(), "h".into()),
-                ("Dayu-Sign".into(), "x".into()),
+                ("X-Sign".into(), "x".into()),
                 ("content-length".into(), "2".into()),
             ],
         )
         .unwrap();
-        assert_eq!(kept, [("Dayu-Sign".to_string(), "x".to_string())]);
+        assert_eq!(kept, [("X-Sign".to_string(), "x".to_string())]);
     }
 
     #[test]

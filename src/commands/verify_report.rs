@@ -78,11 +78,7 @@ impl Tally {
 
 fn headline(c: &Checked) -> String {
     let v = &c.verdict;
-    let id_name = if v.vendor == "autox3" {
-        "msgId"
-    } else {
-        "order"
-    };
+    let id_name = crate::vendors::by_id(v.vendor).map_or("id", |vendor| vendor.id_word());
     let id = v.id.as_deref().unwrap_or("?");
     format!("{}: {} {id_name} {id}", c.source, c.vendor_name)
 }

@@ -1,8 +1,10 @@
 //! One HTTP exchange: read the request within the limits, let the [`Receiver`] decide,
-//! save the request if asked, then answer, hang or close as decided.
+//! save the request if asked, then answer, hang or close as decided; [`serve`] puts it
+//! behind the connection loop of [`super::server`], which knows nothing of callbacks.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,10 +12,12 @@ use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{HeaderMap, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, HOST};
 use hyper::{Method, Request, Response, StatusCode};
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
 
-use super::receiver::{Action, Decision};
-use super::save::Received;
-use super::server::{Limits, Shared};
+use super::receiver::{Action, Decision, Receiver};
+use super::save::{Received, Saver};
+use super::server::{accept, Accept, Dropped};
 
 /// What happened to one request, for the log.
 #[derive(Debug, Clone)]
@@ -29,17 +33,63 @@ pub struct Record {
     pub saved: Option<Result<PathBuf, String>>,
 }
 
-/// The service error that makes hyper drop the connection without an answer.
-#[derive(Debug)]
-pub struct Dropped;
+/// The server's bounds and timing.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest body accepted (413 above).
+    pub max_body: usize,
+    /// Time allowed for the request head, and separately for the body.
+    pub read_timeout: Duration,
+    /// Connections served at once; more wait in the accept backlog.
+    pub max_connections: usize,
+    /// Added before every answer (`--delay`).
+    pub delay: Duration,
+    /// How long a `timeout` fault holds the connection before closing it.
+    pub hang: Duration,
+    /// How long shutdown waits for answers in flight.
+    pub grace: Duration,
+}
 
-impl std::fmt::Display for Dropped {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("connection dropped on purpose (fault injection)")
+/// What every connection shares.
+pub struct Shared {
+    pub receiver: Receiver,
+    pub saver: Option<Saver>,
+    pub limits: Limits,
+    pub local_addr: SocketAddr,
+    pub events: mpsc::Sender<Record>,
+    pub seq: AtomicU64,
+}
+
+impl Shared {
+    pub fn new(
+        receiver: Receiver,
+        saver: Option<Saver>,
+        limits: Limits,
+        local_addr: SocketAddr,
+        events: mpsc::Sender<Record>,
+    ) -> Self {
+        Shared {
+            receiver,
+            saver,
+            limits,
+            local_addr,
+            events,
+            seq: AtomicU64::new(0),
+        }
     }
 }
 
-impl std::error::Error for Dropped {}
+/// Serves until `shutdown` turns true (or its sender is dropped).
+pub async fn serve(listener: TcpListener, shared: Arc<Shared>, shutdown: watch::Receiver<bool>) {
+    let config = Accept {
+        max_connections: shared.limits.max_connections,
+        read_timeout: shared.limits.read_timeout,
+        grace: shared.limits.grace,
+        transparent: false,
+    };
+    let service = move |request| exchange(request, Arc::clone(&shared));
+    accept(listener, config, service, shutdown).await;
+}
 
 /// A request head and body as read.
 struct Read {

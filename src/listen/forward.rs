@@ -17,17 +17,17 @@ use hyper::{Method, Request, Response};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
-use super::exchange::{act, header_list, read_body, Dropped};
+use super::exchange::{act, header_list, read_body, Limits};
 use super::judge::{judge, Deliveries, Facts, Judgement, Retry};
 use super::receiver::{Action, Decision, Receiver};
 use super::running::bind;
 use super::save::{Received, Saver};
-use super::server::{accept, Accept, Limits};
+use super::server::{accept, Accept, Dropped};
 use super::upstream::{AppAnswer, AppClient};
 use crate::error::Result;
 use crate::replay::transport::BODY_CAP;
 use crate::replay::{Ack, Reply as SenderView};
-use crate::vendors::{self, Reply};
+use crate::vendors;
 
 /// Requests logged but not yet printed; beyond this the connections wait for the log.
 const LOG_QUEUE: usize = 1024;
@@ -188,7 +188,16 @@ async fn relay(
         AppAnswer::Failed { why, timed_out, .. } => {
             // 504 says the app was too slow, 502 that it could not be reached or broke off.
             let status = if timed_out { 504 } else { 502 };
-            let reply = Reply::generic(status, &format!("cbtool listen --forward: {why}"));
+            let why = format!("cbtool listen --forward: {why}");
+            // In the vendor's error form when the request was a callback it knows.
+            let vendor = record
+                .decision
+                .as_ref()
+                .and_then(|d| vendors::by_id(d.vendor?));
+            let reply = match vendor {
+                Some(v) => v.error_answer(status, &why),
+                None => vendors::unowned_answer(status, &why),
+            };
             finish(&shared, record, Action::Reply(reply), None).await
         }
     }
@@ -289,7 +298,7 @@ fn app_side(answer: &AppAnswer) -> AppSide {
         } => AppSide::Answered {
             status: head.status.as_u16(),
             latency: *latency,
-            excerpt: crate::replay::ack::excerpt(body, 120),
+            excerpt: vendors::answer::excerpt(body, 120),
         },
         AppAnswer::Failed { why, latency, .. } => AppSide::Failed {
             why: why.clone(),

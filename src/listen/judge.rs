@@ -161,10 +161,7 @@ pub fn judge(facts: &Facts, reply: &Reply) -> Judgement {
 
 /// What a receiver must answer for the sender to stop, in words.
 pub fn ack_needs(ack: Ack) -> String {
-    match ack {
-        Ack::AutoX3Status => format!("HTTP 200 with {}", crate::vendors::autox3::NORMAL_RESPONSE),
-        Ack::Http2xx => "any 2xx status".to_string(),
-    }
+    ack.needs()
 }
 
 /// The deliveries seen of each message (`vendor:id`): which attempt this is, and
@@ -229,7 +226,7 @@ mod tests {
 
     fn facts(valid: Option<bool>, duplicate: bool, attempt: u32, s: &Schedule) -> Facts<'_> {
         Facts {
-            ack: Ack::AutoX3Status,
+            ack: Ack::HTTP_2XX,
             schedule: Some(s),
             signature_valid: valid,
             duplicate,
@@ -237,22 +234,20 @@ mod tests {
         }
     }
 
-    // The normal response and the 2,4,8,16,32,64 s waits are the AutoX3 documents'
-    // (fixtures/README.md, seeds 000 and 002).
-    const NORMAL: &str = r#"{"data":null,"errorInfo":"","status":0}"#;
+    /// A documented schedule of six waits, 2 s doubling to 64 s.
+    fn documented() -> Schedule {
+        Schedule::parse("2,4,8,16,32,64").unwrap()
+    }
 
     #[test]
-    fn an_autox3_app_answering_code_0_is_retried_in_2_s() {
-        let s = Schedule::default();
-        let j = judge(
-            &facts(Some(true), false, 1, &s),
-            &answer(200, r#"{"code":0}"#),
-        );
+    fn an_app_refusing_a_valid_callback_is_told_when_it_comes_again() {
+        let s = documented();
+        let j = judge(&facts(Some(true), false, 1, &s), &answer(503, "busy"));
         assert!(!j.app_acked);
         assert_eq!(j.flag, Some(Flag::RefusedValid));
-        assert!(j.not_acked.unwrap().contains("no `status`"));
+        assert_eq!(j.not_acked.as_deref(), Some("HTTP 503: busy"));
         assert_eq!(
-            j.retry.describe("AutoX3"),
+            j.retry.describe("Acme"),
             "the sender will retry in 2 s (attempt 2 of 7)"
         );
         let last = judge(&facts(Some(true), false, 7, &s), &answer(500, ""));
@@ -261,8 +256,8 @@ mod tests {
 
     #[test]
     fn forged_acks_duplicates_and_silence_are_each_their_own_flag() {
-        let s = Schedule::default();
-        let forged = judge(&facts(Some(false), false, 1, &s), &answer(200, NORMAL));
+        let s = documented();
+        let forged = judge(&facts(Some(false), false, 1, &s), &answer(200, "{}"));
         assert_eq!(
             (forged.app_acked, forged.flag),
             (true, Some(Flag::AckedForged))
@@ -278,14 +273,14 @@ mod tests {
         );
         assert_eq!(down.flag, Some(Flag::ValidUnanswered));
         assert_eq!(down.retry.wait_secs(), Some(8.0));
-        let unchecked = judge(&facts(None, false, 1, &s), &answer(200, NORMAL));
+        let unchecked = judge(&facts(None, false, 1, &s), &answer(204, ""));
         assert_eq!((unchecked.app_acked, unchecked.flag), (true, None));
     }
 
     #[test]
     fn a_vendor_without_a_schedule_says_so() {
         let f = Facts {
-            ack: Ack::Http2xx,
+            ack: Ack::HTTP_2XX,
             schedule: None,
             signature_valid: Some(true),
             duplicate: false,
@@ -297,8 +292,8 @@ mod tests {
         assert_eq!(j.retry, Retry::Undocumented);
         assert!(j
             .retry
-            .describe("Dayu")
-            .starts_with("Dayu's documents give no retry"));
+            .describe("Acme")
+            .starts_with("Acme's documents give no retry"));
     }
 
     #[test]

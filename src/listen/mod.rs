@@ -3,7 +3,8 @@
 //! should, and misbehaves on request so that senders' retries can be tested.
 //!
 //! [`receiver`] decides (no I/O but the id store), [`exchange`] turns one HTTP request
-//! into a decision and an answer, [`server`] accepts connections and shuts down cleanly.
+//! into a decision and an answer, [`server`] accepts connections and shuts down cleanly
+//! (for the receiver and for the proxy alike: it imports neither).
 //! [`forward`] puts the same checks in front of the user's own app (`--forward`),
 //! [`upstream`] reaches the app, [`judge`] says what the vendor's sender makes of its answer.
 
@@ -20,12 +21,11 @@ pub mod store;
 mod tally;
 pub(crate) mod upstream;
 
-pub use exchange::Record;
+pub use exchange::{serve, Limits, Record, Shared};
 pub use faults::{FaultMode, FaultPlan};
 pub use receiver::{Action, Decision, MessageCheck, Receiver};
 pub use running::{start, Running};
 pub use save::Saver;
 pub use schema_check::SchemaCheck;
-pub use server::{serve, Limits, Shared};
 pub use store::SeenIds;
 pub use tally::Tally;

@@ -9,10 +9,9 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
-use super::exchange::Record;
+use super::exchange::{serve, Limits, Record, Shared};
 use super::receiver::Receiver;
 use super::save::Saver;
-use super::server::{serve, Limits, Shared};
 use crate::error::{Error, Result};
 
 /// Records waiting for the log, at most. When the log falls behind (a stalled stdout,

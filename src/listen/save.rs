@@ -80,8 +80,8 @@ mod tests {
     fn files_read_back_with_the_exact_body_and_sort_by_arrival() {
         let dir = tempfile::tempdir().unwrap();
         let saver = Saver::new(&dir.path().join("new")).unwrap();
-        let headers = vec![("Dayu-Sign".to_string(), "a+b=".to_string())];
-        let body = b"{ \"orderId\" : 1 }\n";
+        let headers = vec![("X-Sign".to_string(), "a+b=".to_string())];
+        let body = b"{ \"id\" : 1 }\n";
         let request = |seq| Received {
             seq,
             path: "/cb",
@@ -89,7 +89,7 @@ mod tests {
             headers: &headers,
             body,
         };
-        let second = saver.save(&request(10), Some("dayu")).unwrap();
+        let second = saver.save(&request(10), Some("hooksy")).unwrap();
         let first = saver.save(&request(9), None).unwrap();
         assert!(first < second);
         let parsed = http_request::parse("f", &std::fs::read(&second).unwrap()).unwrap();

@@ -1,10 +1,11 @@
 //! Accepts connections on the bound socket, with a connection limit and a header
 //! time-out, and shuts down cleanly: stop accepting, let answers in flight finish for a
 //! grace period, then drop what is left.
+//!
+//! It knows nothing of callbacks: the receiver ([`super::exchange`]) and the proxy
+//! ([`super::forward`]) both hand it the service that answers, so it depends on neither.
 
 use std::future::Future;
-use std::net::SocketAddr;
-use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,70 +16,20 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, watch, Semaphore};
+use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
 
-use super::exchange::{exchange, Dropped, Record};
-use super::receiver::Receiver;
-use super::save::Saver;
+/// The service error that makes hyper drop the connection without an answer.
+#[derive(Debug)]
+pub struct Dropped;
 
-/// The server's bounds and timing.
-#[derive(Debug, Clone)]
-pub struct Limits {
-    /// Largest body accepted (413 above).
-    pub max_body: usize,
-    /// Time allowed for the request head, and separately for the body.
-    pub read_timeout: Duration,
-    /// Connections served at once; more wait in the accept backlog.
-    pub max_connections: usize,
-    /// Added before every answer (`--delay`).
-    pub delay: Duration,
-    /// How long a `timeout` fault holds the connection before closing it.
-    pub hang: Duration,
-    /// How long shutdown waits for answers in flight.
-    pub grace: Duration,
-}
-
-/// What every connection shares.
-pub struct Shared {
-    pub receiver: Receiver,
-    pub saver: Option<Saver>,
-    pub limits: Limits,
-    pub local_addr: SocketAddr,
-    pub events: mpsc::Sender<Record>,
-    pub seq: AtomicU64,
-}
-
-impl Shared {
-    pub fn new(
-        receiver: Receiver,
-        saver: Option<Saver>,
-        limits: Limits,
-        local_addr: SocketAddr,
-        events: mpsc::Sender<Record>,
-    ) -> Self {
-        Shared {
-            receiver,
-            saver,
-            limits,
-            local_addr,
-            events,
-            seq: AtomicU64::new(0),
-        }
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped on purpose (fault injection)")
     }
 }
 
-/// Serves until `shutdown` turns true (or its sender is dropped).
-pub async fn serve(listener: TcpListener, shared: Arc<Shared>, shutdown: watch::Receiver<bool>) {
-    let config = Accept {
-        max_connections: shared.limits.max_connections,
-        read_timeout: shared.limits.read_timeout,
-        grace: shared.limits.grace,
-        transparent: false,
-    };
-    let service = move |request| exchange(request, Arc::clone(&shared));
-    accept(listener, config, service, shutdown).await;
-}
+impl std::error::Error for Dropped {}
 
 /// How connections are accepted and served, whatever answers them.
 #[derive(Debug, Clone, Copy)]

@@ -173,7 +173,7 @@ mod tests {
         let wins: usize = (0..20)
             .map(|_| {
                 let store = Arc::clone(&store);
-                std::thread::spawn(move || store.claim("autox3:m1").unwrap())
+                std::thread::spawn(move || store.claim("hooksy:m1").unwrap())
             })
             .collect::<Vec<_>>()
             .into_iter()

@@ -1,24 +1,30 @@
-//! When a receiver has acknowledged a callback. Each vendor has its own rule (see
-//! `Vendor::default_ack`); `--ack` overrides it.
+//! When a receiver has acknowledged a callback. Each vendor brings its rule (see
+//! `Vendor::default_ack`); `--ack` overrides it with any rule of the registry. What every
+//! rule shares lives here: no answer and a redirect never acknowledge.
 
 use super::Reply;
-use crate::signed_string::visible;
+pub use crate::vendors::answer::excerpt;
+use crate::vendors::answer::{AckRule, Http2xx};
 
-/// An acknowledgement rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ack {
-    /// Any 2xx status (Dayu: its documents say nothing more).
-    Http2xx,
-    /// HTTP 200 and a JSON body whose `status` is `0` (AutoX3's normal response).
-    AutoX3Status,
-}
+/// An acknowledgement rule: one of the registry's, chosen per message.
+#[derive(Clone, Copy)]
+pub struct Ack(&'static dyn AckRule);
 
 impl Ack {
+    /// Any 2xx status, the rule of a vendor that documents no answer.
+    pub const HTTP_2XX: Ack = Ack(&Http2xx);
+
+    pub const fn new(rule: &'static dyn AckRule) -> Self {
+        Ack(rule)
+    }
+
     pub fn id(self) -> &'static str {
-        match self {
-            Ack::Http2xx => "http-2xx",
-            Ack::AutoX3Status => "autox3-status",
-        }
+        self.0.id()
+    }
+
+    /// What a receiver must answer for the sender to stop, in words.
+    pub fn needs(self) -> String {
+        self.0.needs()
     }
 
     /// `Ok` when `reply` acknowledges the callback, otherwise why it does not.
@@ -37,52 +43,51 @@ impl Ack {
                 "HTTP {status} redirect to {to} (redirects are not followed: give the final URL)"
             ));
         }
-        match self {
-            Ack::Http2xx if (200..300).contains(&status) => Ok(()),
-            Ack::Http2xx => Err(format!("HTTP {status}: {}", excerpt(body, 120))),
-            Ack::AutoX3Status if status != 200 => {
-                Err(format!("HTTP {status}: {}", excerpt(body, 120)))
-            }
-            Ack::AutoX3Status => autox3_status(body),
-        }
+        self.0.judge(status, body)
     }
 }
 
-fn autox3_status(body: &[u8]) -> Result<(), String> {
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|_| {
-        format!(
-            "HTTP 200 but the body is not JSON: {} (expected {{\"data\":null,\"errorInfo\":\"\",\"status\":0}})",
-            excerpt(body, 120)
-        )
-    })?;
-    match value.get("status") {
-        Some(s) if s.as_i64() == Some(0) => Ok(()),
-        Some(s) => Err(format!(
-            "HTTP 200 with status {s} (not 0): {}",
-            excerpt(body, 120)
-        )),
-        None => Err(format!(
-            "HTTP 200 but the JSON has no `status`: {}",
-            excerpt(body, 120)
-        )),
+/// The rule `--ack` names, among every rule of the registry.
+pub fn by_id(id: &str) -> Option<Ack> {
+    crate::vendors::ack_rules()
+        .into_iter()
+        .find(|a| a.id() == id)
+}
+
+/// `--ack`'s choices and their help, in registry order: the rule, then the vendors
+/// whose default it is.
+pub fn choices() -> Vec<(&'static str, String)> {
+    crate::vendors::ack_rules()
+        .into_iter()
+        .map(|ack| {
+            let names: Vec<&str> = crate::vendors::all()
+                .iter()
+                .filter(|v| v.default_ack() == ack)
+                .map(|v| v.name())
+                .collect();
+            let help = match names.as_slice() {
+                [] => ack.0.summary().to_string(),
+                [one] => format!("{} ({one}'s default)", ack.0.summary()),
+                many => format!("{} (the default of {})", ack.0.summary(), many.join(", ")),
+            };
+            (ack.id(), help)
+        })
+        .collect()
+}
+
+impl PartialEq for Ack {
+    /// Rules are told apart by id: `--ack` cannot name two with one id.
+    fn eq(&self, other: &Self) -> bool {
+        self.id() == other.id()
     }
 }
 
-/// The start of a body on one line, as received: quotes and backslashes stay as they
-/// are (a receiver's JSON must read as that JSON); line breaks and other invisible or
-/// control characters are marked as in signed strings ([`visible`]), so that the excerpt
-/// stays one line and cannot drive the terminal; cut at `max` characters.
-pub fn excerpt(body: &[u8], max: usize) -> String {
-    if body.is_empty() {
-        return "(empty body)".to_string();
+impl Eq for Ack {}
+
+impl std::fmt::Debug for Ack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Ack({})", self.id())
     }
-    let text = String::from_utf8_lossy(body);
-    let kept: String = text.chars().take(max).collect();
-    let mut out = visible(kept.as_bytes());
-    if text.chars().count() > max {
-        out.push('…');
-    }
-    out
 }
 
 #[cfg(test)]
@@ -98,33 +103,19 @@ mod tests {
     }
 
     #[test]
-    fn autox3_needs_200_and_status_zero() {
-        let ack = Ack::AutoX3Status;
-        assert!(ack
-            .judge(&response(200, r#"{"data":null,"errorInfo":"","status":0}"#))
-            .is_ok());
-        let e = ack.judge(&response(200, r#"{"status":1}"#)).unwrap_err();
-        assert!(e.contains("status 1 (not 0)"), "{e}");
-        let e = ack.judge(&response(200, "OK")).unwrap_err();
-        assert!(e.contains("not JSON: OK"), "{e}");
-        let e = ack.judge(&response(204, "")).unwrap_err();
-        assert_eq!(e, "HTTP 204: (empty body)");
-        let e = ack.judge(&response(200, r#"{"status":"0"}"#)).unwrap_err();
-        assert!(e.contains("status \"0\""), "{e}");
-    }
-
-    #[test]
     fn http_2xx_takes_any_success_and_rejects_redirects() {
-        assert!(Ack::Http2xx.judge(&response(204, "")).is_ok());
-        assert!(Ack::Http2xx.judge(&response(500, "boom\n")).is_err());
+        assert!(Ack::HTTP_2XX.judge(&response(204, "")).is_ok());
+        assert!(Ack::HTTP_2XX.judge(&response(299, "")).is_ok());
+        let e = Ack::HTTP_2XX.judge(&response(500, "boom\n")).unwrap_err();
+        assert_eq!(e, "HTTP 500: boom␊");
         let redirect = Reply::Response {
             status: 302,
             body: Vec::new(),
             location: Some("https://x/y".into()),
         };
-        let e = Ack::Http2xx.judge(&redirect).unwrap_err();
+        let e = Ack::HTTP_2XX.judge(&redirect).unwrap_err();
         assert!(e.starts_with("HTTP 302 redirect to https://x/y"), "{e}");
-        let e = Ack::Http2xx
+        let e = Ack::HTTP_2XX
             .judge(&Reply::Failed("connection refused".into()))
             .unwrap_err();
         assert_eq!(e, "connection refused");

@@ -12,7 +12,11 @@ use super::{Attempt, Outgoing, Recorder, Reply, Schedule, State};
 
 /// Sends one message and reports what came back. Never fails: a failure is a [`Reply`].
 pub trait Transport {
-    fn send(&self, message: &Outgoing) -> impl Future<Output = Reply>;
+    /// A message in the transport's own form (headers validated, body shared), built
+    /// once per message: every attempt sends the same bytes, so none rebuilds them.
+    type Prepared;
+    fn prepare(&self, message: &Outgoing) -> Self::Prepared;
+    fn send(&self, prepared: &Self::Prepared) -> impl Future<Output = Reply>;
 }
 
 /// Monotonic time and waiting.
@@ -85,6 +89,7 @@ impl Observer for Silent {
 /// How a run delivers.
 #[derive(Debug, Clone)]
 pub struct Settings {
+    /// The waits; [`Schedule::per_vendor`] lets each message wait its vendor's.
     pub schedule: Schedule,
     /// Lanes in flight at once (at least 1).
     pub concurrency: usize,
@@ -124,17 +129,20 @@ impl<T: Transport, C: Clock, O: Observer> Engine<'_, T, C, O> {
     async fn deliver(&self, index: usize, message: &Outgoing, rec: &Recorder, origin: Duration) {
         rec.set_state(index, State::InProgress);
         let first = self.clock.now();
-        let max = self.settings.schedule.max_attempts();
+        let vendor = crate::vendors::by_id(message.vendor);
+        let schedule = self.settings.schedule.for_vendor(vendor);
+        let max = schedule.max_attempts();
+        let sent = (message, &self.transport.prepare(message));
         let mut n = 0;
         let state = loop {
             n += 1;
-            let attempt = self.attempt(message, n, first, false, (n, max)).await;
+            let attempt = self.attempt(sent, n, first, false, (n, max)).await;
             let acked = attempt.acked;
             self.record(index, message, rec, attempt, (n, max), (first, origin));
             if acked {
-                break self.duplicates(index, message, rec, n, first, origin).await;
+                break self.duplicates(index, sent, rec, n, first, origin).await;
             }
-            match self.settings.schedule.wait_after(n) {
+            match schedule.wait_after(n) {
                 Some(wait) => {
                     self.observer.waiting(index, message, n + 1, wait);
                     self.clock.sleep(wait).await;
@@ -150,7 +158,7 @@ impl<T: Transport, C: Clock, O: Observer> Engine<'_, T, C, O> {
     async fn duplicates(
         &self,
         index: usize,
-        message: &Outgoing,
+        sent: Sent<'_, T>,
         rec: &Recorder,
         acked_at: u32,
         first: Duration,
@@ -159,10 +167,10 @@ impl<T: Transport, C: Clock, O: Observer> Engine<'_, T, C, O> {
         let total = self.settings.duplicates;
         for d in 1..=total {
             let attempt = self
-                .attempt(message, acked_at + d, first, true, (d, total))
+                .attempt(sent, acked_at + d, first, true, (d, total))
                 .await;
             let acked = attempt.acked;
-            self.record(index, message, rec, attempt, (d, total), (first, origin));
+            self.record(index, sent.0, rec, attempt, (d, total), (first, origin));
             if !acked {
                 return State::Failed;
             }
@@ -172,14 +180,14 @@ impl<T: Transport, C: Clock, O: Observer> Engine<'_, T, C, O> {
 
     async fn attempt(
         &self,
-        message: &Outgoing,
+        (message, prepared): Sent<'_, T>,
         n: u32,
         first: Duration,
         dup: bool,
         (ordinal, of): (u32, u32),
     ) -> Attempt {
         let start = self.clock.now();
-        let reply = self.transport.send(message).await;
+        let reply = self.transport.send(prepared).await;
         let end = self.clock.now();
         let verdict = message.ack.judge(&reply);
         Attempt {
@@ -219,6 +227,9 @@ impl<T: Transport, C: Clock, O: Observer> Engine<'_, T, C, O> {
         rec.push(index, attempt);
     }
 }
+
+/// A message and its transport form, as every attempt sends it.
+type Sent<'a, T> = (&'a Outgoing, &'a <T as Transport>::Prepared);
 
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)

@@ -5,7 +5,9 @@ use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use super::*;
+use crate::replay::ack::excerpt;
 use crate::replay::{Ack, Outcome};
+use crate::vendors::AckRule;
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -48,10 +50,37 @@ impl Latency for TokioClock {
     }
 }
 
+/// The acknowledgement of the tests' rule, [`Exact`].
+const OK: &[u8] = br#"{"ok":true}"#;
+
+/// A rule stricter than a status: HTTP 200 with [`OK`], so that a 200 can fail too.
+struct Exact;
+
+impl AckRule for Exact {
+    fn id(&self) -> &'static str {
+        "exact"
+    }
+
+    fn summary(&self) -> &'static str {
+        "HTTP 200 and the body {\"ok\":true}"
+    }
+
+    fn needs(&self) -> String {
+        "HTTP 200 with {\"ok\":true}".into()
+    }
+
+    fn judge(&self, status: u16, body: &[u8]) -> Result<(), String> {
+        match (status, body) {
+            (200, OK) => Ok(()),
+            _ => Err(format!("HTTP {status}: {}", excerpt(body, 120))),
+        }
+    }
+}
+
 fn ok() -> Reply {
     Reply::Response {
         status: 200,
-        body: br#"{"data":null,"errorInfo":"","status":0}"#.to_vec(),
+        body: OK.to_vec(),
         location: None,
     }
 }
@@ -73,6 +102,8 @@ struct Script<'c, C> {
     latency: Duration,
     replies: RefCell<HashMap<String, VecDeque<Reply>>>,
     sent: RefCell<Vec<Sent>>,
+    /// How many times a message was prepared.
+    prepared: Cell<usize>,
 }
 
 impl<'c, C: Latency> Script<'c, C> {
@@ -82,6 +113,7 @@ impl<'c, C: Latency> Script<'c, C> {
             latency,
             replies: RefCell::default(),
             sent: RefCell::default(),
+            prepared: Cell::default(),
         }
     }
 
@@ -98,6 +130,13 @@ impl<'c, C: Latency> Script<'c, C> {
 }
 
 impl<C: Latency> Transport for Script<'_, C> {
+    type Prepared = Outgoing;
+
+    fn prepare(&self, message: &Outgoing) -> Outgoing {
+        self.prepared.set(self.prepared.get() + 1);
+        message.clone()
+    }
+
     async fn send(&self, message: &Outgoing) -> Reply {
         let start = self.clock.now();
         self.clock.pass(self.latency).await;
@@ -118,12 +157,12 @@ impl<C: Latency> Transport for Script<'_, C> {
 fn message(source: &str, lane: Option<&str>) -> Outgoing {
     Outgoing {
         source: source.to_string(),
-        vendor: "autox3",
+        vendor: "acme",
         id: Some(format!("id-{source}")),
         lane: lane.map(str::to_string),
         headers: Vec::new(),
-        body: format!("{{\"msgId\":\"{source}\"}}").into_bytes(),
-        ack: Ack::AutoX3Status,
+        body: format!("{{\"id\":\"{source}\"}}").into_bytes(),
+        ack: Ack::new(&Exact),
     }
 }
 
@@ -171,6 +210,11 @@ fn gives_up_after_seven_attempts_with_the_vendor_waits() {
     let starts: Vec<u64> = out[0].attempts.iter().map(|a| a.started_ms).collect();
     assert_eq!(starts, [0, 2000, 6000, 14000, 30000, 62000, 126000]);
     assert!(transport.sent.borrow().iter().all(|s| s.1 == msgs[0].body));
+    assert_eq!(
+        transport.prepared.get(),
+        1,
+        "prepared once for seven attempts"
+    );
     assert_eq!(out[0].attempts[6].error.as_deref(), Some("HTTP 500: x"));
 }
 
@@ -195,7 +239,7 @@ fn waits_count_from_the_end_of_the_failed_attempt() {
     assert_eq!(a.iter().map(|a| a.elapsed_ms).collect::<Vec<_>>(), [300; 3]);
     assert_eq!(a[0].http_status, Some(200));
     assert!(!a[0].acked && !a[1].acked && a[2].acked);
-    assert!(a[0].error.as_deref().unwrap().contains("status 1"));
+    assert_eq!(a[0].error.as_deref(), Some(r#"HTTP 200: {"status":1}"#));
 }
 
 #[test]
@@ -217,7 +261,7 @@ fn no_retry_means_one_attempt() {
 fn duplicates_must_each_be_acknowledged() {
     let clock = ManualClock::default();
     let transport =
-        Script::new(&clock, ms(5)).script("b", vec![ok(), ok(), status(409, "duplicate msgId")]);
+        Script::new(&clock, ms(5)).script("b", vec![ok(), ok(), status(409, "duplicate id")]);
     let msgs = [message("a", None), message("b", None)];
     let out = run(
         &transport,
@@ -232,7 +276,7 @@ fn duplicates_must_each_be_acknowledged() {
     assert_eq!(out[1].attempts[2].attempt, 3);
     assert_eq!(
         out[1].attempts[2].error.as_deref(),
-        Some("HTTP 409: duplicate msgId")
+        Some("HTTP 409: duplicate id")
     );
     // Duplicates are sent at once, never after a retry wait.
     assert!(clock.sleeps.borrow().is_empty());

@@ -1,36 +1,72 @@
 //! The retry schedule: the waits between attempts, parsed from `2,4,8` or `500ms,2s`
-//! and scaled for CI with `--time-scale`.
+//! and scaled for CI with `--time-scale`; without `--schedule`, each message waits what
+//! its vendor documents ([`Schedule::per_vendor`]).
 
+use std::borrow::Cow;
 use std::time::Duration;
 
-/// AutoX3's documented waits, in seconds: seven attempts at most.
-pub const VENDOR_WAITS_SECS: [u64; 6] = [2, 4, 8, 16, 32, 64];
+use crate::vendors::Vendor;
+
+/// The waits, in seconds, when neither `--schedule` nor the vendor says otherwise:
+/// DESIGN.md's default (an exponential back-off doubling from 2 s, seven attempts).
+pub const DEFAULT_WAITS_SECS: [u64; 6] = [2, 4, 8, 16, 32, 64];
 
 /// The waits after each failed attempt, in order; attempts = waits + 1.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Schedule {
     waits: Vec<Duration>,
+    /// `Some(factor)`: a message whose vendor documents its retries waits those, times
+    /// `factor`; `waits` (already scaled) is for the vendors that document none.
+    per_vendor: Option<f64>,
 }
 
 impl Default for Schedule {
+    /// [`DEFAULT_WAITS_SECS`], whatever the vendor.
     fn default() -> Self {
-        Schedule {
-            waits: VENDOR_WAITS_SECS
-                .iter()
-                .map(|&s| Duration::from_secs(s))
-                .collect(),
-        }
+        Schedule::from_waits(DEFAULT_WAITS_SECS.map(Duration::from_secs).to_vec())
     }
 }
 
 impl Schedule {
     /// One attempt, no retries.
     pub fn no_retry() -> Self {
-        Schedule { waits: Vec::new() }
+        Schedule::from_waits(Vec::new())
     }
 
     pub fn from_waits(waits: Vec<Duration>) -> Self {
-        Schedule { waits }
+        Schedule {
+            waits,
+            per_vendor: None,
+        }
+    }
+
+    /// Each message's vendor's documented waits (`Vendor::documented_retries`), and
+    /// the default for a vendor that documents none: `replay` without `--schedule`.
+    pub fn per_vendor() -> Self {
+        Schedule {
+            per_vendor: Some(1.0),
+            ..Schedule::default()
+        }
+    }
+
+    /// The waits of one message of `vendor`: its documented ones when this schedule
+    /// defers to the vendor, else this schedule.
+    pub fn for_vendor(&self, vendor: Option<&dyn Vendor>) -> Cow<'_, Schedule> {
+        let documented = self
+            .per_vendor
+            .zip(vendor.and_then(|v| v.documented_retries()));
+        match documented {
+            // The factor was checked against every vendor's waits in `scaled`.
+            Some((factor, waits)) => {
+                Cow::Owned(waits.scaled(factor).unwrap_or_else(|_| self.fixed()))
+            }
+            None => Cow::Borrowed(self),
+        }
+    }
+
+    /// This schedule's own waits, deferring to no vendor.
+    fn fixed(&self) -> Schedule {
+        Schedule::from_waits(self.waits.clone())
     }
 
     /// Parses a comma-separated list of waits. A bare number is seconds (`2,4,8`); a unit
@@ -46,7 +82,7 @@ impl Schedule {
             }
             waits.push(parse_wait(item)?);
         }
-        Ok(Schedule { waits })
+        Ok(Schedule::from_waits(waits))
     }
 
     /// Every wait multiplied by `factor` (finite and above zero).
@@ -56,6 +92,18 @@ impl Schedule {
                 "--time-scale {factor}: give a positive number such as 0.01"
             ));
         }
+        let per_vendor = match self.per_vendor {
+            Some(before) => {
+                // Checked now for every vendor, so that a message never meets the error.
+                for vendor in crate::vendors::all() {
+                    if let Some(documented) = vendor.documented_retries() {
+                        documented.scaled(before * factor)?;
+                    }
+                }
+                Some(before * factor)
+            }
+            None => None,
+        };
         // Whole nanoseconds, rounded: 2 s × 0.01 is exactly 20 ms, not 19.999… ms.
         let mut waits = Vec::with_capacity(self.waits.len());
         for wait in &self.waits {
@@ -65,7 +113,7 @@ impl Schedule {
             }
             waits.push(Duration::from_nanos(nanos as u64));
         }
-        Ok(Schedule { waits })
+        Ok(Schedule { waits, per_vendor })
     }
 
     /// How many attempts a message gets at most.
@@ -140,7 +188,28 @@ mod tests {
     }
 
     #[test]
-    fn default_is_the_vendor_sequence() {
+    fn per_vendor_waits_what_the_vendor_documents_scaled() {
+        let s = Schedule::per_vendor().scaled(0.5).unwrap();
+        let documenting = crate::vendors::all()
+            .iter()
+            .copied()
+            .find(|v| v.documented_retries().is_some());
+        if let Some(v) = documenting {
+            let documented = v.documented_retries().unwrap();
+            let mine = s.for_vendor(Some(v));
+            assert_eq!(mine.waits().len(), documented.waits().len());
+            assert_eq!(mine.waits()[0], documented.waits()[0] / 2);
+        }
+        // A vendor that documents none (or none known) waits the default, scaled.
+        assert_eq!(s.for_vendor(None).waits()[0], ms(1000));
+        // An explicit schedule is everyone's.
+        let fixed = Schedule::parse("1,1").unwrap();
+        assert_eq!(fixed.for_vendor(documenting).as_ref(), &fixed);
+        assert!(Schedule::per_vendor().scaled(1e300).is_err());
+    }
+
+    #[test]
+    fn default_is_the_documented_sequence() {
         let s = Schedule::default();
         assert_eq!(s.max_attempts(), 7);
         assert_eq!(s.wait_after(1), Some(Duration::from_secs(2)));

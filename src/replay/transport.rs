@@ -6,6 +6,7 @@ use std::error::Error as _;
 use std::io;
 use std::time::Duration;
 
+use hyper::body::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, LOCATION};
 
 use super::engine::Transport;
@@ -109,6 +110,7 @@ impl HttpTransport {
         })
     }
 
+    /// Content type, the message's carried headers, then `--header` (which wins).
     fn headers_for(&self, message: &Outgoing) -> HeaderMap {
         let mut map = HeaderMap::new();
         map.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -174,13 +176,30 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     parts.join(": ")
 }
 
+/// A message as reqwest sends it: the header map built and checked once, the body
+/// shared by every attempt instead of copied.
+#[derive(Debug)]
+pub struct Prepared {
+    headers: HeaderMap,
+    body: Bytes,
+}
+
 impl Transport for HttpTransport {
-    async fn send(&self, message: &Outgoing) -> Reply {
+    type Prepared = Prepared;
+
+    fn prepare(&self, message: &Outgoing) -> Prepared {
+        Prepared {
+            headers: self.headers_for(message),
+            body: Bytes::from(message.body.clone()),
+        }
+    }
+
+    async fn send(&self, prepared: &Prepared) -> Reply {
         let request = self
             .client
             .post(self.url.clone())
-            .headers(self.headers_for(message))
-            .body(message.body.clone());
+            .headers(prepared.headers.clone())
+            .body(prepared.body.clone());
         let mut response = match request.send().await {
             Ok(r) => r,
             Err(e) => return Reply::Failed(self.describe(&e)),

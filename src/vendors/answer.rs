@@ -33,15 +33,62 @@ pub struct Reply {
     pub body: String,
 }
 
-impl Reply {
-    /// The answer for requests no vendor owns (not JSON, too large, unknown vendor): the
-    /// AutoX3 error shape, since it is the only documented one and never reads as an
-    /// acknowledgement.
-    pub fn generic(status: u16, error: &str) -> Reply {
-        let body = serde_json::json!({"data": null, "errorInfo": error, "status": 1});
-        Reply {
-            status,
-            body: body.to_string(),
+/// A rule that tells whether a receiver's answer acknowledges a callback, as one vendor's
+/// sender reads it. A vendor brings its own ([`super::Vendor::ack_rules`]); `replay
+/// --ack` offers every rule of the registry ([`super::ack_rules`]).
+pub trait AckRule: Sync {
+    /// The name `--ack` takes: lower case, words joined by `-`.
+    fn id(&self) -> &'static str;
+    /// One line for `replay --help`.
+    fn summary(&self) -> &'static str;
+    /// What a receiver must answer for the sender to stop, in words.
+    fn needs(&self) -> String;
+    /// `Ok` when an answer (never a redirect: the caller refuses those) acknowledges,
+    /// otherwise why not, in one line that quotes the body with [`excerpt`].
+    fn judge(&self, status: u16, body: &[u8]) -> Result<(), String>;
+}
+
+/// Any 2xx status: the rule for a vendor that documents no answer.
+#[derive(Debug, Clone, Copy)]
+pub struct Http2xx;
+
+impl AckRule for Http2xx {
+    fn id(&self) -> &'static str {
+        "http-2xx"
+    }
+
+    fn summary(&self) -> &'static str {
+        "Any 2xx status"
+    }
+
+    fn needs(&self) -> String {
+        "any 2xx status".to_string()
+    }
+
+    fn judge(&self, status: u16, body: &[u8]) -> Result<(), String> {
+        if (200..300).contains(&status) {
+            Ok(())
+        } else {
+            Err(format!("HTTP {status}: {}", excerpt(body, 120)))
         }
     }
+}
+
+/// The start of a body on one line, as received: quotes and backslashes stay as they
+/// are (a receiver's JSON must read as that JSON); line breaks and other invisible or
+/// control characters are marked as in signed strings ([`visible`]), so that the excerpt
+/// stays one line and cannot drive the terminal; cut at `max` characters.
+///
+/// [`visible`]: crate::signed_string::visible
+pub fn excerpt(body: &[u8], max: usize) -> String {
+    if body.is_empty() {
+        return "(empty body)".to_string();
+    }
+    let text = String::from_utf8_lossy(body);
+    let kept: String = text.chars().take(max).collect();
+    let mut out = crate::signed_string::visible(kept.as_bytes());
+    if text.chars().count() > max {
+        out.push('…');
+    }
+    out
 }

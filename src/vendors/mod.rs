@@ -7,7 +7,7 @@ pub mod dayu;
 pub mod script;
 pub mod snippets;
 
-pub use answer::{Outcome, Reply};
+pub use answer::{AckRule, Outcome, Reply};
 pub use script::{DemoStep, Fault, Fixture};
 pub use snippets::Snippet;
 use std::cell::OnceCell;
@@ -16,7 +16,7 @@ use std::sync::RwLock;
 use crate::credentials::{CredentialSpec, Credentials};
 use crate::error::{Error, Result};
 use crate::json::TopLevel;
-use crate::replay::Ack;
+use crate::replay::{Ack, Schedule};
 use crate::sample::{Generator, Plan, Sample};
 use crate::signed_string::SignedString;
 
@@ -214,15 +214,33 @@ pub trait Vendor: Sync {
     }
     /// Whether the credential this vendor verifies with was given and loads.
     fn verifier_ready(&self, creds: &Credentials) -> Result<()>;
+    // Answers, acknowledgement and retries: what a receiver says and how the sender
+    // reads it (`listen`, `replay`, `listen --forward`).
     /// What a receiver answers for `outcome`, in the form this vendor's sender reads.
     fn response(&self, outcome: &Outcome) -> Reply;
+    /// What a receiver answers with a status of its own choosing and the reason in one
+    /// line, in this vendor's error form: an injected fault, an app that cannot be
+    /// reached, a body that is not JSON when the vendor is known. Never an acknowledgement.
+    fn error_answer(&self, status: u16, reason: &str) -> Reply;
     /// How a receiver acknowledges this vendor's callbacks (`replay --ack` overrides it).
     fn default_ack(&self) -> Ack;
-    /// The sender's documented retry waits, when the vendor documents them (`listen
-    /// --forward` tells when a callback not acknowledged comes again).
-    fn documented_retries(&self) -> Option<crate::replay::Schedule> {
+    /// The acknowledgement rules this vendor brings, which `replay --ack` offers besides
+    /// the generic `http-2xx`.
+    fn ack_rules(&self) -> &'static [Ack] {
+        &[]
+    }
+    /// The sender's documented waits between attempts, when the vendor documents them:
+    /// `replay` waits them by default (else [`Schedule::default`]), and
+    /// `listen --forward` tells when a callback not acknowledged comes again.
+    fn documented_retries(&self) -> Option<Schedule> {
         None
     }
+    /// The vendor's word for the identity [`Vendor::message_id`] gives, in reports:
+    /// `msgId`, `order`.
+    fn id_word(&self) -> &'static str;
+    /// The flag that gives the credential signing needs, for the advice when it is
+    /// missing (`replay --fresh`): `--secret-file PATH`.
+    fn signing_flag(&self) -> &'static str;
     /// Messages with the same key are delivered one after another, in order.
     fn sequence_key(&self, top: &TopLevel) -> Option<String>;
     /// Whether `creds` hold what signing this vendor's messages needs.
@@ -310,6 +328,21 @@ pub fn register(vendor: &'static dyn Vendor) -> Result<()> {
     next.push(vendor);
     *registry = Vec::leak(next);
     Ok(())
+}
+
+/// Every acknowledgement rule `replay --ack` takes: the generic `http-2xx`, then each
+/// vendor's own, in registry order.
+pub fn ack_rules() -> Vec<Ack> {
+    let mut rules = vec![Ack::HTTP_2XX];
+    rules.extend(all().iter().flat_map(|v| v.ack_rules().iter().copied()));
+    rules
+}
+
+/// The answer to a request no vendor owns (not JSON, no known vendor, too large, not
+/// POST): AutoX3's error shape, as the README promises, since it is the only documented
+/// one and it never reads as an acknowledgement (`status` 1, never 2xx for Dayu's rule).
+pub fn unowned_answer(status: u16, reason: &str) -> Reply {
+    autox3::AutoX3.error_answer(status, reason)
 }
 
 /// The vendor named on the command line.

@@ -97,7 +97,7 @@ mod tests {
         )
         .unwrap();
         assert!(
-            text.contains("delivered           2  autox3  a.json (id-a.json)"),
+            text.contains("delivered           2  hooksy  a.json (id-a.json)"),
             "{text}"
         );
         assert!(

@@ -89,7 +89,7 @@ pub(crate) mod sample {
         };
         let outcome = |source: &str, state, attempts| Outcome {
             source: source.to_string(),
-            vendor: "autox3",
+            vendor: "hooksy",
             id: Some(format!("id-{source}")),
             state,
             attempts,

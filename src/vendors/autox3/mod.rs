@@ -1,6 +1,7 @@
 //! AutoX3: `sha1(msgId + msgType + staffInfo + createTime + content + appSecret)`, hex,
 //! over the exact text of `staffInfo` and `content` as they appear in the body.
 
+mod answer;
 pub mod credential;
 mod demo;
 mod diagnose;
@@ -21,7 +22,7 @@ use super::{splice, Delivery, Diagnosis, Fresh, Message, Outcome, Reply, Target,
 use crate::credentials::{CredentialSpec, Credentials};
 use crate::error::{Error, Result};
 use crate::json::{self, JsonKind, RawField, TopLevel};
-use crate::replay::Ack;
+use crate::replay::{Ack, Schedule};
 use crate::sample::{self, Generator, Plan, Sample};
 use crate::secret::{constant_time_eq, Secret};
 use crate::signed_string::{Part, SignedString};
@@ -412,16 +413,32 @@ impl Vendor for AutoX3 {
     }
 
     fn response(&self, outcome: &Outcome) -> Reply {
-        answer(outcome)
+        answer::answer(outcome)
+    }
+
+    fn error_answer(&self, status: u16, reason: &str) -> Reply {
+        answer::error_answer(status, reason)
     }
 
     fn default_ack(&self) -> Ack {
-        Ack::AutoX3Status
+        answer::STATUS_ZERO
+    }
+
+    fn ack_rules(&self) -> &'static [Ack] {
+        &[answer::STATUS_ZERO]
     }
 
     /// Six retries, 2 s to 64 s apart (the documents).
-    fn documented_retries(&self) -> Option<crate::replay::Schedule> {
-        Some(crate::replay::Schedule::default())
+    fn documented_retries(&self) -> Option<Schedule> {
+        Some(Schedule::from_waits(answer::retry_waits()))
+    }
+
+    fn id_word(&self) -> &'static str {
+        "msgId"
+    }
+
+    fn signing_flag(&self) -> &'static str {
+        "--secret-file PATH"
     }
 
     fn sequence_key(&self, _top: &TopLevel) -> Option<String> {
@@ -466,24 +483,6 @@ impl Vendor for AutoX3 {
             )),
         }
     }
-}
-
-/// The documents: the sender retries until it gets [`NORMAL_RESPONSE`]; anything else is
-/// a failure, so every non-acknowledgement carries `status` 1 and a reason.
-fn answer(outcome: &Outcome) -> Reply {
-    let (status, reason) = match outcome {
-        Outcome::Processed | Outcome::Duplicate => {
-            return Reply {
-                status: 200,
-                body: NORMAL_RESPONSE.to_string(),
-            }
-        }
-        Outcome::BadSignature(why) => (401, why),
-        Outcome::BadMessage(why) => (400, why),
-        Outcome::Refused(why) => (200, why),
-        Outcome::ReceiverError(why) => (500, why),
-    };
-    Reply::generic(status, reason)
 }
 
 #[cfg(test)]

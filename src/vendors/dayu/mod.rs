@@ -337,20 +337,38 @@ impl Vendor for Dayu {
             Outcome::Refused(why) => (422, Some(why.as_str())),
             Outcome::ReceiverError(why) => (500, Some(why.as_str())),
         };
-        let body = match error {
-            None => serde_json::json!({"ok": true}),
-            Some(e) if outcome.acknowledged() => serde_json::json!({"ok": true, "note": e}),
-            Some(e) => serde_json::json!({"ok": false, "error": e}),
-        };
+        match error {
+            None => Reply {
+                status,
+                body: serde_json::json!({"ok": true}).to_string(),
+            },
+            Some(e) if outcome.acknowledged() => Reply {
+                status,
+                body: serde_json::json!({"ok": true, "note": e}).to_string(),
+            },
+            Some(e) => self.error_answer(status, e),
+        }
+    }
+
+    /// The documents describe no answer: cbtool's own `{"ok":false,"error":…}`.
+    fn error_answer(&self, status: u16, reason: &str) -> Reply {
         Reply {
             status,
-            body: body.to_string(),
+            body: serde_json::json!({"ok": false, "error": reason}).to_string(),
         }
     }
 
     /// The documents describe no response at all: any 2xx is taken as received.
     fn default_ack(&self) -> Ack {
-        Ack::Http2xx
+        Ack::HTTP_2XX
+    }
+
+    fn id_word(&self) -> &'static str {
+        "order"
+    }
+
+    fn signing_flag(&self) -> &'static str {
+        "--private-key PATH"
     }
 
     fn sequence_key(&self, top: &TopLevel) -> Option<String> {
