@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::json::TopLevel;
 use crate::replay::Ack;
 use crate::sample::{Generator, Plan, Sample};
+use crate::schema::{Rules, SchemaDoc};
 use crate::signed_string::SignedString;
 
 /// A callback as received or about to be sent: its body and the headers that matter.
@@ -221,8 +222,13 @@ pub trait Vendor: Sync {
     /// The request as the vendor sends it: signed, the signature over the sent bytes.
     fn signed_delivery(&self, msg: &Message, creds: &Credentials) -> Result<Delivery>;
     /// Callbacks a real sender could have produced, compact and unsigned (`cbtool sample`);
-    /// sign them with [`Vendor::signed_delivery`] or [`Vendor::embed`].
+    /// sign them with [`Vendor::signed_delivery`] or [`Vendor::embed`]. A vendor whose
+    /// callbacks form no history answers [`Plan::Lifecycle`] with an error that says so.
     fn sample(&self, generator: &mut Generator, plan: Plan) -> Result<Vec<Sample>>;
+    /// The schemas, the rules a schema cannot state and the history rules its callbacks
+    /// follow (`validate`, `listen`'s schema check). The schemas' names must be unique
+    /// across vendors: start them with the id.
+    fn rules(&self) -> &'static dyn Rules;
 }
 
 /// Replaces raw values (byte ranges of `body`) with new text; edits must not overlap.
@@ -239,6 +245,13 @@ pub(crate) fn splice(body: &[u8], mut edits: Vec<(std::ops::Range<usize>, String
 /// Every vendor, in detection order.
 pub fn all() -> &'static [&'static dyn Vendor] {
     &[&autox3::AutoX3, &dayu::Dayu]
+}
+
+/// Every vendor's schemas, in the order `validate --print-schema` lists them.
+pub fn schemas() -> impl Iterator<Item = &'static SchemaDoc> {
+    all()
+        .iter()
+        .flat_map(|v| v.rules().schemas().iter().copied())
 }
 
 /// The vendor named on the command line.

@@ -4,6 +4,10 @@
 mod block;
 mod diagnose;
 mod explain;
+mod lifecycle;
+mod sample;
+mod schema;
+mod sequence;
 mod strings;
 mod transport;
 
@@ -15,7 +19,7 @@ use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::json::{self, JsonKind, RawField, TopLevel};
 use crate::replay::Ack;
-use crate::sample::{lifecycle, Generator, Plan, Sample};
+use crate::sample::{Generator, Plan, Sample};
 use crate::signed_string::SignedString;
 
 /// The Dayu vendor.
@@ -305,6 +309,10 @@ impl Vendor for Dayu {
             Plan::One => vec![lifecycle::single(generator)],
             Plan::Lifecycle(path) => lifecycle::history(generator, path),
         })
+    }
+
+    fn rules(&self) -> &'static dyn crate::schema::Rules {
+        &schema::DayuRules
     }
 
     /// The documents define no answer body; the sender is taken to accept any 2xx, so
