@@ -248,3 +248,32 @@ fn exit_code(
         EXIT_CHECK_FAILED
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `--print-schema` takes names from every vendor at once: each must be unique and
+    /// start with its vendor's id, and print its own text.
+    #[test]
+    fn every_registered_schema_prints_by_its_unique_name() {
+        let mut names = Vec::new();
+        for vendor in vendors::all() {
+            for schema in vendor.rules().schemas() {
+                assert!(schema.name.starts_with(vendor.id()), "{}", schema.name);
+                assert!(!names.contains(&schema.name), "{} twice", schema.name);
+                names.push(schema.name);
+                assert!(std::ptr::eq(
+                    print_schema(schema.name).unwrap(),
+                    schema.text
+                ));
+            }
+        }
+        assert_eq!(
+            names,
+            vendors::schemas().map(|s| s.name).collect::<Vec<_>>()
+        );
+        let e = print_schema("nobody-schema").unwrap_err();
+        assert_eq!(e.to_string(), "no embedded schema `nobody-schema`");
+    }
+}
