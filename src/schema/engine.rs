@@ -33,7 +33,7 @@ impl SchemaDoc {
     }
 
     /// The parsed schema and its validator, built once.
-    pub fn compiled(&self) -> Result<&(Value, Validator)> {
+    pub(crate) fn compiled(&self) -> Result<&(Value, Validator)> {
         self.compiled
             .get_or_init(|| {
                 let value: Value = serde_json::from_str(self.text).map_err(|e| e.to_string())?;

@@ -9,7 +9,7 @@ mod engine;
 mod findings;
 pub mod locate;
 pub mod sequence;
-pub mod time;
+pub(crate) mod time;
 
 use serde_json::Value;
 
