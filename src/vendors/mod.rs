@@ -247,13 +247,6 @@ pub fn all() -> &'static [&'static dyn Vendor] {
     &[&autox3::AutoX3, &dayu::Dayu]
 }
 
-/// Every vendor's schemas, in the order `validate --print-schema` lists them.
-pub fn schemas() -> impl Iterator<Item = &'static SchemaDoc> {
-    all()
-        .iter()
-        .flat_map(|v| v.rules().schemas().iter().copied())
-}
-
 /// The vendor named on the command line.
 pub fn by_id(id: &str) -> Option<&'static dyn Vendor> {
     all().iter().copied().find(|v| v.id() == id)
@@ -301,4 +294,11 @@ pub fn target(
             vendor.signature_hint()
         ))),
     }
+}
+
+/// Every vendor's schemas, in the order `validate --print-schema` lists them.
+pub fn schemas() -> impl Iterator<Item = &'static SchemaDoc> {
+    all()
+        .iter()
+        .flat_map(|v| v.rules().schemas().iter().copied())
 }
