@@ -144,10 +144,11 @@ fn schema(c: &mut Criterion) {
     let mut group = c.benchmark_group("schema");
     for (vendor_id, path) in cases {
         let text = String::from_utf8(fixture(path)).expect("UTF-8 fixture");
+        let rules = cbtool::vendors::by_id(vendor_id).expect("vendor").rules();
         // The first call compiles the embedded schemas; measure the steady state.
-        cbtool::schema::validate(vendor_id, &text).expect("validate");
+        cbtool::schema::validate(rules, &text).expect("validate");
         group.bench_function(format!("validate one {vendor_id} callback"), |b| {
-            b.iter(|| cbtool::schema::validate(vendor_id, &text).expect("validate"))
+            b.iter(|| cbtool::schema::validate(rules, &text).expect("validate"))
         });
     }
     group.finish();

@@ -165,13 +165,15 @@ pub fn schedule(data: &[u8]) -> String {
     }
 }
 
-/// Schema validation of either vendor's body.
+/// Schema validation of the body as every vendor's (in the registry's order).
 pub fn schema(data: &[u8]) -> String {
     let text = String::from_utf8_lossy(data);
-    let a = cbtool::schema::validate("autox3", &text);
-    let d = cbtool::schema::validate("dayu", &text);
     let count = |r: &cbtool::error::Result<cbtool::schema::Findings>| {
         r.as_ref().map(|f| f.items.len().min(8)).unwrap_or(99)
     };
-    format!("{} {}", count(&a), count(&d))
+    let counts: Vec<String> = cbtool::vendors::all()
+        .iter()
+        .map(|v| count(&cbtool::schema::validate(v.rules(), &text)).to_string())
+        .collect();
+    counts.join(" ")
 }

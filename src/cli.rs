@@ -649,15 +649,14 @@ pub struct SnippetArgs {
     pub json: bool,
 }
 
-/// The JSON Schemas cbtool ships (`cbtool validate --print-schema NAME`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SchemaName {
-    /// The members every AutoX3 callback carries: msgId, msgType, createTime, msgSignature, staffInfo, content
-    Autox3Envelope,
-    /// The content of event.autox3.order.receivebase.create
-    Autox3ReceivebaseCreate,
-    /// Dayu's work-order progress callback
-    DayuOrderProgress,
+/// The JSON Schemas cbtool ships (`cbtool validate --print-schema NAME`): built from the
+/// registry when the command line is, so `--help`, a wrong name's error and the
+/// completions list exactly the vendors' schemas, each with its summary.
+fn schema_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        crate::vendors::schemas()
+            .map(|s| clap::builder::PossibleValue::new(s.name).help(s.summary)),
+    )
 }
 
 #[derive(Debug, Args)]
@@ -666,8 +665,8 @@ pub struct ValidateArgs {
     #[arg(value_name = "FILE", required_unless_present = "print_schema")]
     pub files: Vec<String>,
     /// Print one embedded JSON Schema and exit
-    #[arg(long, value_enum, value_name = "NAME", conflicts_with_all = ["files", "sequence"])]
-    pub print_schema: Option<SchemaName>,
+    #[arg(long, value_parser = schema_names(), value_name = "NAME", conflicts_with_all = ["files", "sequence"])]
+    pub print_schema: Option<String>,
     /// Also check that the callbacks, in the order given, are one Dayu order's legal history
     #[arg(long)]
     pub sequence: bool,

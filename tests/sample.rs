@@ -6,7 +6,8 @@
 mod sample_support;
 
 use cbtool::credentials::Credentials;
-use cbtool::sample::{vin, Generator, LifecyclePath, Plan};
+use cbtool::sample::{Generator, LifecyclePath, Plan};
+use cbtool::vendors::autox3::vin;
 use cbtool::vendors::{self, Message, SignatureOrigin, Vendor};
 use sample_support::creds;
 use serde_json::Value;
@@ -38,7 +39,8 @@ fn sign_and_verify(v: &dyn Vendor, creds: &Credentials, body: &[u8]) -> Value {
 /// What every sample must be: JSON of the vendor it claims, with no schema or rule finding.
 fn check(v: &dyn Vendor, bytes: &[u8]) -> Value {
     let value: Value = serde_json::from_slice(bytes).unwrap();
-    let findings = cbtool::schema::validate(v.id(), std::str::from_utf8(bytes).unwrap()).unwrap();
+    let findings =
+        cbtool::schema::validate(v.rules(), std::str::from_utf8(bytes).unwrap()).unwrap();
     assert!(
         findings.items.is_empty(),
         "{:?}\n{}",

@@ -430,14 +430,17 @@ fn vendor_can_be_forced() {
 #[test]
 fn every_schema_prints_as_committed() {
     for (name, file) in [
-        ("autox3-envelope", "src/schema/autox3-envelope.schema.json"),
+        (
+            "autox3-envelope",
+            "src/vendors/autox3/autox3-envelope.schema.json",
+        ),
         (
             "autox3-receivebase-create",
-            "src/schema/autox3-receivebase-create.schema.json",
+            "src/vendors/autox3/autox3-receivebase-create.schema.json",
         ),
         (
             "dayu-order-progress",
-            "src/schema/dayu-order-progress.schema.json",
+            "src/vendors/dayu/dayu-order-progress.schema.json",
         ),
     ] {
         let run = cbtool(&["validate", "--print-schema", name]);

@@ -1,23 +1,19 @@
 //! `cbtool sample`: generate callbacks from a seed, sign them when the credential is
 //! given, and print them as JSON Lines, files, or curl commands.
 
-use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use super::{credentials, flush_warnings, vendor_for, Output};
 use crate::cli::{LifecyclePathArg, SampleArgs};
 use crate::credentials::Credentials;
 use crate::error::{Error, Result, EXIT_OK};
-use crate::input::{Documents, Format};
 use crate::sample::{curl, Generator, LifecyclePath, Plan, Sample};
-use crate::vendors::{Message, Vendor};
+use crate::vendors::{Delivery, Message, Vendor};
 
-/// A sample ready to print: what is shown, and the HTTP request it stands for.
+/// A sample ready to write to a file: its name and the printed form.
 struct Prepared {
     name: &'static str,
     printed: Vec<u8>,
-    body: Vec<u8>,
-    headers: Vec<(String, String)>,
 }
 
 pub fn run(args: SampleArgs, output: &mut Output) -> Result<i32> {
@@ -42,18 +38,30 @@ pub fn run(args: SampleArgs, output: &mut Output) -> Result<i32> {
     for _ in 0..rounds {
         for sample in vendor.sample(&mut generator, plan)? {
             index += 1;
-            let p = prepare(vendor, &creds, signing, sample, index)?;
+            let source = format!("sample {index}");
+            let line = match (&args.out, &args.curl) {
+                (Some(_), _) => {
+                    let name = sample.name;
+                    let printed = printed(vendor, &creds, signing, &source, sample)?;
+                    for_files.push(Prepared { name, printed });
+                    None
+                }
+                (None, Some(url)) => {
+                    let sent = request(vendor, &creds, signing, &source, sample)?;
+                    let body = String::from_utf8_lossy(&sent.body);
+                    Some(curl::command(url, &sent.headers, &body))
+                }
+                (None, None) => {
+                    let printed = printed(vendor, &creds, signing, &source, sample)?;
+                    Some(String::from_utf8_lossy(&printed).into_owned())
+                }
+            };
             flush_warnings(&creds, output);
             if index == 1 && args.out.is_none() {
                 announce_seed(&args, seed, output);
             }
-            match (&args.out, &args.curl) {
-                (Some(_), _) => for_files.push(p),
-                (None, Some(url)) => {
-                    let body = String::from_utf8_lossy(&p.body);
-                    output.line(curl::command(url, &p.headers, &body));
-                }
-                (None, None) => output.line(String::from_utf8_lossy(&p.printed)),
+            if let Some(line) = line {
+                output.line(line);
             }
         }
     }
@@ -99,39 +107,44 @@ fn warn_unsigned(args: &SampleArgs, vendor: &dyn Vendor, signing: bool, output: 
     }
 }
 
-/// Signs the sample (the exact `sign --embed` form) and works out the request it stands
-/// for: the envelope's headers and body, or the body itself.
-fn prepare(
+/// The sample as printed: signed, the exact `sign --embed` form; else the body itself.
+fn printed(
     vendor: &dyn Vendor,
     creds: &Credentials,
     signing: bool,
+    source: &str,
     sample: Sample,
-    index: usize,
-) -> Result<Prepared> {
-    let source = format!("sample {index}");
-    let printed = if signing {
-        vendor.embed(&Message::new(source.clone(), &sample.body), creds)?
-    } else {
-        sample.body
+) -> Result<Vec<u8>> {
+    match signing {
+        true => vendor.embed(&Message::new(source, &sample.body), creds),
+        false => Ok(sample.body),
+    }
+}
+
+/// The HTTP request the sample stands for, built once from what the vendor sends (its
+/// headers, and `Content-Type` first when it sends none): nothing printed is read back.
+fn request(
+    vendor: &dyn Vendor,
+    creds: &Credentials,
+    signing: bool,
+    source: &str,
+    sample: Sample,
+) -> Result<Delivery> {
+    let mut delivery = match signing {
+        true => vendor.signed_delivery(&Message::new(source, &sample.body), creds)?,
+        false => Delivery {
+            headers: Vec::new(),
+            body: sample.body,
+        },
     };
-    let reader = Box::new(Cursor::new(printed.clone()));
-    let max = printed.len() + 1;
-    let doc = Documents::from_reader(source.clone(), reader, Format::Json, max)?
-        .next()
-        .ok_or_else(|| Error::new(format!("{source}: the generated sample is empty")))??;
-    let mut headers = doc.headers;
+    let headers = &mut delivery.headers;
     if !headers
         .iter()
         .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
     {
         headers.insert(0, ("Content-Type".into(), "application/json".into()));
     }
-    Ok(Prepared {
-        name: sample.name,
-        printed,
-        body: doc.body,
-        headers,
-    })
+    Ok(delivery)
 }
 
 /// One file per callback, `NN-name.json`, numbered in sending order.

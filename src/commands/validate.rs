@@ -1,22 +1,24 @@
 //! `cbtool validate`: read callbacks from files, directories, JSON Lines and envelopes,
-//! check each against the schemas and rules (`crate::schema`), optionally check that
-//! they form one Dayu order's legal history, and report.
+//! check each against its vendor's schemas and rules (`crate::schema`, through
+//! `Vendor::rules`), optionally check that they form one order's legal history (the
+//! history rules of the vendor whose callbacks form histories), and report.
 
 use std::path::Path;
 
 use super::validate_report::{self, Checked, Located};
 use super::{choose_vendor, Output};
-use crate::cli::{SchemaName, ValidateArgs};
+use crate::cli::ValidateArgs;
 use crate::error::{Error, Result, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE};
 use crate::input::{display_name, Document, Documents, Format};
 use crate::json::TopLevel;
-use crate::schema::{self, sequence};
+use crate::schema::{self, History};
+use crate::vendors::{self, Vendor};
 
 /// File names a directory contributes; files named on the command line are always read.
 const EXTENSIONS: [&str; 4] = ["json", "jsonl", "ndjson", "http"];
 
 pub fn run(args: ValidateArgs, output: &mut Output) -> Result<i32> {
-    if let Some(name) = args.print_schema {
+    if let Some(name) = &args.print_schema {
         output.line(print_schema(name)?.trim_end());
         return Ok(EXIT_OK);
     }
@@ -49,13 +51,13 @@ pub fn run(args: ValidateArgs, output: &mut Output) -> Result<i32> {
     Ok(exit_code(&reports, sequence.as_ref(), args.strict))
 }
 
-fn print_schema(name: SchemaName) -> Result<&'static str> {
-    let id = match name {
-        SchemaName::Autox3Envelope => "autox3-envelope",
-        SchemaName::Autox3ReceivebaseCreate => "autox3-receivebase-create",
-        SchemaName::DayuOrderProgress => "dayu-order-progress",
-    };
-    schema::schema_text(id).ok_or_else(|| Error::new(format!("no embedded schema `{id}`")))
+/// The text of the schema `--print-schema` names (clap has checked the name against the
+/// same registry).
+fn print_schema(name: &str) -> Result<&'static str> {
+    vendors::schemas()
+        .find(|s| s.name == name)
+        .map(|s| s.text)
+        .ok_or_else(|| Error::new(format!("no embedded schema `{name}`")))
 }
 
 /// The files to read: arguments as given, directories walked in name order.
@@ -134,9 +136,12 @@ fn read_file(path: &str, format: Format, args: &ValidateArgs, reports: &mut Vec<
 fn check(name: &str, doc: &Document, args: &ValidateArgs) -> Result<Checked> {
     let top = TopLevel::parse(&doc.source, &doc.body)?;
     let vendor = choose_vendor(args.vendor, &doc.source, &top)?;
-    let found = schema::validate(vendor.id(), top.text())
-        .map_err(|e| Error::new(format!("{}: {e}", doc.source)))?;
-    let event = schema::history_event(vendor.id(), top.text());
+    let in_source = |e: Error| Error::new(format!("{}: {e}", doc.source));
+    // Parsed once: the schemas, the rules and the history check all read this value.
+    let body = schema::parse(top.text()).map_err(in_source)?;
+    let mut found = schema::check(vendor.rules(), &body).map_err(in_source)?;
+    schema::locate_all(&mut found, top.text());
+    let history = (args.sequence && vendor.rules().history().is_some()).then_some(body);
     let findings = found
         .items
         .into_iter()
@@ -153,7 +158,7 @@ fn check(name: &str, doc: &Document, args: &ValidateArgs) -> Result<Checked> {
         schemas: found.schemas,
         findings,
         unreadable: None,
-        event,
+        history,
         body: if args.sequence {
             doc.body.clone()
         } else {
@@ -163,35 +168,65 @@ fn check(name: &str, doc: &Document, args: &ValidateArgs) -> Result<Checked> {
     })
 }
 
+/// The history rules `--sequence` applies: those of the first callback's vendor that has
+/// them, or else of the first such vendor in the registry (for the finding that says what
+/// a history is).
+fn history_of(reports: &[Checked]) -> Option<(&'static dyn Vendor, &'static dyn History)> {
+    let with_history = |v: &'static dyn Vendor| v.rules().history().map(|h| (v, h));
+    reports
+        .iter()
+        .filter(|r| r.unreadable.is_none())
+        .filter_map(|r| r.vendor.and_then(vendors::by_id))
+        .chain(vendors::all().iter().copied())
+        .find_map(with_history)
+}
+
 /// Runs the history check over every readable callback and files its first illegal
 /// step as an error of the callback where it happened.
 fn check_sequence(reports: &mut [Checked]) -> validate_report::Sequence {
-    let mut events = Vec::new();
+    let Some((vendor, history)) = history_of(reports) else {
+        for report in reports.iter_mut().filter(|r| r.unreadable.is_none()) {
+            report.add_error(
+                "",
+                "sequence.vendor",
+                "no vendor's callbacks form a history",
+            );
+        }
+        return validate_report::Sequence {
+            callbacks: 0,
+            order_id: None,
+            first_illegal: None,
+        };
+    };
     let mut owners = Vec::new();
+    let not_in_history = format!(
+        "not a {} callback: a history is {}",
+        vendor.name(),
+        history.what()
+    );
     for (i, report) in reports.iter_mut().enumerate() {
         if report.unreadable.is_some() {
             continue;
         }
-        match &report.event {
-            Some(event) => {
-                events.push(event.clone());
-                owners.push(i);
-            }
-            None => report.add_error(
-                "",
-                "sequence.vendor",
-                "not a Dayu callback: a history is one Dayu order's callbacks",
-            ),
+        if report.history.is_some() && report.vendor == Some(vendor.id()) {
+            owners.push(i);
+        } else {
+            report.add_error("", "sequence.vendor", &not_in_history);
         }
     }
-    let order_id = events.first().and_then(|e| e.order_id);
-    let illegal = sequence::check(&events).err().map(|illegal| {
+    let bodies: Vec<&serde_json::Value> = owners
+        .iter()
+        .filter_map(|&i| reports[i].history.as_ref())
+        .collect();
+    let order_id = bodies.first().and_then(|b| history.id(b));
+    let callbacks = bodies.len();
+    let illegal = history.check(&bodies).err().map(|illegal| {
         let owner = owners[illegal.index];
         reports[owner].add_error(illegal.path, illegal.rule, &illegal.message);
         owner
     });
     validate_report::Sequence {
-        callbacks: events.len(),
+        callbacks,
         order_id,
         first_illegal: illegal,
     }
@@ -211,5 +246,34 @@ fn exit_code(
         EXIT_OK
     } else {
         EXIT_CHECK_FAILED
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `--print-schema` takes names from every vendor at once: each must be unique and
+    /// start with its vendor's id, and print its own text.
+    #[test]
+    fn every_registered_schema_prints_by_its_unique_name() {
+        let mut names = Vec::new();
+        for vendor in vendors::all() {
+            for schema in vendor.rules().schemas() {
+                assert!(schema.name.starts_with(vendor.id()), "{}", schema.name);
+                assert!(!names.contains(&schema.name), "{} twice", schema.name);
+                names.push(schema.name);
+                assert!(std::ptr::eq(
+                    print_schema(schema.name).unwrap(),
+                    schema.text
+                ));
+            }
+        }
+        assert_eq!(
+            names,
+            vendors::schemas().map(|s| s.name).collect::<Vec<_>>()
+        );
+        let e = print_schema("nobody-schema").unwrap_err();
+        assert_eq!(e.to_string(), "no embedded schema `nobody-schema`");
     }
 }

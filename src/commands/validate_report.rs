@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use super::Output;
 use crate::error::{Error, Position};
-use crate::schema::{locate, sequence::Event, Finding, Findings, Severity};
+use crate::schema::{locate, Finding, Findings, Severity};
 
 /// One finding and where it is in the input file.
 pub struct Located {
@@ -25,8 +25,9 @@ pub struct Checked {
     pub findings: Vec<Located>,
     /// Why the callback could not be checked at all.
     pub unreadable: Option<Error>,
-    /// What the history check needs, for Dayu callbacks.
-    pub event: Option<Event>,
+    /// The parsed body, kept only for `--sequence` and a vendor whose callbacks form
+    /// histories: the history check reads it.
+    pub history: Option<Value>,
     /// The body, kept only for `--sequence` (to place its finding).
     pub body: Vec<u8>,
     pub origin: Option<Position>,
@@ -42,7 +43,7 @@ impl Checked {
             schemas: Vec::new(),
             findings: Vec::new(),
             unreadable: Some(error),
-            event: None,
+            history: None,
             body: Vec::new(),
             origin: None,
         }

@@ -1,20 +1,29 @@
-//! Realistic callbacks for `cbtool sample`: what a real AutoX3 or Dayu sender could have
-//! produced, reproducible from a seed. Generation only; signing and printing are the
-//! command's job, so this module does no I/O and reads no clock.
+//! The generator behind `cbtool sample`: seeded randomness, a simulated clock, people,
+//! and JSON as the vendors' Java serializers write it, so that each vendor's folder can
+//! build callbacks a real sender could have produced, reproducible from a seed (through
+//! `Vendor::sample`). Generation only; signing and printing are the command's job, so this
+//! module does no I/O and reads no clock.
 
-pub mod autox3;
 pub mod curl;
-pub mod dayu;
-pub mod lifecycle;
 pub mod people;
 pub mod rng;
 pub mod time;
-pub mod vin;
 
 use serde_json::{Map, Value};
 
-pub use lifecycle::LifecyclePath;
 pub use rng::Rng;
+
+/// How a generated history ends (`sample --lifecycle --path`), for a vendor whose
+/// callbacks form one history per order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LifecyclePath {
+    /// Carried out and accepted.
+    Complete,
+    /// Cancelled before the work starts, at a seeded point.
+    Cancel,
+    /// Carried out, then sent back for rework.
+    Rework,
+}
 
 /// What to generate in one call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

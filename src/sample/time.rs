@@ -1,6 +1,6 @@
-//! Timestamps the way the vendors write them: AutoX3 epoch milliseconds, Dayu
-//! `yyyy-MM-dd HH:mm:ss` in China time (UTC+8, no daylight saving). Pure arithmetic, so
-//! no time zone database and no clock are involved.
+//! The simulated clock's arithmetic: epoch milliseconds and their calendar parts in China
+//! time (UTC+8, no daylight saving), from which the vendors' folders write their formats.
+//! Pure arithmetic, so no time zone database and no clock are involved.
 
 /// China Standard Time, the zone both vendors' sample dates are in.
 const CHINA_OFFSET_MS: i64 = 8 * 3600 * 1000;
@@ -26,8 +26,8 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (year, month, day)
 }
 
-/// Local China date-time parts of an instant.
-fn china_parts(ms: i64) -> (i64, i64, i64, i64, i64, i64) {
+/// Local China date-time parts of an instant: year, month, day, hour, minute, second.
+pub fn china_parts(ms: i64) -> (i64, i64, i64, i64, i64, i64) {
     let local = ms + CHINA_OFFSET_MS;
     let (year, month, day) = civil_from_days(local.div_euclid(DAY_MS));
     let in_day = local.rem_euclid(DAY_MS) / SECOND_MS;
@@ -39,18 +39,6 @@ fn china_parts(ms: i64) -> (i64, i64, i64, i64, i64, i64) {
         in_day / 60 % 60,
         in_day % 60,
     )
-}
-
-/// `2024-10-11 10:25:24`, as Dayu writes times.
-pub fn dayu_time(ms: i64) -> String {
-    let (y, mo, d, h, mi, s) = china_parts(ms);
-    format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}")
-}
-
-/// `20241011102524`, as Dayu's order numbers embed the creation time.
-pub fn compact_time(ms: i64) -> String {
-    let (y, mo, d, h, mi, s) = china_parts(ms);
-    format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}")
 }
 
 /// The year of an instant in China time.
@@ -68,13 +56,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formats_the_documents_dates() {
-        // The Dayu document's first event, and AutoX3's carProductionDate.
-        assert_eq!(dayu_time(1_728_613_524_000), "2024-10-11 10:25:24");
-        assert_eq!(compact_time(1_728_613_524_000), "20241011102524");
-        assert_eq!(dayu_time(1_325_347_200_000), "2012-01-01 00:00:00");
-        assert_eq!(dayu_time(BASE_MS), "2024-01-01 00:00:00");
-        assert_eq!(dayu_time(951_782_400_000), "2000-02-29 08:00:00");
+    fn splits_the_documents_dates() {
+        // The Dayu document's first event (2024-10-11 10:25:24 China time), a leap day.
+        assert_eq!(china_parts(1_728_613_524_000), (2024, 10, 11, 10, 25, 24));
+        assert_eq!(china_parts(951_782_400_000), (2000, 2, 29, 8, 0, 0));
         assert_eq!(china_midnight(1_728_613_524_000), 1_728_576_000_000);
         assert_eq!(year(BASE_MS - 1), 2023);
     }

@@ -1,60 +1,75 @@
-//! Validation of callback bodies: the documented JSON Schemas (embedded, draft 2020-12,
-//! checked by the `jsonschema` crate) plus the rules a schema cannot state, and the Dayu
-//! order-history checker. No I/O here: `cbtool validate` is the glue, and `listen` and
-//! `sample` can call [`validate`] on bodies they hold.
+//! Validation of callback bodies for any vendor: the JSON Schemas a vendor ships
+//! (embedded, draft 2020-12, checked by the `jsonschema` crate), the rules a schema cannot
+//! state, and the order-history check. Each vendor states all three in its own folder and
+//! hands them over as [`Rules`] (`Vendor::rules`); this engine bounds the findings and
+//! places them in the text. No I/O here: `cbtool validate` is the glue, and `listen` and
+//! `sample` can check bodies they hold.
 
-mod autox3;
-mod dayu;
 mod engine;
 mod findings;
 pub mod locate;
 pub mod sequence;
-mod time;
+pub(crate) mod time;
 
 use serde_json::Value;
 
-pub use engine::{all as schemas, SchemaDoc};
+#[cfg(test)]
+pub(crate) use engine::assert_declared;
+pub use engine::{SchemaDoc, MAX_VIOLATIONS};
 pub use findings::{Finding, Findings, Severity};
+pub use sequence::{History, Illegal};
 
 use crate::error::{Error, Result};
 
-/// The schema printed by `--print-schema NAME`.
-pub fn schema_text(name: &str) -> Option<&'static str> {
-    schemas()
-        .into_iter()
-        .find(|s| s.name == name)
-        .map(|s| s.text)
+/// What one vendor's bodies must look like; implemented in the vendor's folder.
+pub trait Rules: Sync {
+    /// The JSON Schemas the vendor ships, in the order `validate --print-schema` lists
+    /// them.
+    fn schemas(&self) -> &'static [&'static SchemaDoc];
+    /// Checks one parsed body: each schema that fits it, at the member it describes
+    /// ([`SchemaDoc::check`]), and the rules a schema cannot state, in the order they are
+    /// to be reported. Errs only when an embedded schema is broken.
+    fn check(&self, body: &Value, out: &mut Findings) -> Result<()>;
+    /// The rules a sequence of callbacks follows (`validate --sequence`), for a vendor
+    /// whose callbacks form per-order histories.
+    fn history(&self) -> Option<&'static dyn History> {
+        None
+    }
 }
 
-/// Checks one body of the vendor `vendor_id` (`autox3`, `dayu`). Errors only when the
-/// text is not JSON or the vendor is unknown; everything else is a finding. Each
-/// finding's `offset` is set to where its path points in `text`.
-pub fn validate(vendor_id: &str, text: &str) -> Result<Findings> {
-    let body: Value =
-        serde_json::from_str(text).map_err(|e| Error::new(format!("not valid JSON: {e}")))?;
+/// Checks one body's text against `rules`. Errors only when the text is not JSON or a
+/// schema is broken; everything else is a finding, its `offset` set to where its path
+/// points in `text`.
+pub fn validate(rules: &dyn Rules, text: &str) -> Result<Findings> {
+    let body = parse(text)?;
+    let mut found = check(rules, &body)?;
+    locate_all(&mut found, text);
+    Ok(found)
+}
+
+/// The body as the schemas read it.
+pub fn parse(text: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|e| Error::new(format!("not valid JSON: {e}")))
+}
+
+/// The findings for a body parsed already, bounded, without positions: `listen` names
+/// no position, so it skips [`locate_all`] and its walk of the text.
+pub fn check(rules: &dyn Rules, body: &Value) -> Result<Findings> {
     let mut out = Findings::default();
-    match vendor_id {
-        "autox3" => {
-            engine::AUTOX3_ENVELOPE.check(&body, "", &mut out)?;
-            if let Some(schema) = autox3::content_schema(&body, &mut out) {
-                if let Some(content) = body.get("content").filter(|c| c.is_object()) {
-                    schema.check(content, "/content", &mut out)?;
-                }
-            }
-            autox3::check(&body, &mut out);
-        }
-        "dayu" => {
-            engine::DAYU_ORDER_PROGRESS.check(&body, "", &mut out)?;
-            dayu::check(&body, &mut out);
-        }
-        other => return Err(Error::new(format!("no schema for the vendor `{other}`"))),
-    }
+    rules.check(body, &mut out)?;
     limit(&mut out);
+    Ok(out)
+}
+
+/// Sets each finding's `offset` to where its path points in `text`, the body's text.
+pub fn locate_all(found: &mut Findings, text: &str) {
+    if found.items.is_empty() {
+        return;
+    }
     let mut locator = locate::Locator::new(text);
-    for finding in &mut out.items {
+    for finding in &mut found.items {
         finding.offset = locator.offset(&finding.path);
     }
-    Ok(out)
 }
 
 /// Findings kept per body. A hostile body can break a rule once per array item
@@ -78,86 +93,52 @@ fn limit(out: &mut Findings) {
     }
 }
 
-/// What the order-history checker needs from a body, for vendors whose callbacks form
-/// per-order histories (Dayu); `None` for the others or for text that is not JSON.
-pub fn history_event(vendor_id: &str, text: &str) -> Option<sequence::Event> {
-    if vendor_id != "dayu" {
-        return None;
-    }
-    let body: Value = serde_json::from_str(text).ok()?;
-    Some(sequence::Event::from_body(&body))
-}
-
-/// The ten sample events of the Dayu document, for the schema and rule tests.
-#[cfg(test)]
-pub(crate) const DAYU_SAMPLE_EVENTS: [&str; 10] = [
-    include_str!("../../fixtures/dayu/events/01-created.json"),
-    include_str!("../../fixtures/dayu/events/02-assigned.json"),
-    include_str!("../../fixtures/dayu/events/03-accepted.json"),
-    include_str!("../../fixtures/dayu/events/04-appointment.json"),
-    include_str!("../../fixtures/dayu/events/05-service-started.json"),
-    include_str!("../../fixtures/dayu/events/06-service-record.json"),
-    include_str!("../../fixtures/dayu/events/07-submitted.json"),
-    include_str!("../../fixtures/dayu/events/08-accepted-by-dayu.json"),
-    include_str!("../../fixtures/dayu/events/09-rework.json"),
-    include_str!("../../fixtures/dayu/events/10-cancelled.json"),
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_documents_samples_validate() {
-        let en = include_str!("../../fixtures/autox3/receivebase-create.en.json");
-        let found = validate("autox3", en).unwrap();
-        assert!(!found.has_errors(), "{found:?}");
-        let rules: Vec<_> = found.warnings().map(|f| f.rule.as_str()).collect();
-        assert_eq!(rules, ["autox3.msg-type"]);
-        assert_eq!(
-            found.schemas,
-            ["autox3-envelope", "autox3-receivebase-create"]
-        );
-        let dayu = include_str!("../../fixtures/dayu/events/07-submitted.json");
-        assert_eq!(validate("dayu", dayu).unwrap().items, []);
+    /// Rules written for this test: one warning per array item, and a broken body check.
+    struct PerItem;
+
+    impl Rules for PerItem {
+        fn schemas(&self) -> &'static [&'static SchemaDoc] {
+            &[]
+        }
+
+        fn check(&self, body: &Value, out: &mut Findings) -> Result<()> {
+            let items = body.as_array().ok_or_else(|| Error::new("not an array"))?;
+            for (i, _) in items.iter().enumerate() {
+                out.warning(format!("/{i}"), "test.item", "an item");
+            }
+            Ok(())
+        }
     }
 
-    /// The input the stable fuzzer once timed at 14.3 s (19 KB, 9,000 wrong array
-    /// items, each finding located from the top of the text): kept in fuzz/regressions.
     #[test]
-    fn a_body_breaking_a_rule_per_item_gets_a_bounded_list() {
-        let text =
-            include_str!("../../fuzz/regressions/schema-9000-violations-quadratic-locate.json");
-        let found = validate("autox3", text).unwrap();
-        let rules: Vec<&str> = found.items.iter().map(|f| f.rule.as_str()).collect();
-        // 100 schema violations, the schema's limit, the msgType warning.
-        assert_eq!(rules.len(), engine::MAX_VIOLATIONS + 2, "{rules:?}");
-        assert_eq!(rules.iter().filter(|r| **r == "schema.type").count(), 100);
-        assert!(rules.contains(&"schema.limit"));
-        let offset = found.items[99].offset.unwrap();
-        assert_eq!(&text[offset..offset + 2], "1,");
-        let many = format!(
-            "{{\"content\":{{\"preCheckInfo\":{{\"lightInfo\":[{}\"x\"]}}}}}}",
-            "\"x\",".repeat(5000)
-        );
-        let found = validate("autox3", &many).unwrap();
+    fn findings_are_bounded_and_keep_their_verdict() {
+        let text = format!("[{}0]", "0,".repeat(MAX_FINDINGS + 49));
+        let found = validate(&PerItem, &text).unwrap();
         assert_eq!(found.items.len(), MAX_FINDINGS + 1);
         let last = found.items.last().unwrap();
-        assert_eq!(last.rule, "limit");
-        assert!(last.message.starts_with("50"), "{}", last.message);
+        assert_eq!(
+            (last.rule.as_str(), last.severity),
+            ("limit", Severity::Warning)
+        );
+        assert!(last.message.starts_with("250 findings"), "{}", last.message);
+        assert!(!found.has_errors());
     }
 
     #[test]
-    fn findings_point_into_the_text() {
-        let text = "{\"orderId\": 1, \"status\": 5,\n \"createTime\": \"2024-10-11 10:25:24\",\n \"orderRecord\": {\"createTime\": \"2024-10-11 10:25:24\", \"operation\": \"x\", \"operationComment\": \"y\", \"serviceProgessTimeNum\": 10}}";
-        let found = validate("dayu", text).unwrap();
-        let f = &found.items[0];
-        assert_eq!(
-            (f.rule.as_str(), f.path.as_str()),
-            ("dayu.progress-status", "/status")
-        );
-        assert_eq!(&text[f.offset.unwrap()..][..1], "5");
-        assert!(validate("dayu", "{").is_err());
-        assert!(validate("nobody", "{}").is_err());
+    fn findings_point_into_the_text_and_errors_pass_through() {
+        let text = "[1,\n 22]";
+        let found = validate(&PerItem, text).unwrap();
+        assert_eq!(&text[found.items[1].offset.unwrap()..][..2], "22");
+        let unlocated = check(&PerItem, &parse(text).unwrap()).unwrap();
+        assert_eq!(unlocated.items[1].offset, None);
+        assert!(validate(&PerItem, "[")
+            .unwrap_err()
+            .to_string()
+            .starts_with("not valid JSON"));
+        assert!(validate(&PerItem, "{}").is_err());
     }
 }

@@ -1,7 +1,8 @@
-//! The two time formats the vendors use, checked for real calendar values: Dayu's
-//! `yyyy-MM-dd HH:mm:ss` text and AutoX3's millisecond timestamps.
+//! Time values as vendors write them, checked for real calendar values: local
+//! `yyyy-MM-dd HH:mm:ss` text (Dayu's) and Unix timestamps told apart by their digits
+//! (AutoX3's milliseconds), for the rules in the vendors' folders.
 
-/// A local time as comparable seconds since 0000-01-01 (no zone: Dayu sends none).
+/// A local time as comparable seconds since 0000-01-01 (no zone: the text has none).
 pub fn parse_local(text: &str) -> Result<i64, TimeError> {
     let b = text.as_bytes();
     let shape = b.len() == 19

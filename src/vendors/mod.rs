@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::json::TopLevel;
 use crate::replay::{Ack, Schedule};
 use crate::sample::{Generator, Plan, Sample};
+use crate::schema::{Rules, SchemaDoc};
 use crate::signed_string::SignedString;
 
 /// A callback as received or about to be sent: its body and the headers that matter.
@@ -256,8 +257,13 @@ pub trait Vendor: Sync {
     /// The callbacks `cbtool demo` sends for this vendor, and the faults they meet.
     fn demo(&self) -> &'static [DemoStep];
     /// Callbacks a real sender could have produced, compact and unsigned (`cbtool sample`);
-    /// sign them with [`Vendor::signed_delivery`] or [`Vendor::embed`].
+    /// sign them with [`Vendor::signed_delivery`] or [`Vendor::embed`]. A vendor whose
+    /// callbacks form no history answers [`Plan::Lifecycle`] with an error that says so.
     fn sample(&self, generator: &mut Generator, plan: Plan) -> Result<Vec<Sample>>;
+    /// The schemas, the rules a schema cannot state and the history rules its callbacks
+    /// follow (`validate`, `listen`'s schema check). The schemas' names must be unique
+    /// across vendors: start them with the id.
+    fn rules(&self) -> &'static dyn Rules;
 }
 
 /// Replaces raw values (byte ranges of `body`) with new text; edits must not overlap.
@@ -399,4 +405,11 @@ pub fn target(
             vendor.signature_hint()
         ))),
     }
+}
+
+/// Every vendor's schemas, in the order `validate --print-schema` lists them.
+pub fn schemas() -> impl Iterator<Item = &'static SchemaDoc> {
+    all()
+        .iter()
+        .flat_map(|v| v.rules().schemas().iter().copied())
 }

@@ -6,6 +6,9 @@ pub mod credential;
 mod demo;
 mod diagnose;
 mod snippets;
+mod sample;
+mod schema;
+pub mod vin;
 
 /// For the differential fuzz target only: every library profile's output for `text`, with
 /// whether it reads back as the same value (see `diagnose::restyle_for_fuzzing`).
@@ -23,7 +26,7 @@ use crate::credentials::{CredentialSpec, Credentials};
 use crate::error::{Error, Result};
 use crate::json::{self, JsonKind, RawField, TopLevel};
 use crate::replay::{Ack, Schedule};
-use crate::sample::{self, Generator, Plan, Sample};
+use crate::sample::{Generator, Plan, Sample};
 use crate::secret::{constant_time_eq, Secret};
 use crate::signed_string::{Part, SignedString};
 
@@ -477,11 +480,15 @@ impl Vendor for AutoX3 {
 
     fn sample(&self, generator: &mut Generator, plan: Plan) -> Result<Vec<Sample>> {
         match plan {
-            Plan::One => Ok(vec![sample::autox3::receivebase_create(generator)]),
+            Plan::One => Ok(vec![sample::receivebase_create(generator)]),
             Plan::Lifecycle(_) => Err(Error::new(
                 "--lifecycle is for Dayu work orders; AutoX3 documents one message type (use --count N for several callbacks)",
             )),
         }
+    }
+
+    fn rules(&self) -> &'static dyn crate::schema::Rules {
+        &schema::AutoX3Rules
     }
 }
 

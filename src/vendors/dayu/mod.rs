@@ -7,6 +7,10 @@ mod demo;
 mod diagnose;
 mod explain;
 mod snippets;
+mod lifecycle;
+mod sample;
+mod schema;
+mod sequence;
 mod strings;
 mod transport;
 
@@ -18,7 +22,7 @@ use crate::credentials::{CredentialSpec, Credentials};
 use crate::error::{Error, Result};
 use crate::json::{self, JsonKind, RawField, TopLevel};
 use crate::replay::Ack;
-use crate::sample::{lifecycle, Generator, Plan, Sample};
+use crate::sample::{Generator, Plan, Sample};
 use crate::signed_string::SignedString;
 
 /// The Dayu vendor.
@@ -324,6 +328,10 @@ impl Vendor for Dayu {
             Plan::One => vec![lifecycle::single(generator)],
             Plan::Lifecycle(path) => lifecycle::history(generator, path),
         })
+    }
+
+    fn rules(&self) -> &'static dyn crate::schema::Rules {
+        &schema::DayuRules
     }
 
     /// The documents define no answer body; the sender is taken to accept any 2xx, so

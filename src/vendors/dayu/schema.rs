@@ -1,10 +1,56 @@
-//! Dayu rules a schema cannot state: which `status` (and `subStatus`) each progress
-//! step goes with, as the document's sample history shows them, and calendar-valid times.
+//! Dayu's schema and the rules a schema cannot state: which `status` (and `subStatus`)
+//! each progress step goes with, as the document's sample history shows them, and
+//! calendar-valid times.
 
 use serde_json::Value;
 
-use super::findings::Findings;
-use super::time::{self, TimeError};
+use super::sequence::OrderHistory;
+use crate::error::Result;
+use crate::schema::time::{self, TimeError};
+use crate::schema::{Findings, History, Rules, SchemaDoc};
+
+pub static ORDER_PROGRESS: SchemaDoc = SchemaDoc::new(
+    "dayu-order-progress",
+    "Dayu's work-order progress callback",
+    include_str!("dayu-order-progress.schema.json"),
+);
+
+/// In the order `--print-schema` lists them.
+static SCHEMAS: [&SchemaDoc; 1] = [&ORDER_PROGRESS];
+
+/// Dayu's schema, rules and order histories, as the validation engine takes them.
+pub struct DayuRules;
+
+impl Rules for DayuRules {
+    fn schemas(&self) -> &'static [&'static SchemaDoc] {
+        &SCHEMAS
+    }
+
+    fn check(&self, body: &Value, out: &mut Findings) -> Result<()> {
+        ORDER_PROGRESS.check(body, "", out)?;
+        check(body, out);
+        Ok(())
+    }
+
+    fn history(&self) -> Option<&'static dyn History> {
+        Some(&OrderHistory)
+    }
+}
+
+/// The ten sample events of the Dayu document, for the schema and rule tests.
+#[cfg(test)]
+pub(crate) const SAMPLE_EVENTS: [&str; 10] = [
+    include_str!("../../../fixtures/dayu/events/01-created.json"),
+    include_str!("../../../fixtures/dayu/events/02-assigned.json"),
+    include_str!("../../../fixtures/dayu/events/03-accepted.json"),
+    include_str!("../../../fixtures/dayu/events/04-appointment.json"),
+    include_str!("../../../fixtures/dayu/events/05-service-started.json"),
+    include_str!("../../../fixtures/dayu/events/06-service-record.json"),
+    include_str!("../../../fixtures/dayu/events/07-submitted.json"),
+    include_str!("../../../fixtures/dayu/events/08-accepted-by-dayu.json"),
+    include_str!("../../../fixtures/dayu/events/09-rework.json"),
+    include_str!("../../../fixtures/dayu/events/10-cancelled.json"),
+];
 
 /// What a progress step (`serviceProgessTimeNum`) means and the status it leaves the
 /// order in, read from the document's field table and its ten samples.
@@ -57,7 +103,7 @@ pub fn status_name(status: i64) -> &'static str {
 }
 
 /// Applies every Dayu rule to a body already checked against the schema.
-pub fn check(body: &Value, out: &mut Findings) {
+fn check(body: &Value, out: &mut Findings) {
     spelling(body, out);
     pairing(body, out);
     times(body, out);
@@ -161,7 +207,7 @@ mod tests {
 
     #[test]
     fn the_ten_samples_follow_every_rule() {
-        for text in crate::schema::DAYU_SAMPLE_EVENTS {
+        for text in SAMPLE_EVENTS {
             let body: Value = serde_json::from_str(text).unwrap();
             assert_eq!(rules(&body), [], "{text}");
         }
@@ -195,5 +241,50 @@ mod tests {
         check(&body, &mut out);
         assert!(!out.has_errors());
         assert_eq!(out.warnings().count(), 1);
+    }
+
+    #[test]
+    fn the_schema_declares_every_field_of_the_documents_samples() {
+        let (schema, _) = ORDER_PROGRESS.compiled().unwrap();
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+        assert!(schema["description"].as_str().unwrap().contains("Required"));
+        for text in SAMPLE_EVENTS {
+            crate::schema::assert_declared(schema, &serde_json::from_str(text).unwrap(), "");
+            let found = crate::schema::validate(&DayuRules, text).unwrap();
+            assert_eq!(found.items, [], "{text}");
+        }
+    }
+
+    #[test]
+    fn enum_errors_carry_the_documented_meaning() {
+        let mut out = Findings::default();
+        let body = json!({"createTime": "2024-10-11 10:25:24", "orderId": 1,
+            "orderRecord": {"createTime": "2024-10-11 10:25:24", "operation": "x",
+            "operationComment": "y", "serviceProgessTimeNum": 4}, "status": 7});
+        ORDER_PROGRESS.check(&body, "", &mut out).unwrap();
+        let paths: Vec<_> = out.items.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["/orderRecord/serviceProgessTimeNum", "/status"]);
+        assert!(
+            out.items[1].message.contains("8.待派单"),
+            "{:?}",
+            out.items[1]
+        );
+        assert_eq!(out.items[1].rule, "schema.enum");
+    }
+
+    #[test]
+    fn findings_point_into_the_text() {
+        let text = "{\"orderId\": 1, \"status\": 5,\n \"createTime\": \"2024-10-11 10:25:24\",\n \"orderRecord\": {\"createTime\": \"2024-10-11 10:25:24\", \"operation\": \"x\", \"operationComment\": \"y\", \"serviceProgessTimeNum\": 10}}";
+        let found = crate::schema::validate(&DayuRules, text).unwrap();
+        let f = &found.items[0];
+        assert_eq!(
+            (f.rule.as_str(), f.path.as_str()),
+            ("dayu.progress-status", "/status")
+        );
+        assert_eq!(&text[f.offset.unwrap()..][..1], "5");
+        assert!(crate::schema::validate(&DayuRules, "{").is_err());
     }
 }

@@ -4,9 +4,9 @@
 
 use serde_json::Value;
 
-use super::people::{Locale, Name};
-use super::time::{self, DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS};
-use super::{compact, sorted, Generator, Sample};
+use crate::sample::people::{Locale, Name};
+use crate::sample::time::{china_parts, DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS};
+use crate::sample::{compact, sorted, Generator, Sample};
 
 /// A step of a work order, numbered by its `serviceProgessTimeNum` (进程时刻).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,11 +108,7 @@ impl Order {
     pub fn new(g: &mut Generator) -> Order {
         let created = g.advance(10 * SECOND_MS, 30 * MINUTE_MS);
         let id = g.rng.range(1000, 999_999);
-        let number = format!(
-            "SP{}{:06}",
-            time::compact_time(created),
-            g.rng.range(1, 999)
-        );
+        let number = format!("SP{}{:06}", compact_time(created), g.rng.range(1, 999));
         let admin = *g.rng.pick(ADMINS);
         Order {
             id,
@@ -131,7 +127,7 @@ type Members = Vec<(&'static str, Value)>;
 pub fn event(g: &mut Generator, order: &mut Order, step: Step) -> Sample {
     let at = advance_for(g, order, step);
     let mut top = Members::new();
-    let mut record: Members = vec![("createTime", time::dayu_time(at).into())];
+    let mut record: Members = vec![("createTime", dayu_time(at).into())];
     let (operation, comment) = match step {
         Step::Created | Step::Assigned | Step::Accepted | Step::Appointment | Step::Cancelled => {
             office_step(g, order, step, at, &mut top, &mut record)
@@ -144,7 +140,7 @@ pub fn event(g: &mut Generator, order: &mut Order, step: Step) -> Sample {
     // The sender stamps the callback itself a moment after the record (document event 6).
     let sent = at + g.rng.range(0, 1) * SECOND_MS;
     let (status, sub_status) = step.status();
-    top.push(("createTime", time::dayu_time(sent).into()));
+    top.push(("createTime", dayu_time(sent).into()));
     top.push(("orderId", order.id.into()));
     top.push(("orderRecord", sorted(record)));
     top.push(("status", status.into()));
@@ -192,7 +188,7 @@ fn office_step(
         Step::Appointment => {
             let door = appointment_time(g, at);
             order.door_time_ms = Some(door);
-            let door = time::dayu_time(door);
+            let door = dayu_time(door);
             top.push((
                 "confirmDoorComment",
                 g.rng.pick(DOOR_NOTES).to_string().into(),
@@ -299,4 +295,34 @@ fn appointment_time(g: &mut Generator, at: i64) -> i64 {
 /// double is the six-decimal value, on every platform (IEEE 754, shortest round-trip).
 fn micro_degrees(micro: i64) -> Value {
     Value::from(micro as f64 / 1_000_000.0)
+}
+
+/// `2024-10-11 10:25:24`, as Dayu writes times (China time).
+fn dayu_time(ms: i64) -> String {
+    let (y, mo, d, h, mi, s) = china_parts(ms);
+    format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}")
+}
+
+/// `20241011102524`, as Dayu's order numbers embed the creation time.
+fn compact_time(ms: i64) -> String {
+    let (y, mo, d, h, mi, s) = china_parts(ms);
+    format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_the_documents_dates() {
+        // The Dayu document's first event; AutoX3's carProductionDate; a leap day.
+        assert_eq!(dayu_time(1_728_613_524_000), "2024-10-11 10:25:24");
+        assert_eq!(compact_time(1_728_613_524_000), "20241011102524");
+        assert_eq!(dayu_time(1_325_347_200_000), "2012-01-01 00:00:00");
+        assert_eq!(
+            dayu_time(crate::sample::time::BASE_MS),
+            "2024-01-01 00:00:00"
+        );
+        assert_eq!(dayu_time(951_782_400_000), "2000-02-29 08:00:00");
+    }
 }

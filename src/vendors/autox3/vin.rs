@@ -1,7 +1,7 @@
 //! Vehicle identification numbers (ISO 3779) whose position 9 holds the North American
 //! check digit, so that receivers that validate VINs accept the samples.
 
-use super::rng::Rng;
+use crate::sample::Rng;
 
 /// Letters a VIN may contain: I, O and Q are never used (they read as 1 and 0).
 const VIN_CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPRSTUVWXYZ";

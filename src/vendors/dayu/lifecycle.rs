@@ -2,32 +2,15 @@
 //! `serviceProgessTimeNum` strictly increasing: the number names the step, so a receiver
 //! that de-duplicates by `orderId/serviceProgessTimeNum` sees each callback once.
 
-use super::dayu::{self, Order, Step};
-use super::{Generator, Sample};
+use super::sample::{self as dayu, Order, Step};
+use crate::sample::{Generator, LifecyclePath, Sample};
 
-/// How the order ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LifecyclePath {
-    /// Created, assigned, accepted, appointed, served, submitted, accepted by Dayu.
-    Complete,
-    /// Cancelled before the service starts, at a seeded point.
-    Cancel,
-    /// Served and submitted, then sent back for rework. The history stops there: the
-    /// repeated service steps would reuse progress numbers 5–8.
-    Rework,
-}
+/// From creation to submission for acceptance: the first seven steps, in order.
+const SERVED: &[Step] = Step::ALL.split_at(7).0;
 
-const SERVED: [Step; 7] = [
-    Step::Created,
-    Step::Assigned,
-    Step::Accepted,
-    Step::Appointment,
-    Step::ServiceStarted,
-    Step::ServiceRecord,
-    Step::Submitted,
-];
-
-/// The steps of a path; cancellation comes after 1 to 4 of the first steps.
+/// The steps of a path: complete ends with Dayu's acceptance; cancellation comes after 1
+/// to 4 of the first steps, before the service starts; rework stops at the rework itself,
+/// since the repeated service steps would reuse progress numbers 5–8.
 pub fn steps(g: &mut Generator, path: LifecyclePath) -> Vec<Step> {
     let mut steps = match path {
         LifecyclePath::Complete | LifecyclePath::Rework => SERVED.to_vec(),

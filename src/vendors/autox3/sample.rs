@@ -4,12 +4,10 @@
 
 use serde_json::{Map, Value};
 
-use super::people::{self, Locale, Name};
-use super::time::{self, DAY_MS, MINUTE_MS, SECOND_MS};
-use super::{compact, java_double, sorted, vin, Generator, Sample};
-
-/// The documented message type (the document's sample itself says `detection.finish`).
-pub const MSG_TYPE: &str = "event.autox3.order.receivebase.create";
+use super::{vin, RECEIVEBASE_CREATE};
+use crate::sample::people::{self, Locale, Name};
+use crate::sample::time::{self, DAY_MS, MINUTE_MS, SECOND_MS};
+use crate::sample::{compact, java_double, sorted, Generator, Sample};
 
 /// Warning-light codes exactly as the documents list them, Chinese and English.
 const LIGHTS: &[(u32, &str, &str)] = &[
@@ -89,7 +87,8 @@ pub fn receivebase_create(g: &mut Generator) -> Sample {
     let mut top = Map::new();
     top.insert("content".into(), content);
     top.insert("createTime".into(), create_time.into());
-    top.insert("msgType".into(), MSG_TYPE.into());
+    // The documented type (the document's sample itself says `detection.finish`).
+    top.insert("msgType".into(), RECEIVEBASE_CREATE.into());
     top.insert("msgSignature".into(), "".into());
     top.insert("msgId".into(), msg_id.into());
     top.insert("staffInfo".into(), staff_info);
