@@ -7,11 +7,11 @@
 // A malformed corpus line should fail loudly; unwrap in the helpers says where.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+mod support;
 
 use std::collections::BTreeSet;
 
-use common::*;
+use support::*;
 
 const DIR: &str = "fixtures/libraries/autox3";
 
@@ -65,7 +65,7 @@ fn explain(case: &Case, extra: &[&str]) -> serde_json::Value {
     }
     args.extend_from_slice(extra);
     args.push(&case.body);
-    let run = cbtool(&args);
+    let run = cbtool(&args).run();
     assert!(run.code <= 1, "{}: {}", case.id, run.stderr);
     if case.carried {
         let carried = run.json()["signature"]["received"].clone();
