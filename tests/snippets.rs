@@ -7,14 +7,13 @@
 
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed anyway
 
-mod snippet_support;
 mod support;
 
-use snippet_support::cases::{
+use support::snippets::cases::{
     autox3_cases, case, dayu_cases, envelope_signature, replace_once, text, Case, COMPACT, EN,
     EVENT_03, NORMAL,
 };
-use snippet_support::{path, read, runtime_present, Language, Prepared, Receiver};
+use support::snippets::{path, read, runtime_present, Language, Prepared, Receiver};
 use support::{cbtool, PUBLIC_KEY, SECRET};
 
 /// Sends every case and checks the status and the body the vendor's rule gives.
@@ -207,27 +206,27 @@ fn run_language(language: Language) {
 
 #[test]
 fn java() {
-    run_language(snippet_support::JAVA);
+    run_language(support::snippets::JAVA);
 }
 
 #[test]
 fn python() {
-    run_language(snippet_support::PYTHON);
+    run_language(support::snippets::PYTHON);
 }
 
 #[test]
 fn node() {
-    run_language(snippet_support::NODE);
+    run_language(support::snippets::NODE);
 }
 
 #[test]
 fn go() {
-    run_language(snippet_support::GO);
+    run_language(support::snippets::GO);
 }
 
 #[test]
 fn php() {
-    run_language(snippet_support::PHP);
+    run_language(support::snippets::PHP);
 }
 
 /// The rule the cases assert is cbtool's own: `cbtool verify` gives each the same verdict.
@@ -275,7 +274,7 @@ fn every_case_gets_the_same_verdict_from_cbtool_verify() {
 #[test]
 fn the_printed_snippet_is_the_tested_file() {
     let dir = tempfile::tempdir().unwrap();
-    for language in snippet_support::ALL {
+    for language in support::snippets::ALL {
         for (vendor, file) in [("autox3", language.autox3), ("dayu", language.dayu)] {
             let printed = cbtool(["snippet", language.id, "--vendor", vendor]).run();
             printed.success();
@@ -304,7 +303,7 @@ fn list_shows_every_snippet_and_how_to_run_it() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let listed = run.json()["snippets"].as_array().unwrap().clone();
     assert_eq!(listed.len(), 10);
-    for language in snippet_support::ALL {
+    for language in support::snippets::ALL {
         for (vendor, file) in [("autox3", language.autox3), ("dayu", language.dayu)] {
             let entry = listed
                 .iter()

@@ -43,6 +43,12 @@ where
 }
 
 impl Cmd {
+    /// One more argument (a path, say), after those given to [`cbtool`].
+    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Cmd {
+        self.args.push(arg.as_ref().to_owned());
+        self
+    }
+
     /// Bytes for the child's stdin (otherwise stdin is /dev/null).
     pub fn stdin(mut self, bytes: impl AsRef<[u8]>) -> Cmd {
         self.stdin = Some(bytes.as_ref().to_vec());
@@ -131,7 +137,9 @@ impl Cmd {
                     self.args, self.deadline
                 );
             }
-            std::thread::sleep(Duration::from_millis(5));
+            // Most runs end within milliseconds: poll finely at first, then coarsely.
+            let fine = started.elapsed() < Duration::from_millis(200);
+            std::thread::sleep(Duration::from_millis(if fine { 1 } else { 10 }));
         };
         let bytes = out.join().expect("stdout reader");
         let stderr = err.join().expect("stderr reader");

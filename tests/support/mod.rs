@@ -1,14 +1,18 @@
 //! What the integration tests share, in one module (`mod support;` in each test file):
 //! the runner for the built binary ([`cli`]), the scripted loopback server ([`server`]),
-//! replay's report readers ([`replay`]), and the committed fixtures and test-only
+//! replay's report readers ([`replay`]), a running `listen` and its client ([`listen`]),
+//! the snippets' runtimes ([`snippets`]), and the committed fixtures and test-only
 //! credentials. Each test file uses its own subset.
 
 // Test-only code: a failed set-up should stop the test loudly.
 #![allow(dead_code, unused_imports, clippy::unwrap_used)]
 
 pub mod cli;
+pub mod listen;
 pub mod replay;
 pub mod server;
+pub mod snippets;
+mod wire;
 
 use std::path::{Path, PathBuf};
 

@@ -4,13 +4,14 @@
 //! tests, the server fails the test when it is dropped if a handler panicked, a request
 //! came that the script did not expect, or an expected request never came.
 
-use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
+
+use super::wire::{serve, serve_keep_alive, serve_tls};
 
 /// AutoX3's normal response.
 pub const NORMAL: &str = r#"{"data":null,"errorInfo":"","status":0}"#;
@@ -78,7 +79,7 @@ impl Received {
     }
 }
 
-type Handler = dyn Fn(usize, &Received) -> Action + Send + Sync;
+pub(super) type Handler = dyn Fn(usize, &Received) -> Action + Send + Sync;
 
 /// How many requests the test expects; checked when the server is dropped.
 #[derive(Debug, Clone, Copy)]
@@ -88,10 +89,12 @@ enum Hits {
 }
 
 /// What the connection threads share with the test.
-struct Log {
-    requests: Mutex<Vec<Received>>,
+pub(super) struct Log {
+    pub(super) requests: Mutex<Vec<Received>>,
     /// Handler panics and unexpected requests, reported when the server drops.
-    failures: Mutex<Vec<String>>,
+    pub(super) failures: Mutex<Vec<String>>,
+    /// Connections still being served (a request may be on its way to the log).
+    pub(super) reading: AtomicUsize,
 }
 
 /// The server; stops when dropped, and fails the test then if the script was not met.
@@ -179,6 +182,7 @@ impl Server {
         let log = Arc::new(Log {
             requests: Mutex::new(Vec::new()),
             failures: Mutex::new(Vec::new()),
+            reading: AtomicUsize::new(0),
         });
         let stop = Arc::new(AtomicBool::new(false));
         let (shared, halt) = (log.clone(), stop.clone());
@@ -190,10 +194,15 @@ impl Server {
                 }
                 let Ok(stream) = stream else { continue };
                 let (log, handler, tls) = (shared.clone(), handler.clone(), tls.clone());
-                thread::spawn(move || match tls {
-                    Some(config) => serve_tls(stream, connection, config, &log, &*handler),
-                    None if keep_alive => serve_keep_alive(stream, connection, &log),
-                    None => serve(stream, connection, &log, &*handler),
+                // Counted from the accept, so that no request is between two counts.
+                log.reading.fetch_add(1, Ordering::SeqCst);
+                thread::spawn(move || {
+                    match tls {
+                        Some(config) => serve_tls(stream, connection, config, &log, &*handler),
+                        None if keep_alive => serve_keep_alive(stream, connection, &log),
+                        None => serve(stream, connection, &log, &*handler),
+                    }
+                    log.reading.fetch_sub(1, Ordering::SeqCst);
                 });
             }
         });
@@ -228,7 +237,8 @@ impl Server {
     }
 
     /// What is wrong with the script's run, if anything. A request still being read
-    /// when the client exited is given a moment to be recorded.
+    /// when the client exited is given a moment to be recorded; none is waited for when
+    /// no connection is open.
     fn unmet(&self) -> Option<String> {
         let deadline = Instant::now() + Duration::from_secs(2);
         let count = loop {
@@ -236,7 +246,8 @@ impl Server {
             let short = match self.hits {
                 Hits::Exactly(n) | Hits::AtLeast(n) => count < n,
             };
-            if !short || Instant::now() > deadline {
+            let reading = self.log.reading.load(Ordering::SeqCst) > 0;
+            if !short || !reading || Instant::now() > deadline {
                 break count;
             }
             thread::sleep(Duration::from_millis(10));
@@ -271,7 +282,7 @@ impl Drop for Server {
 
 /// Records the request and asks the handler what to do; a panicking handler is
 /// answered with a 500 and reported when the server drops.
-fn handle(request: Received, log: &Log, handler: &Handler) -> Action {
+pub(super) fn handle(request: Received, log: &Log, handler: &Handler) -> Action {
     let n = {
         let mut all = log.requests.lock().unwrap();
         all.push(request.clone());
@@ -291,153 +302,5 @@ fn handle(request: Received, log: &Log, handler: &Handler) -> Action {
                 .push(format!("the handler panicked on request {}: {why}", n + 1));
             Action::status(500, "the test's handler panicked")
         }
-    }
-}
-
-fn respond(stream: &mut impl Write, status: u16, headers: &[(String, String)], body: &str) {
-    respond_on(stream, status, headers, body, "close");
-}
-
-fn respond_on(
-    stream: &mut impl Write,
-    status: u16,
-    headers: &[(String, String)],
-    body: &str,
-    connection: &str,
-) {
-    let mut head = format!(
-        "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: {connection}\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(body.as_bytes());
-    let _ = stream.flush();
-}
-
-fn serve_tls(
-    stream: TcpStream,
-    connection: usize,
-    config: Arc<rustls::ServerConfig>,
-    log: &Log,
-    handler: &Handler,
-) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let Ok(conn) = rustls::ServerConnection::new(config) else {
-        return;
-    };
-    let mut tls = rustls::StreamOwned::new(conn, stream);
-    let Some(request) = read_request(&mut tls, connection) else {
-        return;
-    };
-    if let Action::Respond {
-        status,
-        headers,
-        body,
-    } = handle(request, log, handler)
-    {
-        respond(&mut tls, status, &headers, &body);
-        tls.conn.send_close_notify();
-        let _ = tls.flush();
-    }
-}
-
-/// Answers requests on one connection until the client closes it.
-fn serve_keep_alive(mut stream: TcpStream, connection: usize, log: &Log) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    while let Some(request) = read_request(&mut stream, connection) {
-        log.requests.lock().unwrap().push(request);
-        respond_on(&mut stream, 200, &[], NORMAL, "keep-alive");
-    }
-}
-
-fn serve(mut stream: TcpStream, connection: usize, log: &Log, handler: &Handler) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let Some(request) = read_request(&mut stream, connection) else {
-        return;
-    };
-    match handle(request, log, handler) {
-        Action::Respond {
-            status,
-            headers,
-            body,
-        } => respond(&mut stream, status, &headers, &body),
-        Action::Hang(d) => thread::sleep(d),
-        Action::Reset => {
-            let _ = socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
-        }
-        Action::Endless => {
-            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000000\r\n\r\n");
-            let chunk = [b'x'; 8192];
-            while stream.write_all(&chunk).is_ok() {}
-        }
-        Action::StallMidBody(d) => {
-            let body = NORMAL.as_bytes();
-            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len());
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(&body[..body.len() / 2]);
-            let _ = stream.flush();
-            thread::sleep(d);
-        }
-        Action::Close => drop(stream),
-        Action::Slow(d) => {
-            thread::sleep(d);
-            respond(&mut stream, 200, &[], NORMAL);
-        }
-    }
-}
-
-fn read_request(stream: &mut impl Read, connection: usize) -> Option<Received> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 8192];
-    loop {
-        let mut headers = [httparse::EMPTY_HEADER; 64];
-        let mut req = httparse::Request::new(&mut headers);
-        if let Ok(httparse::Status::Complete(head_len)) = req.parse(&buf) {
-            let headers: Vec<(String, String)> = req
-                .headers
-                .iter()
-                .map(|h| {
-                    (
-                        h.name.to_string(),
-                        String::from_utf8_lossy(h.value).into_owned(),
-                    )
-                })
-                .collect();
-            let length: usize = headers
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-                .and_then(|(_, v)| v.parse().ok())
-                .unwrap_or(0);
-            let path = req.path.unwrap_or_default().to_string();
-            let method = req.method.unwrap_or_default().to_string();
-            while buf.len() < head_len + length {
-                let n = stream.read(&mut chunk).ok()?;
-                if n == 0 {
-                    return None;
-                }
-                buf.extend_from_slice(&chunk[..n]);
-            }
-            let at = Instant::now();
-            let body = buf[head_len..head_len + length].to_vec();
-            buf.truncate(head_len + length);
-            return Some(Received {
-                at,
-                method,
-                path,
-                headers,
-                body,
-                raw: buf,
-                connection,
-            });
-        }
-        let n = stream.read(&mut chunk).ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
     }
 }
