@@ -2,7 +2,7 @@
 //! HTTP exactly as a user runs it: the fixtures verify, tampered bodies, wrong secrets and
 //! keys are refused, `cbtool replay` (with duplicates) is acknowledged, and `cbtool
 //! snippet` prints the very file that was run.
-//! The requests and where their expectations come from: tests/snippet_support/cases.rs.
+//! The requests and where their expectations come from: tests/support/snippets/cases.rs.
 //! One test per language: the test harness runs them on parallel threads.
 
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed anyway
