@@ -1,9 +1,9 @@
 //! Every diagnosis cause, on payloads that Python signed the wrong way
 //! (`fixtures/autox3/diagnosis/README.md` has the expression for each).
 
-mod common;
+mod support;
 
-use common::*;
+use support::*;
 
 fn explain(path: &str, extra: &[&str]) -> serde_json::Value {
     let mut args = vec![
@@ -15,7 +15,7 @@ fn explain(path: &str, extra: &[&str]) -> serde_json::Value {
     ];
     args.extend_from_slice(extra);
     args.push(path);
-    let run = cbtool(&args);
+    let run = cbtool(&args).run();
     assert!(run.code == 0 || run.code == 1, "{path}: {}", run.stderr);
     assert!(
         !run.all_output().contains(SECRET),
@@ -130,14 +130,15 @@ fn sha256_and_hmac_are_recognised() {
 
 #[test]
 fn signed_string_comparison_points_at_the_first_difference() {
-    let run = cbtool(&[
+    let run = cbtool([
         "verify",
         "--secret-file",
         SECRET_FILE,
         "--signed-string",
         "fixtures/autox3/signed-strings/en.sorted-keys.txt",
         "fixtures/autox3/receivebase-create.en.json",
-    ]);
+    ])
+    .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout

@@ -1,12 +1,14 @@
 //! Bad input gets one `error:` line naming the file (and position) and exit 2; never a
 //! panic. And the secret never shows, whatever happens.
 
-mod common;
+mod support;
 
-use common::*;
+use support::*;
 
 fn verify_bytes(bytes: &[u8]) -> Run {
-    cbtool_stdin(&["verify", "--secret-file", SECRET_FILE, "-"], bytes)
+    cbtool(["verify", "--secret-file", SECRET_FILE, "-"])
+        .stdin(bytes)
+        .run()
 }
 
 #[test]
@@ -25,6 +27,20 @@ fn malformed_bodies() {
         .assert_input_error("<stdin>: starts with a UTF-8 byte order mark");
 }
 
+/// A Dayu body on stdin, with a signature so that verify reaches its fields.
+fn verify_dayu_bytes(bytes: &[u8]) -> Run {
+    cbtool([
+        "verify",
+        "--public-key",
+        PUBLIC_KEY,
+        "--signature",
+        "AAAA",
+        "-",
+    ])
+    .stdin(bytes)
+    .run()
+}
+
 #[test]
 fn missing_and_mistyped_fields() {
     verify_bytes(br#"{"msgId":"m","msgSignature":"AB"}"#).assert_input_error("missing `msgType`");
@@ -33,53 +49,36 @@ fn missing_and_mistyped_fields() {
     verify_bytes(br#"{"msgId":"m","msgType":"t","staffInfo":{},"createTime":1,"content":{},"msgSignature":5}"#)
         .assert_input_error("<stdin>:1:86: `msgSignature` is a number");
     verify_bytes(br#"{"something":"else"}"#).assert_input_error("cannot tell the vendor");
-    cbtool_stdin(
-        &[
-            "verify",
-            "--public-key",
-            PUBLIC_KEY,
-            "--signature",
-            "AAAA",
-            "-",
-        ],
-        br#"{"orderId":5577}"#,
-    )
-    .assert_input_error("missing `orderRecord`");
-    cbtool_stdin(
-        &[
-            "verify",
-            "--public-key",
-            PUBLIC_KEY,
-            "--signature",
-            "AAAA",
-            "-",
-        ],
-        br#"{"orderId":"x","orderRecord":{"serviceProgessTimeNum":1}}"#,
-    )
-    .assert_input_error("`orderId` is `\"x\"`");
+    verify_dayu_bytes(br#"{"orderId":5577}"#).assert_input_error("missing `orderRecord`");
+    verify_dayu_bytes(br#"{"orderId":"x","orderRecord":{"serviceProgessTimeNum":1}}"#)
+        .assert_input_error("`orderId` is `\"x\"`");
 }
 
 #[test]
 fn files_that_cannot_be_read() {
-    cbtool(&["verify", "--secret-file", SECRET_FILE, "no/such/file.json"])
+    cbtool(["verify", "--secret-file", SECRET_FILE, "no/such/file.json"])
+        .run()
         .assert_input_error("no/such/file.json: cannot open: no such file");
-    cbtool(&["verify", "--secret-file", SECRET_FILE, "fixtures"])
+    cbtool(["verify", "--secret-file", SECRET_FILE, "fixtures"])
+        .run()
         .assert_input_error("is a directory");
-    cbtool(&[
+    cbtool([
         "verify",
         "--secret-file",
         "no-secret.txt",
         "fixtures/autox3/receivebase-create.en.json",
     ])
+    .run()
     .assert_input_error("--secret-file: no such file (the path is not shown");
-    cbtool(&[
+    cbtool([
         "verify",
         "--secret-file",
         "fixtures",
         "fixtures/autox3/receivebase-create.en.json",
     ])
+    .run()
     .assert_input_error("fixtures: cannot read the secret file: is a directory");
-    let run = cbtool(&["verify", "--no-such-flag"]);
+    let run = cbtool(["verify", "--no-such-flag"]).run();
     assert_eq!(run.code, 2);
     assert!(run.stderr.starts_with("error:"), "{}", run.stderr);
 }
@@ -97,87 +96,97 @@ fn a_100_mb_line_is_refused_without_reading_it_whole() {
 #[test]
 fn the_secret_never_appears() {
     let runs = [
-        cbtool(&[
+        cbtool([
             "sign",
             "--secret",
             SECRET,
             "fixtures/autox3/receivebase-create.en.json",
-        ]),
-        cbtool(&[
+        ])
+        .run(),
+        cbtool([
             "sign",
             "--json",
             "--secret",
             SECRET,
             "fixtures/autox3/receivebase-create.en.json",
-        ]),
-        cbtool(&[
+        ])
+        .run(),
+        cbtool([
             "sign",
             "--embed",
             "--secret",
             SECRET,
             "fixtures/autox3/receivebase-create.en.json",
-        ]),
-        cbtool(&[
+        ])
+        .run(),
+        cbtool([
             "verify",
             "--explain",
             "--secret",
             SECRET,
             "fixtures/autox3/diagnosis/wrong_secret.json",
-        ]),
-        cbtool(&[
+        ])
+        .run(),
+        cbtool([
             "verify",
             "--explain",
             "--json",
             "--secret",
             SECRET,
             "fixtures/autox3/diagnosis/trailing_newline.json",
-        ]),
-        cbtool(&[
+        ])
+        .run(),
+        cbtool([
             "verify",
             "--explain",
             "--json",
             "--secret",
             SECRET,
             "fixtures/autox3/stream.jsonl",
-        ]),
-        cbtool(&[
+        ])
+        .run(),
+        cbtool([
             "verify",
             "--secret",
             SECRET,
             "--signed-string",
             "fixtures/autox3/signed-strings/en.correct.txt",
             "fixtures/autox3/receivebase-create.en.json",
-        ]),
-        cbtool(&[
+        ])
+        .run(),
+        cbtool([
             "verify",
             "--secret",
             SECRET,
             "--signed-string",
             "fixtures/autox3/diagnosis/signed-strings/secret_first.txt",
             "fixtures/autox3/receivebase-create.compact.json",
-        ]),
-        cbtool(&["verify", "--secret", SECRET, "not-there.json"]),
+        ])
+        .run(),
+        cbtool(["verify", "--secret", SECRET, "not-there.json"]).run(),
         // The secret given where its file's path belongs.
-        cbtool(&[
+        cbtool([
             "verify",
             "--secret-file",
             SECRET,
             "fixtures/autox3/receivebase-create.en.json",
-        ]),
-        cbtool(&[
+        ])
+        .run(),
+        cbtool([
             "replay",
             "--url",
             "http://127.0.0.1:9/",
             "--secret-file",
             SECRET,
             "fixtures/autox3/receivebase-create.en.json",
-        ]),
-        cbtool_stdin(&["verify", "--secret", SECRET, "-"], b"{\"msgId\":1}"),
-        cbtool_with(
-            &["verify", "--help"],
-            None,
-            &[("CBTOOL_AUTOX3_SECRET", SECRET)],
-        ),
+        ])
+        .run(),
+        cbtool(["verify", "--secret", SECRET, "-"])
+            .stdin(b"{\"msgId\":1}")
+            .run(),
+        cbtool(["verify", "--help"])
+            .env("CBTOOL_AUTOX3_SECRET", SECRET)
+            .run(),
     ];
     for run in runs {
         assert!(
@@ -208,7 +217,7 @@ fn request_is_a_flag_so_a_second_file_is_a_usage_error() {
                 "fixtures/dayu/requests/03-accepted.http",
             ];
             args.extend_from_slice(extra);
-            cbtool(&args)
+            cbtool(&args).run()
         };
         let run = with(&["fixtures/dayu/events/03-accepted.json"]);
         assert_eq!(run.code, 2, "{command}: {}", run.stderr);
@@ -229,10 +238,10 @@ fn positions_are_in_the_file_for_every_command() {
     let jsonl = jsonl.to_str().unwrap();
     let want = format!("{jsonl}:3:14: ");
     let runs = [
-        cbtool(&["verify", "--secret-file", SECRET_FILE, jsonl]),
-        cbtool(&["sign", "--secret-file", SECRET_FILE, jsonl]),
-        cbtool(&["validate", jsonl]),
-        cbtool(&["replay", "--url", "http://127.0.0.1:9/", jsonl]),
+        cbtool(["verify", "--secret-file", SECRET_FILE, jsonl]).run(),
+        cbtool(["sign", "--secret-file", SECRET_FILE, jsonl]).run(),
+        cbtool(["validate", jsonl]).run(),
+        cbtool(["replay", "--url", "http://127.0.0.1:9/", jsonl]).run(),
     ];
     for run in runs {
         assert_eq!(run.code, 2, "{}", run.stderr);
@@ -250,15 +259,18 @@ fn positions_are_in_the_file_for_every_command() {
     let http = dir.path().join("x.http");
     std::fs::write(&http, broken).unwrap();
     let http = http.to_str().unwrap();
-    cbtool(&["verify", "--public-key", PUBLIC_KEY, http]).assert_input_error(&format!("{http}:7:"));
-    cbtool(&["sign", "--private-key", PRIVATE_KEY, "--request", http])
+    cbtool(["verify", "--public-key", PUBLIC_KEY, http])
+        .run()
+        .assert_input_error(&format!("{http}:7:"));
+    cbtool(["sign", "--private-key", PRIVATE_KEY, "--request", http])
+        .run()
         .assert_input_error(&format!("{http}:7:"));
 }
 
 #[test]
 fn the_size_limit_is_told_as_set() {
     let verify_within = |max: &str, file: &str| {
-        cbtool(&[
+        cbtool([
             "verify",
             "--secret-file",
             SECRET_FILE,
@@ -266,6 +278,7 @@ fn the_size_limit_is_told_as_set() {
             max,
             file,
         ])
+        .run()
     };
     verify_within("100", "fixtures/autox3/receivebase-create.compact.json").assert_input_error(
         "fixtures/autox3/receivebase-create.compact.json: the callback is larger than 100 bytes, the limit for one callback",

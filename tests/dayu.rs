@@ -3,29 +3,31 @@
 //! `Signature.getInstance("SHA1WithRSA")`); PKCS#1 v1.5 is deterministic, so cbtool must
 //! produce the same bytes.
 
-mod common;
+mod support;
 
-use common::*;
+use support::*;
 
 #[test]
 fn signatures_are_byte_identical_to_openssl() {
     for row in vectors("fixtures/dayu/vectors.tsv") {
         let (file, expected) = (&row[0], &row[2]);
-        let run = cbtool(&[
+        let run = cbtool([
             "sign",
             "--private-key",
             PRIVATE_KEY,
             &format!("fixtures/dayu/{file}"),
-        ]);
+        ])
+        .run();
         assert_eq!(run.code, 0, "{file}: {}", run.stderr);
         assert_eq!(run.stdout.trim(), expected, "{file}");
-        let json = cbtool(&[
+        let json = cbtool([
             "sign",
             "--json",
             "--private-key",
             PRIVATE_KEY,
             &format!("fixtures/dayu/{file}"),
         ])
+        .run()
         .json();
         assert_eq!(json["signed_string"], row[1].as_str(), "{file}");
     }
@@ -33,20 +35,22 @@ fn signatures_are_byte_identical_to_openssl() {
 
 #[test]
 fn every_private_key_form_signs_the_same() {
-    let expected = cbtool(&[
+    let expected = cbtool([
         "sign",
         "--private-key",
         PRIVATE_KEY,
         "fixtures/dayu/events/01-created.json",
     ])
+    .run()
     .stdout;
     for key in ["private.pkcs1.pem", "private.der", "private.b64"] {
-        let run = cbtool(&[
+        let run = cbtool([
             "sign",
             "--private-key",
             &format!("fixtures/dayu/keys/{key}"),
             "fixtures/dayu/events/01-created.json",
-        ]);
+        ])
+        .run();
         assert_eq!(run.stdout, expected, "{key}: {}", run.stderr);
     }
 }
@@ -60,12 +64,13 @@ fn every_public_key_form_verifies() {
         "public.b64",
         "public.wrapped.b64",
     ] {
-        let run = cbtool(&[
+        let run = cbtool([
             "verify",
             "--public-key",
             &format!("fixtures/dayu/keys/{key}"),
             "fixtures/dayu/envelopes/05-service-started.json",
-        ]);
+        ])
+        .run();
         assert_eq!(run.code, 0, "{key}: {}{}", run.stdout, run.stderr);
         assert!(run.stderr.is_empty(), "{key}: {}", run.stderr);
     }
@@ -73,12 +78,13 @@ fn every_public_key_form_verifies() {
 
 #[test]
 fn a_private_key_where_a_public_one_is_expected_is_used_with_a_warning() {
-    let run = cbtool(&[
+    let run = cbtool([
         "verify",
         "--public-key",
         PRIVATE_KEY,
         "fixtures/dayu/envelopes/03-accepted.json",
-    ]);
+    ])
+    .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stderr
@@ -90,13 +96,14 @@ fn a_private_key_where_a_public_one_is_expected_is_used_with_a_warning() {
 
 #[test]
 fn embed_makes_an_envelope_that_verifies() {
-    let run = cbtool(&[
+    let run = cbtool([
         "sign",
         "--embed",
         "--private-key",
         PRIVATE_KEY,
         "fixtures/dayu/events/07-submitted.json",
-    ]);
+    ])
+    .run();
     let envelope: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(envelope["headers"]["Content-Type"], "application/json");
     let expected = vectors("fixtures/dayu/vectors.tsv")
@@ -104,10 +111,9 @@ fn embed_makes_an_envelope_that_verifies() {
         .find(|r| r[0].contains("07-"))
         .unwrap();
     assert_eq!(envelope["headers"]["Dayu-Sign"], expected[2].as_str());
-    let verify = cbtool_stdin(
-        &["verify", "--public-key", PUBLIC_KEY, "-"],
-        run.stdout.as_bytes(),
-    );
+    let verify = cbtool(["verify", "--public-key", PUBLIC_KEY, "-"])
+        .stdin(run.stdout.as_bytes())
+        .run();
     assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
 }
 
@@ -117,15 +123,16 @@ fn requests_envelopes_and_streams_verify() {
         "fixtures/dayu/requests/03-accepted.http",
         "fixtures/dayu/requests/03-accepted.lowercase.http",
     ] {
-        let run = cbtool(&["verify", "--request", path, "--public-key", PUBLIC_KEY]);
+        let run = cbtool(["verify", "--request", path, "--public-key", PUBLIC_KEY]).run();
         assert_eq!(run.code, 0, "{path}: {}{}", run.stdout, run.stderr);
     }
-    let run = cbtool(&[
+    let run = cbtool([
         "verify",
         "--public-key",
         PUBLIC_KEY,
         "fixtures/dayu/envelopes.jsonl",
-    ]);
+    ])
+    .run();
     assert_eq!(run.code, 1);
     assert!(
         run.stdout.contains("envelopes.jsonl:4: Dayu order 5577/3"),
@@ -147,32 +154,35 @@ fn signature_flag_and_missing_signature() {
         "/fixtures/dayu/diagnosis/wrapped_76.sig"
     ))
     .unwrap();
-    let run = cbtool(&[
+    let run = cbtool([
         "verify",
         "--public-key",
         PUBLIC_KEY,
         "--signature",
         &sig,
         "fixtures/dayu/events/03-accepted.json",
-    ]);
+    ])
+    .run();
     assert_eq!(
         run.code, 0,
         "wrapped base64 is tolerated: {}{}",
         run.stdout, run.stderr
     );
-    cbtool(&[
+    cbtool([
         "verify",
         "--public-key",
         PUBLIC_KEY,
         "fixtures/dayu/events/03-accepted.json",
     ])
+    .run()
     .assert_input_error("Dayu-Sign");
-    let wrong = cbtool(&[
+    let wrong = cbtool([
         "verify",
         "--public-key",
         "fixtures/dayu/keys/other-public.pem",
         "fixtures/dayu/envelopes/03-accepted.json",
-    ]);
+    ])
+    .run();
     assert_eq!(wrong.code, 1);
 }
 
@@ -194,7 +204,7 @@ fn each_wrong_way_is_named() {
             env!("CARGO_MANIFEST_DIR")
         ))
         .unwrap();
-        let run = cbtool(&[
+        let run = cbtool([
             "verify",
             "--explain",
             "--json",
@@ -203,7 +213,8 @@ fn each_wrong_way_is_named() {
             "--signature",
             &sig,
             "fixtures/dayu/events/03-accepted.json",
-        ]);
+        ])
+        .run();
         let report = run.json();
         assert_eq!(report["vendor"], "dayu");
         assert_eq!(report["valid"], file == "wrapped_76", "{file}");
@@ -230,7 +241,7 @@ fn human_explain_shows_the_string_and_the_fix() {
         "/fixtures/dayu/diagnosis/progress_spelling.sig"
     ))
     .unwrap();
-    let run = cbtool(&[
+    let run = cbtool([
         "verify",
         "--explain",
         "--public-key",
@@ -238,7 +249,8 @@ fn human_explain_shows_the_string_and_the_fix() {
         "--signature",
         &sig,
         "fixtures/dayu/events/03-accepted.json",
-    ]);
+    ])
+    .run();
     assert_eq!(run.code, 1);
     assert!(
         run.stdout
@@ -264,14 +276,15 @@ fn a_broken_base64_signature_is_described_in_words() {
     // The standard signature of the diagnosis fixtures with four characters after its
     // padding: the position is the character's, counted from 1.
     let sig = String::from_utf8(fixture("fixtures/dayu/diagnosis/sha256.sig")).unwrap();
-    let run = cbtool(&[
+    let run = cbtool([
         "verify",
         "--public-key",
         PUBLIC_KEY,
         "--signature",
         &format!("{}AAAA", sig.trim()),
         "fixtures/dayu/events/03-accepted.json",
-    ]);
+    ])
+    .run();
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stdout

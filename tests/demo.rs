@@ -4,22 +4,17 @@
 // A test that cannot unwrap has failed: panicking is the report.
 #![allow(clippy::unwrap_used)]
 
-use std::process::Command;
+mod support;
 
-const BIN: &str = env!("CARGO_BIN_EXE_cbtool");
+use support::cbtool;
+
 const SECRET: &str = "demo-secret-never-printed-7f3a9c";
 
 fn demo(extra: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN)
-        .args(["demo", "--time-scale", "0.001", "--bits", "1024"])
-        .args(extra)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    let mut args = vec!["demo", "--time-scale", "0.001", "--bits", "1024"];
+    args.extend_from_slice(extra);
+    let out = cbtool(args).run();
+    (out.code, out.stdout, out.stderr)
 }
 
 #[test]
@@ -71,14 +66,8 @@ fn json_report_and_the_secret_and_private_key_never_appear() {
 
 #[test]
 fn a_bad_time_scale_is_a_usage_error() {
-    let out = Command::new(BIN)
-        .args(["demo", "--time-scale", "0", "--bits", "1024"])
-        .output()
-        .unwrap();
-    let (code, err) = (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stderr).unwrap(),
-    );
+    let out = cbtool(["demo", "--time-scale", "0", "--bits", "1024"]).run();
+    let (code, err) = (out.code, out.stderr);
     assert_eq!(code, 2);
     assert!(err.starts_with("error: --time-scale 0"), "{err}");
 }

@@ -5,10 +5,10 @@
 //! name each case's families exactly, verify every control with no cause, and give the
 //! honest fallback (no cause, what is known) for the cases marked unreachable.
 
-mod common;
+mod support;
 
-use common::*;
 use serde_json::Value;
+use support::*;
 
 const DIR: &str = "fixtures/libraries/dayu";
 
@@ -42,7 +42,7 @@ fn expected(case: &Value) -> Vec<String> {
 
 fn explain(case: &Value) -> Value {
     let body = format!("{DIR}/{}", text(case, "body"));
-    let run = cbtool(&[
+    let run = cbtool([
         "verify",
         &body,
         "--vendor",
@@ -53,7 +53,8 @@ fn explain(case: &Value) -> Value {
         text(case, "signature"),
         "--explain",
         "--json",
-    ]);
+    ])
+    .run();
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     run.json()
 }
@@ -206,7 +207,7 @@ fn the_signed_string_each_library_hashed_names_every_difference() {
             .into_iter()
             .filter(|f| STRING_FAMILIES.contains(&f.as_str()))
             .collect();
-        let run = cbtool(&[
+        let run = cbtool([
             "verify",
             &format!("{DIR}/{}", text(&case, "body")),
             "--vendor",
@@ -218,7 +219,8 @@ fn the_signed_string_each_library_hashed_names_every_difference() {
             "--signed-string",
             &format!("{DIR}/{signed}"),
             "--json",
-        ]);
+        ])
+        .run();
         let comparison = run.json()["signed_string_comparison"]
             .as_str()
             .unwrap()

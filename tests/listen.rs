@@ -4,15 +4,16 @@
 // A test that cannot unwrap has failed: panicking is the report.
 #![allow(clippy::unwrap_used)]
 
-mod listen_support;
+mod support;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::{Arc, Barrier};
 
-use listen_support::*;
 use serde_json::Value;
+use support::listen::*;
+use support::{cbtool, PUBLIC_KEY, SECRET_FILE};
 
 #[test]
 fn a_valid_autox3_callback_is_acked_and_its_repeat_is_a_duplicate() {
@@ -40,22 +41,10 @@ fn a_tampered_callback_gets_401_naming_the_problem_but_not_the_expected_signatur
     let tampered = String::from_utf8(autox3_body())
         .unwrap()
         .replace("Old Customer", "New Customer");
-    let signed = Command::new(BIN)
-        .args(["sign", "--secret-file"])
-        .arg(fixture("autox3/secret.txt"))
-        .arg("-")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    signed
-        .stdin
-        .as_ref()
-        .unwrap()
-        .write_all(tampered.as_bytes())
-        .unwrap();
-    let out = signed.wait_with_output().unwrap();
-    let expected = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let out = cbtool(["sign", "--secret-file", SECRET_FILE, "-"])
+        .stdin(tampered.as_bytes())
+        .run();
+    let expected = out.stdout.trim().to_string();
     assert_eq!(expected.len(), 40, "{expected}");
     let answer = post(&l.addr, &[], tampered.as_bytes());
     assert_eq!(answer.status, 401);
@@ -193,21 +182,19 @@ fn saved_requests_verify_with_verify_request_in_arrival_order() {
     assert_eq!(names, saved, "sorted names follow arrival");
     assert!(names[0].ends_with("00000001-autox3.http") && names[1].ends_with("00000002-dayu.http"));
     for path in &names {
-        let out = Command::new(BIN)
-            .args(["verify", "--json", "--secret-file"])
-            .arg(fixture("autox3/secret.txt"))
-            .arg("--public-key")
-            .arg(fixture("dayu/keys/public.pem"))
-            .args(["--request", path])
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let out = cbtool([
+            "verify",
+            "--json",
+            "--secret-file",
+            SECRET_FILE,
+            "--public-key",
+            PUBLIC_KEY,
+            "--request",
+            path,
+        ])
+        .run();
+        out.success();
+        let report: Value = out.json();
         assert_eq!(report["valid"], true);
     }
     let raw = std::fs::read(&names[1]).unwrap();
@@ -239,8 +226,8 @@ fn every_callback_is_validated_and_findings_are_warnings_that_change_no_answer()
 #[test]
 fn the_text_log_line_carries_the_schema_warning() {
     use std::io::BufRead;
-    let mut child = Command::new(BIN)
-        .args(["listen", "--addr", "127.0.0.1:0", "--max-requests", "1"])
+    let mut child = cbtool(["listen", "--addr", "127.0.0.1:0", "--max-requests", "1"])
+        .command()
         .arg("--secret-file")
         .arg(fixture("autox3/secret.txt"))
         .arg("--public-key")

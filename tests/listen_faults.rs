@@ -4,13 +4,13 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-mod listen_support;
+mod support;
 
 use std::io::Write;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use listen_support::*;
+use support::listen::*;
 
 /// Connections a test process may hold, leaving room for pipes and the runner.
 fn connection_budget(want: usize) -> usize {

@@ -6,7 +6,7 @@
 // A test that cannot unwrap has failed: panicking is the report.
 #![allow(clippy::unwrap_used)]
 
-mod listen_support;
+mod support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -15,8 +15,8 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use listen_support::{autox3_body, listen, Listener};
 use serde_json::Value;
+use support::listen::{autox3_body, listen, Listener};
 
 /// Client connections, and requests each sends on its keep-alive connection.
 const CLIENTS: usize = 4;

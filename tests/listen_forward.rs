@@ -8,7 +8,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod listen_support;
+mod support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -16,9 +16,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use listen_support::*;
 use serde_json::Value;
 use sha2::Digest;
+use support::listen::*;
+use support::{cbtool, SECRET_FILE};
 
 const APP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/apps/callback_app.py");
 
@@ -90,8 +91,8 @@ type Lines = std::io::Lines<BufReader<std::process::ChildStderr>>;
 /// A forwarder logging text on stderr: the child, its stderr lines after the `listening
 /// on` line, and its address.
 fn text_forward(app: &App, extra: &[&str]) -> (Child, Lines, String) {
-    let mut child = Command::new(BIN)
-        .args(["listen", "--addr", "127.0.0.1:0", "--secret-file"])
+    let mut child = cbtool(["listen", "--addr", "127.0.0.1:0", "--secret-file"])
+        .command()
         .arg(fixture("autox3/secret.txt"))
         .arg("--public-key")
         .arg(fixture("dayu/keys/public.pem"))
@@ -266,17 +267,10 @@ fn an_app_that_rejects_valid_callbacks_is_pointed_to_verify_explain_and_the_snip
     );
     assert_eq!(text.wait().unwrap().code(), Some(1));
     // The pair on disk: the request verifies as it was received, the answer is the app's.
-    let verify = Command::new(BIN)
-        .args(["verify", "--request", "--secret-file"])
-        .arg(fixture("autox3/secret.txt"))
+    cbtool(["verify", "--request", "--secret-file", SECRET_FILE])
         .arg(&request)
-        .output()
-        .unwrap();
-    assert!(
-        verify.status.success(),
-        "{}",
-        String::from_utf8_lossy(&verify.stderr)
-    );
+        .run()
+        .success();
     let saved_answer =
         std::fs::read_to_string(dir.path().join("00000001-autox3.response")).unwrap();
     assert!(

@@ -4,15 +4,16 @@
 // A test that cannot unwrap has failed: panicking is the report.
 #![allow(clippy::unwrap_used)]
 
-mod listen_support;
+mod support;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use listen_support::*;
 use serde_json::Value;
+use support::listen::*;
+use support::{cbtool, SECRET_FILE};
 
 #[test]
 fn fail_first_two_gives_two_failures_then_an_ack_in_every_mode() {
@@ -191,27 +192,25 @@ fn ctrl_c_sigterm_or_sighup_stops_cleanly_with_a_one_line_summary() {
 
 #[test]
 fn a_non_loopback_address_needs_allow_remote() {
-    let out = Command::new(BIN)
-        .args(["listen", "--addr", "0.0.0.0:0", "--secret-file"])
-        .arg(fixture("autox3/secret.txt"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let out = cbtool([
+        "listen",
+        "--addr",
+        "0.0.0.0:0",
+        "--secret-file",
+        SECRET_FILE,
+    ])
+    .run();
+    out.code(2);
+    let err = &out.stderr;
     assert!(
         err.starts_with("error: --addr 0.0.0.0:0: not a loopback address"),
         "{err}"
     );
     assert!(err.contains("--allow-remote"), "{err}");
-    let out = Command::new(BIN)
-        .args(["listen", "--addr", "127.0.0.1:0"])
-        .env_remove("CBTOOL_AUTOX3_SECRET")
-        .env_remove("CBTOOL_DAYU_PUBLIC_KEY")
-        .env_remove("CBTOOL_DAYU_PRIVATE_KEY")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("listen cannot check any callback"));
+    cbtool(["listen", "--addr", "127.0.0.1:0"])
+        .run()
+        .code(2)
+        .stderr_contains("listen cannot check any callback");
 }
 
 #[test]
@@ -234,21 +233,19 @@ fn the_connection_limit_makes_extra_connections_wait() {
 
 #[test]
 fn allow_remote_binds_with_a_warning() {
-    let out = Command::new(BIN)
-        .args([
-            "listen",
-            "--addr",
-            "0.0.0.0:0",
-            "--allow-remote",
-            "--exit-after",
-            "100ms",
-        ])
-        .arg("--secret-file")
-        .arg(fixture("autox3/secret.txt"))
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{err}");
+    let out = cbtool([
+        "listen",
+        "--addr",
+        "0.0.0.0:0",
+        "--allow-remote",
+        "--exit-after",
+        "100ms",
+        "--secret-file",
+        SECRET_FILE,
+    ])
+    .run();
+    let err = &out.stderr;
+    out.success();
     assert!(
         err.contains("warning: listening on 0.0.0.0:0, reachable from other machines"),
         "{err}"
@@ -262,13 +259,9 @@ fn allow_remote_binds_with_a_warning() {
 #[test]
 fn a_port_in_use_is_a_one_line_error() {
     let l = listen(&[]);
-    let out = Command::new(BIN)
-        .args(["listen", "--addr", &l.addr, "--secret-file"])
-        .arg(fixture("autox3/secret.txt"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let out = cbtool(["listen", "--addr", &l.addr, "--secret-file", SECRET_FILE]).run();
+    out.code(2);
+    let err = &out.stderr;
     let last = err.lines().last().unwrap();
     assert!(
         last.starts_with(&format!("error: cannot listen on {}:", l.addr)),
@@ -282,16 +275,11 @@ fn a_port_in_use_is_a_one_line_error() {
 
 /// `listen` with `extra` flags and a secret, run to its end; (exit code, stderr).
 fn listen_once(extra: &[&str]) -> (Option<i32>, String) {
-    let out = Command::new(BIN)
-        .arg("listen")
-        .args(extra)
-        .arg("--secret-file")
-        .arg(fixture("autox3/secret.txt"))
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    (out.status.code(), err)
+    let mut args = vec!["listen"];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--secret-file", SECRET_FILE]);
+    let out = cbtool(args).run();
+    (Some(out.code), out.stderr)
 }
 
 #[test]

@@ -9,6 +9,8 @@ use cbtool::secret::Secret;
 use cbtool::vendors::{self, autox3::AutoX3, dayu::Dayu, Message, Vendor};
 use proptest::prelude::*;
 
+mod support;
+
 fn creds(secret: &str) -> Credentials {
     Credentials::default().with(
         &cbtool::vendors::autox3::credential::APP_SECRET,
@@ -191,32 +193,8 @@ proptest! {
 /// A few generated inputs, each fed to every command through the real binary: whatever
 /// the bytes, the exit is 0, 1 or 2 with no panic.
 fn run_binary(args: &[&str], stdin: &[u8]) -> (i32, String) {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cbtool"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("CBTOOL_AUTOX3_SECRET")
-        .env_remove("CBTOOL_DAYU_PRIVATE_KEY")
-        .env_remove("CBTOOL_DAYU_PUBLIC_KEY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    let bytes = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&bytes);
-    });
-    let out = child.wait_with_output().unwrap();
-    let _ = writer.join();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code().unwrap_or(-1), text)
+    let out = support::cbtool(args).stdin(stdin).run();
+    (out.code, out.all_output())
 }
 
 /// Bytes that are sometimes JSON, sometimes a near-callback, sometimes noise.

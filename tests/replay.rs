@@ -9,15 +9,25 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::cli::*;
-use support::{Action, Received, Server};
+use support::replay::*;
+use support::*;
 
 #[test]
 fn retries_a_500_with_the_same_signed_bytes() {
-    let server = Server::script(vec![Action::status(500, "boom"), Action::status(503, "")]);
+    let server = Server::script(vec![
+        Action::status(500, "boom"),
+        Action::status(503, ""),
+        Action::ok(),
+    ]);
     let (code, report, err) = replay(
         &server,
-        &["--secret-file", SECRET, "--schedule", "50ms,100ms", COMPACT],
+        &[
+            "--secret-file",
+            SECRET_FILE,
+            "--schedule",
+            "50ms,100ms",
+            COMPACT,
+        ],
     );
     assert_eq!(code, 0, "{err}");
     let got = server.requests();
@@ -42,6 +52,7 @@ fn status_1_and_a_non_json_200_are_failed_attempts() {
     let server = Server::script(vec![
         Action::status(200, r#"{"data":null,"errorInfo":"busy","status":1}"#),
         Action::status(200, "OK"),
+        Action::ok(),
     ]);
     let (code, report, _) = replay(&server, &["--schedule", "10ms,10ms", COMPACT]);
     assert_eq!(code, 0);
@@ -61,6 +72,7 @@ fn a_time_out_and_a_reset_are_failed_attempts() {
     let server = Server::script(vec![
         Action::Hang(Duration::from_millis(1500)),
         Action::Reset,
+        Action::ok(),
     ]);
     let started = Instant::now();
     let (code, report, _) = replay(
@@ -87,7 +99,7 @@ fn nothing_listening_gives_up_after_seven_attempts() {
     let dir = tempfile::tempdir().unwrap();
     let report_path = dir.path().join("report.json");
     let junit_path = dir.path().join("junit.xml");
-    let out = cbtool(&[
+    let out = cbtool([
         "replay",
         "--url",
         &url,
@@ -98,8 +110,9 @@ fn nothing_listening_gives_up_after_seven_attempts() {
         report_path.to_str().unwrap(),
         "--junit",
         junit_path.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    ])
+    .run();
+    out.code(1);
     let report: Value = serde_json::from_slice(&std::fs::read(&report_path).unwrap()).unwrap();
     assert_eq!(
         report["summary"],
@@ -118,12 +131,14 @@ fn nothing_listening_gives_up_after_seven_attempts() {
         "{junit}"
     );
     assert!(junit.contains("attempt 7/7 at +"), "{junit}");
-    assert!(stderr(&out).contains("1 message(s): 0 delivered, 1 not acknowledged"));
+    assert!(out
+        .stderr
+        .contains("1 message(s): 0 delivered, 1 not acknowledged"));
 }
 
 #[test]
 fn the_schedule_keeps_its_shape_when_scaled() {
-    let server = Server::new(|_, _| Action::status(500, ""));
+    let server = Server::new(|_, _| Action::status(500, "")).hits(7);
     let (code, report, _) = replay(&server, &["--time-scale", "0.005", COMPACT]);
     assert_eq!(code, 1);
     assert_eq!(attempts(&report, 0).len(), 7);
@@ -146,12 +161,13 @@ fn one_dayu_order_goes_in_order_while_others_go_concurrently() {
         } else {
             Action::ok()
         }
-    });
+    })
+    .hits(10);
     let (code, report, err) = replay(
         &server,
         &[
             "--private-key",
-            PRIVATE,
+            PRIVATE_KEY,
             "--concurrency",
             "4",
             "--schedule",
@@ -188,13 +204,14 @@ fn assert_verifies_as_dayu(r: &Received) {
     let path = dir.path().join("req.http");
     let bytes = cbtool::http_request::render(&r.path, "127.0.0.1", &r.headers, &r.body);
     std::fs::write(&path, bytes).unwrap();
-    let out = cbtool(&[
+    let out = cbtool([
         "verify",
         "--public-key",
         "fixtures/dayu/keys/public.pem",
         path.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    ])
+    .run();
+    out.code(0);
 }
 
 #[test]

@@ -11,12 +11,12 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::cli::*;
-use support::{Action, Server};
+use support::replay::*;
+use support::*;
 
 #[test]
 fn a_raw_http_request_is_sent_as_captured() {
-    let server = Server::script(vec![]);
+    let server = Server::script(vec![Action::ok()]);
     let file = "fixtures/dayu/requests/03-accepted.http";
     let (code, report, _) = replay(&server, &["--header", "X-Trace: ci-1", file]);
     assert_eq!(code, 0);
@@ -57,7 +57,8 @@ fn duplicates_must_be_acknowledged_too() {
 
 #[test]
 fn junit_numbers_duplicates_as_the_console_does() {
-    let server = Server::script(vec![]);
+    // The message and its one duplicate.
+    let server = Server::script(vec![Action::ok(); 2]);
     let dir = tempfile::tempdir().unwrap();
     let junit = dir.path().join("junit.xml");
     let (code, _, err) = replay(
@@ -90,8 +91,8 @@ fn receiver_bodies_are_shown_as_received() {
 
 #[test]
 fn fresh_gives_new_ids_that_still_verify() {
-    let server = Server::script(vec![]);
-    let args = ["--secret-file", SECRET, "--fresh", COMPACT];
+    let server = Server::script(vec![Action::ok(); 2]);
+    let args = ["--secret-file", SECRET_FILE, "--fresh", COMPACT];
     assert_eq!(replay(&server, &args).0, 0);
     assert_eq!(replay(&server, &args).0, 0);
     let got = server.requests();
@@ -102,8 +103,14 @@ fn fresh_gives_new_ids_that_still_verify() {
     let dir = tempfile::tempdir().unwrap();
     let body = dir.path().join("body.json");
     std::fs::write(&body, &got[1].body).unwrap();
-    let out = cbtool(&["verify", "--secret-file", SECRET, body.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    cbtool([
+        "verify",
+        "--secret-file",
+        SECRET_FILE,
+        body.to_str().unwrap(),
+    ])
+    .run()
+    .success();
 }
 
 #[test]
@@ -142,9 +149,9 @@ fn usage_and_input_errors_exit_2() {
         ),
     ];
     for (args, needle) in cases {
-        let out = cbtool(args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        let err = stderr(&out);
+        let out = cbtool(args).run();
+        assert_eq!(out.code, 2, "{args:?}");
+        let err = &out.stderr;
         assert!(
             err.starts_with("error: ") && err.contains(needle),
             "{args:?}: {err}"
@@ -155,12 +162,12 @@ fn usage_and_input_errors_exit_2() {
 #[test]
 fn keep_alive_reuses_connections_and_the_default_does_not() {
     let stream = "fixtures/autox3/stream.jsonl";
-    let server = Server::keep_alive();
+    let server = Server::keep_alive().hits(6);
     let (code, _, _) = replay(&server, &["--concurrency", "1", stream]);
     assert_eq!(code, 0);
     let fresh: Vec<usize> = server.requests().iter().map(|r| r.connection).collect();
     assert_eq!(fresh, [0, 1, 2, 3, 4, 5], "a fresh connection per attempt");
-    let server = Server::keep_alive();
+    let server = Server::keep_alive().hits(6);
     let (code, _, _) = replay(&server, &["--concurrency", "1", "--keep-alive", stream]);
     assert_eq!(code, 0);
     let reused: Vec<usize> = server.requests().iter().map(|r| r.connection).collect();
@@ -169,7 +176,7 @@ fn keep_alive_reuses_connections_and_the_default_does_not() {
 
 #[test]
 fn directories_are_sent_in_name_order() {
-    let server = Server::script(vec![]);
+    let server = Server::script(vec![Action::ok(); 10]);
     let (code, report, _) = replay(&server, &["--concurrency", "1", "fixtures/dayu/envelopes"]);
     assert_eq!(code, 0);
     assert_eq!(report["summary"]["messages"], 10);
@@ -182,19 +189,26 @@ fn directories_are_sent_in_name_order() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_and_reports_what_was_not_acknowledged() {
-    let server = Server::new(|_, _| Action::status(500, "down"));
+    let server = Server::new(|_, _| Action::status(500, "down")).hits(1);
     let dir = tempfile::tempdir().unwrap();
     let report_path = dir.path().join("report.json");
     let url = server.url();
-    let child = Command::new(env!("CARGO_BIN_EXE_cbtool"))
-        .args(["replay", "--concurrency", "1", "--url", &url, "--report"])
-        .arg(&report_path)
-        .args([COMPACT, "fixtures/dayu/envelopes/01-created.json"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let report = report_path.to_str().unwrap();
+    let child = cbtool([
+        "replay",
+        "--concurrency",
+        "1",
+        "--url",
+        &url,
+        "--report",
+        report,
+    ])
+    .command()
+    .args([COMPACT, "fixtures/dayu/envelopes/01-created.json"])
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
     let deadline = Instant::now() + Duration::from_secs(5);
     while server.requests().is_empty() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(10));
@@ -207,13 +221,13 @@ fn ctrl_c_stops_and_reports_what_was_not_acknowledged() {
         .unwrap();
     assert!(killed.success());
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
     let report: Value = serde_json::from_slice(&std::fs::read(&report_path).unwrap()).unwrap();
     assert_eq!(report["summary"]["interrupted"], true);
     assert_eq!(report["summary"]["failed"], 2);
     assert_eq!(report["messages"][0]["state"], "in_progress");
     assert_eq!(report["messages"][1]["state"], "not_sent");
-    let err = stderr(&out);
     assert!(
         err.contains("INTERRUPTED") && err.contains("NOT SENT"),
         "{err}"
@@ -224,6 +238,8 @@ fn ctrl_c_stops_and_reports_what_was_not_acknowledged() {
 #[test]
 fn tls_is_verified_unless_trusted_or_insecure() {
     let (server, ca_pem) = Server::tls(|_, _| Action::ok());
+    // The refused handshake never reaches the handler: two requests, with the CA and insecure.
+    let server = server.hits(2);
     let (code, report, _) = replay(&server, &["--no-retry", COMPACT]);
     assert_eq!(code, 1);
     let e = &errors(&report, 0)[0];
@@ -242,7 +258,7 @@ fn tls_is_verified_unless_trusted_or_insecure() {
 #[test]
 fn ack_overrides_the_vendor_rule() {
     // AutoX3 normally needs `status: 0`; with http-2xx a bare 200 "OK" is enough.
-    let server = Server::new(|_, _| Action::status(200, "OK"));
+    let server = Server::new(|_, _| Action::status(200, "OK")).hits(3);
     let (code, _, _) = replay(&server, &["--no-retry", "--ack", "http-2xx", COMPACT]);
     assert_eq!(code, 0);
     // Dayu normally takes any 2xx; with autox3-status the same answer is a failure.
@@ -255,21 +271,14 @@ fn ack_overrides_the_vendor_rule() {
 
 #[test]
 fn json_lines_from_stdin_are_sent_line_by_line() {
-    use std::io::Write;
-    let server = Server::script(vec![]);
+    let server = Server::script(vec![Action::ok(); 6]);
     let url = server.url();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cbtool"))
-        .args(["replay", "--json", "--concurrency", "1", "--url", &url, "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
     let lines = std::fs::read("fixtures/autox3/stream.jsonl").unwrap();
-    child.stdin.take().unwrap().write_all(&lines).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = cbtool(["replay", "--json", "--concurrency", "1", "--url", &url, "-"])
+        .stdin(&lines)
+        .run();
+    out.success();
+    let report = out.json();
     assert_eq!(report["summary"]["delivered"], 6);
     assert_eq!(report["messages"][2]["source"], "<stdin>:3");
     let sent: Vec<Vec<u8>> = server.requests().into_iter().map(|r| r.body).collect();

@@ -3,14 +3,14 @@
 //! parses, and has the documented shape and statuses.
 #![allow(clippy::unwrap_used)]
 
-mod sample_support;
+mod support;
 
 use cbtool::credentials::Credentials;
 use cbtool::sample::{Generator, LifecyclePath, Plan};
 use cbtool::vendors::autox3::vin;
 use cbtool::vendors::{self, Message, SignatureOrigin, Vendor};
-use sample_support::creds;
 use serde_json::Value;
+use support::creds;
 
 /// Signs a generated body as `sample` does, and checks it the way a receiver would:
 /// through the `Vendor` trait, from the bytes that are sent.
@@ -213,7 +213,7 @@ fn shape(value: &Value) -> (Vec<String>, Vec<String>) {
 
 #[test]
 fn dayu_steps_have_the_members_of_the_documents_events() {
-    let dir = sample_support::root().join("fixtures/dayu/events");
+    let dir = support::root().join("fixtures/dayu/events");
     let mut seen = Vec::new();
     for seed in 0..5 {
         for path in [
@@ -269,7 +269,7 @@ fn object_paths(value: &Value, path: &str, out: &mut Vec<String>) {
 
 #[test]
 fn autox3_samples_have_the_members_of_the_document_sample() {
-    let file = sample_support::root().join("fixtures/autox3/receivebase-create.en.json");
+    let file = support::root().join("fixtures/autox3/receivebase-create.en.json");
     let document: Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
     let mut expected = Vec::new();
     object_paths(&document, "", &mut expected);

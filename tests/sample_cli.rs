@@ -3,15 +3,13 @@
 //! bytes to a real loopback server.
 #![allow(clippy::unwrap_used)]
 
-mod sample_support;
+mod support;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::process::Command;
 
 use cbtool::vendors::{self, Message, Target};
-use sample_support::{cbtool, creds, root, BIN, PRIVATE_KEY, SECRET, SECRET_FILE};
 use serde_json::Value;
+use support::{cbtool, creds, root, Action, Server, PRIVATE_KEY, SECRET, SECRET_FILE};
 
 #[test]
 fn same_seed_same_bytes_as_the_golden_files() {
@@ -63,21 +61,12 @@ fn same_seed_same_bytes_as_the_golden_files() {
         ),
     ];
     for (file, args) in cases {
-        let out = cbtool(args);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(
-            out.stderr.is_empty(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = cbtool(*args).run();
+        out.success();
+        assert!(out.stderr.is_empty(), "{out:?}");
         let golden = std::fs::read(root().join("fixtures/samples").join(file)).unwrap();
         assert!(
-            out.stdout == golden,
+            out.bytes == golden,
             "{file}: output differs from the golden file"
         );
     }
@@ -92,35 +81,27 @@ fn signing_fills_msg_signature_in_place_and_hides_the_secret() {
         let sig = &s[s.find(r#""msgSignature":""#).unwrap() + 16..][..40];
         assert_eq!(s.replace(sig, ""), u);
     }
-    let out = cbtool(&["sample", "autox3", "--count", "3", "--secret", SECRET]);
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(!all.contains(SECRET));
+    let out = cbtool(["sample", "autox3", "--count", "3", "--secret", SECRET]).run();
+    assert!(!out.all_output().contains(SECRET));
     // The signed stream verifies with the real verifier.
-    let verify = Command::new(BIN)
-        .current_dir(root())
-        .args([
-            "verify",
-            "--secret-file",
-            SECRET_FILE,
-            "fixtures/samples/autox3-seed42-signed.jsonl",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(verify.status.code(), Some(0));
+    cbtool([
+        "verify",
+        "--secret-file",
+        SECRET_FILE,
+        "fixtures/samples/autox3-seed42-signed.jsonl",
+    ])
+    .run()
+    .success();
 }
 
 #[test]
 fn without_a_seed_the_seed_is_printed_and_repeats_the_output() {
-    let out = cbtool(&["sample", "dayu", "--count", "2"]);
-    assert_eq!(out.status.code(), Some(0));
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let out = cbtool(["sample", "dayu", "--count", "2"]).run();
+    out.success();
+    let stderr = &out.stderr;
     let seed = stderr.split_whitespace().nth(1).unwrap();
     assert!(stderr.starts_with("seed: "), "{stderr}");
-    let again = cbtool(&["sample", "dayu", "--count", "2", "--seed", seed]);
+    let again = cbtool(["sample", "dayu", "--count", "2", "--seed", seed]).run();
     assert_eq!(again.stdout, out.stdout);
 }
 
@@ -141,14 +122,9 @@ fn lifecycle_out_writes_one_file_per_callback_in_order() {
         "--out",
         out_arg,
     ];
-    let out = cbtool(&args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = cbtool(args).run();
+    out.success();
+    let summary: Value = out.json();
     let files: Vec<String> = summary["files"]
         .as_array()
         .unwrap()
@@ -167,9 +143,9 @@ fn lifecycle_out_writes_one_file_per_callback_in_order() {
     names.sort();
     assert_eq!(names, files);
     // A second run refuses to overwrite: one error line, exit 2.
-    let again = cbtool(&args);
-    assert_eq!(again.status.code(), Some(2));
-    let stderr = String::from_utf8(again.stderr).unwrap();
+    let again = cbtool(args).run();
+    assert_eq!(again.code, 2);
+    let stderr = &again.stderr;
     assert!(
         stderr.starts_with("error: ")
             && stderr.contains("01-created.json")
@@ -192,9 +168,9 @@ fn usage_errors_are_one_line_and_exit_2() {
             "no/such.pem",
         ),
     ] {
-        let out = cbtool(args);
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        let out = cbtool(args).run();
+        let stderr = &out.stderr;
+        assert_eq!(out.code, 2, "{args:?}: {stderr}");
         assert!(
             stderr.starts_with("error: ") && stderr.contains(needle),
             "{args:?}: {stderr}"
@@ -203,66 +179,19 @@ fn usage_errors_are_one_line_and_exit_2() {
     }
 }
 
-/// Accepts one HTTP request on loopback, answers the AutoX3 normal response, and
-/// returns the raw request bytes.
-fn capture_one() -> (String, std::thread::JoinHandle<Vec<u8>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/callback", listener.local_addr().unwrap());
-    let handle = std::thread::spawn(move || {
-        let (mut stream, _) = listener.accept().unwrap();
-        stream
-            .set_read_timeout(Some(std::time::Duration::from_secs(5)))
-            .unwrap();
-        let mut raw = Vec::new();
-        let mut buf = [0u8; 8192];
-        loop {
-            let n = stream.read(&mut buf).unwrap();
-            raw.extend_from_slice(&buf[..n]);
-            if n == 0 || complete(&raw) {
-                break;
-            }
-        }
-        let body = r#"{"data":null,"errorInfo":"","status":0}"#;
-        let answer = format!(
-            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        stream.write_all(answer.as_bytes()).unwrap();
-        raw
-    });
-    (url, handle)
-}
-
-/// Whether the head and the whole Content-Length body have arrived.
-fn complete(raw: &[u8]) -> bool {
-    let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
-        return false;
-    };
-    let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
-    let length = head
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .unwrap_or(0);
-    raw.len() >= end + 4 + length
-}
-
 fn curl_delivers_a_verifiable_request(vendor_id: &str, credential: &[&str]) {
     if Command::new("curl").arg("--version").output().is_err() {
         eprintln!("SKIPPED: `curl` is not installed, so the --curl commands cannot be run");
         return;
     }
-    let (url, server) = capture_one();
+    // One request, answered with AutoX3's normal response (what the curl command prints).
+    let server = Server::script(vec![Action::ok()]);
+    let url = server.url();
     let mut args = vec!["sample", vendor_id, "--seed", "11", "--curl", &url];
     args.extend_from_slice(credential);
-    let out = cbtool(&args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let command = String::from_utf8(out.stdout).unwrap();
+    let out = cbtool(&args).run();
+    out.success();
+    let command = out.stdout.clone();
     assert!(
         command.starts_with("curl ") && command.contains("--data-binary '"),
         "{command}"
@@ -281,7 +210,7 @@ fn curl_delivers_a_verifiable_request(vendor_id: &str, credential: &[&str]) {
         String::from_utf8_lossy(&run.stdout),
         r#"{"data":null,"errorInfo":"","status":0}"#
     );
-    let raw = server.join().unwrap();
+    let raw = server.requests()[0].raw.clone();
     let request = cbtool::http_request::parse("captured", &raw).unwrap();
     assert_eq!(request.method, "POST");
     let v = vendors::by_id(vendor_id).unwrap();

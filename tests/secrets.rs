@@ -5,13 +5,11 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-mod listen_support;
 mod support;
 
 use std::path::Path;
-use std::process::Command;
 
-use support::{Action, Server};
+use support::{cbtool, Action, Server};
 
 const SECRET_TEXT: &str = "cbtool-test-only-secret";
 const SECRET: &str = "fixtures/autox3/secret.txt";
@@ -41,30 +39,19 @@ fn assert_clean(what: &str, text: &str) {
 /// credentials come from the variables (clap refuses a variable secret next to
 /// `--secret-file`, so the two are not mixed).
 fn run_clean(args: &[&str]) -> i32 {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cbtool"));
-    command
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("CBTOOL_DAYU_PUBLIC_KEY")
-        .env_remove("CBTOOL_AUTOX3_SECRET")
-        .env_remove("CBTOOL_DAYU_PRIVATE_KEY");
+    let mut command = cbtool(args);
     if !args
         .iter()
         .any(|a| a.starts_with("--secret") || *a == "--private-key")
     {
-        command
+        command = command
             .env("CBTOOL_AUTOX3_SECRET", SECRET_TEXT)
             .env("CBTOOL_DAYU_PRIVATE_KEY", PRIVATE);
     }
-    let out = command.output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_clean(&format!("{args:?}"), &text);
-    assert!(!text.contains("panicked"), "{text}");
-    out.status.code().unwrap()
+    let out = command.run();
+    assert_clean(&format!("{args:?}"), &out.all_output());
+    out.no_panic();
+    out.code
 }
 
 /// Inputs that verify, that fail, and that are not callbacks at all.
@@ -138,11 +125,15 @@ fn sign_and_verify_never_print_the_secret_or_the_key() {
 
 #[test]
 fn replay_reports_never_hold_the_secret_or_the_key() {
-    for action in [
-        Action::ok(),
-        Action::status(500, SECRET_TEXT.len().to_string().as_str()),
+    for (action, expected) in [
+        (Action::ok(), 0),
+        (
+            Action::status(500, SECRET_TEXT.len().to_string().as_str()),
+            1,
+        ),
     ] {
-        let server = Server::new(move |_, _| action.clone());
+        // Two inputs, each with and without --json, one attempt each.
+        let server = Server::new(move |_, _| action.clone()).hits(4);
         let dir = tempfile::tempdir().unwrap();
         let report = dir.path().join("report.json");
         let junit = dir.path().join("junit.xml");
@@ -168,7 +159,7 @@ fn replay_reports_never_hold_the_secret_or_the_key() {
                 }
                 args.push(input);
                 let code = run_clean(&args);
-                assert!(code <= 1, "{args:?} exit {code}");
+                assert_eq!(code, expected, "{args:?}");
                 assert_clean("report", &std::fs::read_to_string(&report).unwrap());
                 assert_clean("junit", &std::fs::read_to_string(&junit).unwrap());
             }
@@ -183,7 +174,7 @@ fn replay_reports_never_hold_the_secret_or_the_key() {
 
 #[test]
 fn listen_answers_logs_and_files_never_hold_the_secret_or_the_key() {
-    use listen_support::*;
+    use support::listen::*;
     let dir = tempfile::tempdir().unwrap();
     let save = dir.path().join("saved");
     let store = dir.path().join("store.jsonl");
@@ -247,26 +238,17 @@ fn expected_signature(body: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("body.json");
     std::fs::write(&path, body).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_cbtool"))
-        .args(["sign", "--secret-file", SECRET, path.to_str().unwrap()])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("CBTOOL_AUTOX3_SECRET")
-        .output()
-        .unwrap();
-    let sig = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let out = cbtool(["sign", "--secret-file", SECRET, path.to_str().unwrap()]).run();
+    let sig = out.stdout.trim().to_string();
     assert_eq!(sig.len(), 40, "{sig}");
     sig
 }
 
 #[test]
 fn a_secret_file_wins_over_an_exported_secret() {
-    let out = Command::new(env!("CARGO_BIN_EXE_cbtool"))
-        .args(["verify", "--secret-file", SECRET, AUTOX3])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = cbtool(["verify", "--secret-file", SECRET, AUTOX3])
         .env("CBTOOL_AUTOX3_SECRET", "some-other-secret")
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{err}");
-    assert!(!err.contains("some-other-secret"), "{err}");
+        .run();
+    out.success();
+    assert!(!out.stderr.contains("some-other-secret"), "{out:?}");
 }

@@ -6,8 +6,12 @@
 
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed anyway
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
+use support::cbtool;
 
 use clap::CommandFactory;
 use clap_complete::{Generator, Shell};
@@ -16,24 +20,6 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const SECRET: &str = "fixtures/autox3/secret.txt";
 const SAMPLE: &str = "fixtures/autox3/receivebase-create.en.json";
 const REFRESH: &str = "CBTOOL_BLESS=1 cargo test --test shell";
-
-fn cbtool(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cbtool"))
-        .args(args)
-        .current_dir(ROOT)
-        .env_remove("NO_COLOR")
-        .env_remove("CBTOOL_AUTOX3_SECRET")
-        .output()
-        .unwrap()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 /// The visible subcommands' names, from the clap definitions themselves.
 fn subcommands() -> Vec<String> {
@@ -71,13 +57,13 @@ fn completions_and_man_pages_are_current() {
     let mut stale = Vec::new();
     for (path, args) in generated() {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let out = cbtool(&args);
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        let out = cbtool(&args).run();
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
         assert!(!out.stdout.is_empty(), "{args:?} printed nothing");
         let full = Path::new(ROOT).join(&path);
         if bless {
-            std::fs::write(&full, &out.stdout).unwrap();
-        } else if std::fs::read(&full).ok() != Some(out.stdout) {
+            std::fs::write(&full, &out.bytes).unwrap();
+        } else if std::fs::read(&full).ok() != Some(out.bytes) {
             stale.push(path.display().to_string());
         }
     }
@@ -105,7 +91,7 @@ fn no_man_page_is_left_from_a_removed_command() {
 
 #[test]
 fn completions_know_the_commands_and_flags() {
-    let bash = stdout(&cbtool(&["completions", "bash"]));
+    let bash = cbtool(["completions", "bash"]).run().stdout;
     for word in [
         "verify",
         "--explain",
@@ -115,20 +101,20 @@ fn completions_know_the_commands_and_flags() {
     ] {
         assert!(bash.contains(word), "bash completion lacks {word}");
     }
-    let zsh = stdout(&cbtool(&["completions", "zsh"]));
+    let zsh = cbtool(["completions", "zsh"]).run().stdout;
     assert!(zsh.starts_with("#compdef cbtool"));
-    let out = cbtool(&["completions", "tcsh"]);
-    assert_eq!(out.status.code(), Some(2));
+    let out = cbtool(["completions", "tcsh"]).run();
+    assert_eq!(out.code, 2);
 }
 
 #[test]
 fn man_page_of_a_command_names_its_flags() {
-    let page = stdout(&cbtool(&["man", "verify"]));
+    let page = cbtool(["man", "verify"]).run().stdout;
     assert!(page.contains(".TH cbtool-verify 1"), "{page}");
     assert!(page.contains("explain"));
-    let out = cbtool(&["man", "nosuch"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).starts_with("error: no command `nosuch`"));
+    let out = cbtool(["man", "nosuch"]).run();
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.starts_with("error: no command `nosuch`"));
 }
 
 /// The example lines at the end of a help text, failing when there is no Examples: block.
@@ -148,7 +134,7 @@ fn every_help_ends_with_real_examples() {
     let names = subcommands();
     assert!(names.len() >= 8, "{names:?}");
     for name in names {
-        let help = stdout(&cbtool(&[&name, "--help"]));
+        let help = cbtool([&name, "--help"]).run().stdout;
         let lines = examples_of(&format!("cbtool {name}"), &help);
         let prefix = format!("  cbtool {name} ");
         let starts = lines.iter().filter(|l| l.starts_with(&prefix)).count();
@@ -161,7 +147,7 @@ fn every_help_ends_with_real_examples() {
             "{name}: an example wraps or something follows the examples:\n{lines:#?}"
         );
     }
-    let help = stdout(&cbtool(&["--help"]));
+    let help = cbtool(["--help"]).run().stdout;
     let lines = examples_of("cbtool", &help);
     assert!(lines.len() >= 2, "{lines:#?}");
     assert!(
@@ -194,24 +180,24 @@ fn no_example_is_longer_than_100_columns() {
 
 #[test]
 fn flags_with_defaults_say_them() {
-    let help = stdout(&cbtool(&["listen", "--help"]));
+    let help = cbtool(["listen", "--help"]).run().stdout;
     assert!(help.contains("[default: 127.0.0.1:8080]"));
     assert!(help.contains("[default: 60s]"));
-    let help = stdout(&cbtool(&["verify", "--help"]));
+    let help = cbtool(["verify", "--help"]).run().stdout;
     assert!(help.contains("in bytes") && help.contains("[default: 16777216]"));
 }
 
 #[test]
 fn a_typo_gets_a_suggestion() {
-    let out = cbtool(&["verfy"]);
-    assert_eq!(out.status.code(), Some(2));
+    let out = cbtool(["verfy"]).run();
+    assert_eq!(out.code, 2);
     assert!(
-        stderr(&out).contains("similar subcommand exists: 'verify'"),
+        out.stderr.contains("similar subcommand exists: 'verify'"),
         "{}",
-        stderr(&out)
+        out.stderr
     );
-    let out = cbtool(&["verify", "--explian"]);
-    assert!(stderr(&out).contains("--explain"), "{}", stderr(&out));
+    let out = cbtool(["verify", "--explian"]).run();
+    assert!(out.stderr.contains("--explain"), "{}", out.stderr);
 }
 
 const ANSI: &str = "\x1b[";
@@ -219,34 +205,36 @@ const ANSI: &str = "\x1b[";
 #[test]
 fn piped_output_has_no_colour_unless_asked() {
     let args = ["verify", "--secret-file", SECRET, SAMPLE];
-    let out = cbtool(&args);
-    assert!(stdout(&out).starts_with("valid: "), "{}", stdout(&out));
-    assert!(!stdout(&out).contains(ANSI) && !stderr(&out).contains(ANSI));
-    let out = cbtool(&["--color", "always", args[0], args[1], args[2], args[3]]);
+    let out = cbtool(args).run();
+    assert!(out.stdout.starts_with("valid: "), "{}", out.stdout);
+    assert!(!out.stdout.contains(ANSI) && !out.stderr.contains(ANSI));
+    let out = cbtool(["--color", "always", args[0], args[1], args[2], args[3]]).run();
     assert!(
-        stdout(&out).starts_with("\x1b[1m\x1b[32mvalid:\x1b[0m "),
+        out.stdout.starts_with("\x1b[1m\x1b[32mvalid:\x1b[0m "),
         "{:?}",
-        stdout(&out)
+        out.stdout
     );
-    let out = cbtool(&[
+    let out = cbtool([
         "verify",
         "--color",
         "always",
         "--secret-file",
         SECRET,
         "nosuch.json",
-    ]);
-    assert!(stderr(&out).starts_with("\x1b[1m\x1b[31merror:\x1b[0m "));
-    let out = cbtool(&[
+    ])
+    .run();
+    assert!(out.stderr.starts_with("\x1b[1m\x1b[31merror:\x1b[0m "));
+    let out = cbtool([
         "validate",
         "--color",
         "always",
         "fixtures/dayu/events/03-accepted.json",
-    ]);
+    ])
+    .run();
     assert!(
-        stdout(&out).contains(": \x1b[1m\x1b[32mvalid\x1b[0m ("),
+        out.stdout.contains(": \x1b[1m\x1b[32mvalid\x1b[0m ("),
         "{:?}",
-        stdout(&out)
+        out.stdout
     );
 }
 
@@ -272,7 +260,10 @@ fn on_a_terminal_with_code(command: &str, no_color: bool) -> (String, Option<i32
     let out = script
         .output()
         .expect("`script` from util-linux runs cbtool under a pseudo-terminal");
-    (stdout(&out), out.status.code())
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.code(),
+    )
 }
 
 #[test]
@@ -296,35 +287,37 @@ fn a_terminal_gets_colour_unless_no_color_or_never() {
 
 #[test]
 fn quiet_prints_only_errors_and_keeps_json() {
-    let out = cbtool(&["-q", "verify", "--secret-file", SECRET, SAMPLE]);
-    assert_eq!(out.status.code(), Some(0));
+    let out = cbtool(["-q", "verify", "--secret-file", SECRET, SAMPLE]).run();
+    assert_eq!(out.code, 0);
     assert!(out.stdout.is_empty() && out.stderr.is_empty());
-    let out = cbtool(&["verify", "-q", "--json", "--secret-file", SECRET, SAMPLE]);
-    assert!(stdout(&out).starts_with('{'));
+    let out = cbtool(["verify", "-q", "--json", "--secret-file", SECRET, SAMPLE]).run();
+    assert!(out.stdout.starts_with('{'));
     let diagnosis = "fixtures/autox3/diagnosis/python_separators.json";
-    let out = cbtool(&["-q", "verify", "--secret-file", SECRET, diagnosis]);
-    assert_eq!(out.status.code(), Some(1));
+    let out = cbtool(["-q", "verify", "--secret-file", SECRET, diagnosis]).run();
+    assert_eq!(out.code, 1);
     assert!(out.stdout.is_empty());
-    let out = cbtool(&["-q", "verify", "--secret-file", SECRET, "nosuch.json"]);
+    let out = cbtool(["-q", "verify", "--secret-file", SECRET, "nosuch.json"]).run();
     assert!(
-        stderr(&out).starts_with("error: nosuch.json"),
+        out.stderr.starts_with("error: nosuch.json"),
         "{}",
-        stderr(&out)
+        out.stderr
     );
-    let out = cbtool(&["-q", "-v", "verify", "--secret-file", SECRET, SAMPLE]);
-    assert_eq!(out.status.code(), Some(2), "-q and -v conflict");
+    let out = cbtool(["-q", "-v", "verify", "--secret-file", SECRET, SAMPLE]).run();
+    assert_eq!(out.code, 2, "-q and -v conflict");
 }
 
 #[test]
 fn verbose_shows_the_signed_string_of_a_valid_callback() {
-    let out = cbtool(&["-v", "verify", "--secret-file", SECRET, SAMPLE]);
-    let text = stdout(&out);
+    let out = cbtool(["-v", "verify", "--secret-file", SECRET, SAMPLE]).run();
+    let text = out.stdout;
     assert!(text.starts_with("valid: "));
     assert!(
         text.contains("  signed string (") && text.contains("<appSecret: 23 bytes>"),
         "{text}"
     );
-    let normal = stdout(&cbtool(&["verify", "--secret-file", SECRET, SAMPLE]));
+    let normal = cbtool(["verify", "--secret-file", SECRET, SAMPLE])
+        .run()
+        .stdout;
     assert!(!normal.contains("signed string"));
 }
 
@@ -340,14 +333,14 @@ fn a_closed_pipe_ends_man_and_completions_quietly() {
         // EPIPE, as after `| head -1` has read its line: no race with the reader.
         let (reader, writer) = std::io::pipe().unwrap();
         drop(reader);
-        let out = Command::new(env!("CARGO_BIN_EXE_cbtool"))
-            .args(args)
-            .current_dir(ROOT)
+        let out = cbtool(args.iter())
+            .command()
             .stdout(writer)
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
-        assert!(out.stderr.is_empty(), "{args:?}: {}", stderr(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(out.stderr.is_empty(), "{args:?}: {err}");
     }
 }
 
@@ -366,12 +359,13 @@ fn no_file_on_a_terminal_is_a_usage_error_instead_of_a_silent_wait() {
         );
     }
     // Piped in, standard input is still the default.
-    let out = Command::new(env!("CARGO_BIN_EXE_cbtool"))
-        .args(["verify", "--secret-file", SECRET])
-        .current_dir(ROOT)
+    let out = cbtool(["verify", "--secret-file", SECRET])
+        .command()
         .stdin(std::fs::File::open(Path::new(ROOT).join(SAMPLE)).unwrap())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).starts_with("valid: "), "{}", stdout(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(text.starts_with("valid: "), "{text}");
 }

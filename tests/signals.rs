@@ -13,20 +13,18 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::cli::*;
-use support::{Action, Server};
+use support::*;
 
 const DAYU: &str = "fixtures/dayu/envelopes/01-created.json";
 
 fn spawn_replay(server: &Server, report: &Path, junit: &Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_cbtool"))
-        .args(["replay", "--concurrency", "1", "--url", &server.url()])
+    cbtool(["replay", "--concurrency", "1", "--url", &server.url()])
+        .command()
         .arg("--report")
         .arg(report)
         .arg("--junit")
         .arg(junit)
         .args([COMPACT, DAYU])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -72,7 +70,7 @@ fn sigterm_during_replay_writes_both_reports_and_exits_143() {
     // Every attempt hangs: the first message is in flight when the signal comes.
     let server = Server::new(|_, _| Action::Hang(Duration::from_secs(30)));
     let (out, report, junit, files) = replay_stopped_by(&server, "-TERM");
-    let err = stderr(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(143), "{err}");
     assert!(err.contains("interrupted (SIGTERM)"), "{err}");
     assert_eq!(report["summary"]["interrupted"], true);
@@ -97,14 +95,15 @@ fn sighup_stops_replay_too_and_exits_129() {
     // The first attempt fails; replay then waits 2 s for the retry.
     let server = Server::new(|_, _| Action::status(500, "down"));
     let (out, report, junit, _) = replay_stopped_by(&server, "-HUP");
-    assert_eq!(out.status.code(), Some(129), "{}", stderr(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(129), "{err}");
     assert_eq!(report["summary"]["unfinished"], 2);
     assert!(junit.contains("interrupted after 1 attempt(s)"), "{junit}");
 }
 
 #[test]
 fn an_unwritable_report_is_refused_before_anything_is_sent() {
-    let server = Server::new(|_, _| Action::ok());
+    let server = Server::new(|_, _| Action::ok()).hits(0);
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing/r.json");
     let good = dir.path().join("j.xml");
@@ -112,17 +111,20 @@ fn an_unwritable_report_is_refused_before_anything_is_sent() {
         ("--report", &missing, "--junit"),
         ("--junit", &missing, "--report"),
     ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_cbtool"))
-            .args(["replay", "--url", &server.url(), flag])
-            .arg(path)
-            .arg(other)
-            .arg(&good)
-            .arg(COMPACT)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .unwrap();
-        let err = stderr(&out);
-        assert_eq!(out.status.code(), Some(2), "{err}");
+        let (path, good) = (path.to_str().unwrap(), good.to_str().unwrap());
+        let out = cbtool([
+            "replay",
+            "--url",
+            &server.url(),
+            flag,
+            path,
+            other,
+            good,
+            COMPACT,
+        ])
+        .run();
+        let err = &out.stderr;
+        assert_eq!(out.code, 2, "{err}");
         assert!(
             err.starts_with("error: ") && err.contains("missing/r.json: cannot write the"),
             "{err}"
@@ -140,14 +142,17 @@ fn a_report_is_replaced_whole_and_never_left_half_written() {
     let report_path = dir.path().join("r.json");
     // The previous run's report stays as it is until the new one is complete.
     std::fs::write(&report_path, r#"{"previous": true}"#).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_cbtool"))
-        .args(["replay", "--url", &server.url(), "--report"])
-        .arg(&report_path)
-        .arg(COMPACT)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = report_path.to_str().unwrap();
+    cbtool([
+        "replay",
+        "--url",
+        &server.url(),
+        "--report",
+        report,
+        COMPACT,
+    ])
+    .run()
+    .success();
     let report: Value = serde_json::from_slice(&std::fs::read(&report_path).unwrap()).unwrap();
     assert_eq!(report["summary"]["delivered"], 1);
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
@@ -165,8 +170,8 @@ fn a_report_is_replaced_whole_and_never_left_half_written() {
 fn sigterm_during_demo_prints_the_summary_and_exits_143() {
     use std::io::{BufRead, BufReader, Read};
     // At the vendor's real pace the first retry waits 2 s: the signal comes first.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cbtool"))
-        .args(["demo", "--bits", "512", "--time-scale", "1"])
+    let mut child = cbtool(["demo", "--bits", "512", "--time-scale", "1"])
+        .command()
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -2,20 +2,19 @@
 //! HTTP exactly as a user runs it: the fixtures verify, tampered bodies, wrong secrets and
 //! keys are refused, `cbtool replay` (with duplicates) is acknowledged, and `cbtool
 //! snippet` prints the very file that was run.
-//! The requests and where their expectations come from: tests/snippet_support/cases.rs.
+//! The requests and where their expectations come from: tests/support/snippets/cases.rs.
 //! One test per language: the test harness runs them on parallel threads.
 
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed anyway
 
-mod common;
-mod snippet_support;
+mod support;
 
-use common::{cbtool, cbtool_with, PUBLIC_KEY, SECRET};
-use snippet_support::cases::{
+use support::snippets::cases::{
     autox3_cases, case, dayu_cases, envelope_signature, replace_once, text, Case, COMPACT, EN,
     EVENT_03, NORMAL,
 };
-use snippet_support::{path, read, runtime_present, Language, Prepared, Receiver};
+use support::snippets::{path, read, runtime_present, Language, Prepared, Receiver};
+use support::{cbtool, PUBLIC_KEY, SECRET};
 
 /// Sends every case and checks the status and the body the vendor's rule gives.
 fn check_cases(receiver: &Receiver, vendor: &str, cases: &[Case]) {
@@ -67,7 +66,7 @@ fn replay(receiver: &Receiver, args: &[&str]) -> (i32, serde_json::Value) {
         "30s",
     ];
     all.extend_from_slice(args);
-    let run = cbtool(&all);
+    let run = cbtool(&all).run();
     assert!(
         run.code == 0 || run.code == 1,
         "{}: {}",
@@ -207,27 +206,27 @@ fn run_language(language: Language) {
 
 #[test]
 fn java() {
-    run_language(snippet_support::JAVA);
+    run_language(support::snippets::JAVA);
 }
 
 #[test]
 fn python() {
-    run_language(snippet_support::PYTHON);
+    run_language(support::snippets::PYTHON);
 }
 
 #[test]
 fn node() {
-    run_language(snippet_support::NODE);
+    run_language(support::snippets::NODE);
 }
 
 #[test]
 fn go() {
-    run_language(snippet_support::GO);
+    run_language(support::snippets::GO);
 }
 
 #[test]
 fn php() {
-    run_language(snippet_support::PHP);
+    run_language(support::snippets::PHP);
 }
 
 /// The rule the cases assert is cbtool's own: `cbtool verify` gives each the same verdict.
@@ -252,7 +251,7 @@ fn every_case_gets_the_same_verdict_from_cbtool_verify() {
                 args.extend(["--signature", signature.as_str()]);
             }
             args.push(&file);
-            let run = cbtool_with(&args, None, &[]);
+            let run = cbtool(&args).run();
             // 0 valid, 1 refused (a missing signature is a usage error to verify), 2 not a callback.
             let expected = match case.status {
                 200 => vec![0],
@@ -275,27 +274,24 @@ fn every_case_gets_the_same_verdict_from_cbtool_verify() {
 #[test]
 fn the_printed_snippet_is_the_tested_file() {
     let dir = tempfile::tempdir().unwrap();
-    for language in snippet_support::ALL {
+    for language in support::snippets::ALL {
         for (vendor, file) in [("autox3", language.autox3), ("dayu", language.dayu)] {
-            let printed = std::process::Command::new(env!("CARGO_BIN_EXE_cbtool"))
-                .args(["snippet", language.id, "--vendor", vendor])
-                .output()
-                .unwrap();
-            assert_eq!(printed.status.code(), Some(0));
+            let printed = cbtool(["snippet", language.id, "--vendor", vendor]).run();
+            printed.success();
             assert!(
-                printed.stdout == read(file),
+                printed.bytes == read(file),
                 "`cbtool snippet {} --vendor {vendor}` differs from {file}",
                 language.id
             );
             let out = dir.path().join(format!("{}-{vendor}", language.id));
             let out = out.to_str().unwrap();
-            let run = cbtool(&["snippet", language.id, "--vendor", vendor, "--out", out]);
+            let run = cbtool(["snippet", language.id, "--vendor", vendor, "--out", out]).run();
             assert_eq!(run.code, 0, "{}", run.stderr);
             assert!(
                 std::fs::read(out).unwrap() == read(file),
                 "--out {out} differs from {file}"
             );
-            let again = cbtool(&["snippet", language.id, "--vendor", vendor, "--out", out]);
+            let again = cbtool(["snippet", language.id, "--vendor", vendor, "--out", out]).run();
             again.assert_input_error("already exists; pass --force");
         }
     }
@@ -303,11 +299,11 @@ fn the_printed_snippet_is_the_tested_file() {
 
 #[test]
 fn list_shows_every_snippet_and_how_to_run_it() {
-    let run = cbtool(&["snippet", "--list", "--json"]);
+    let run = cbtool(["snippet", "--list", "--json"]).run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let listed = run.json()["snippets"].as_array().unwrap().clone();
     assert_eq!(listed.len(), 10);
-    for language in snippet_support::ALL {
+    for language in support::snippets::ALL {
         for (vendor, file) in [("autox3", language.autox3), ("dayu", language.dayu)] {
             let entry = listed
                 .iter()
@@ -329,7 +325,7 @@ fn list_shows_every_snippet_and_how_to_run_it() {
                 .any(|l| l.ends_with(run_line)));
         }
     }
-    let human = cbtool(&["snippet", "--list", "--vendor", "dayu"]);
+    let human = cbtool(["snippet", "--list", "--vendor", "dayu"]).run();
     assert_eq!(
         human
             .stdout
@@ -345,7 +341,7 @@ fn list_shows_every_snippet_and_how_to_run_it() {
 
 #[test]
 fn an_unknown_language_is_a_usage_error_naming_the_choices() {
-    let run = cbtool(&["snippet", "ruby", "--vendor", "autox3"]);
+    let run = cbtool(["snippet", "ruby", "--vendor", "autox3"]).run();
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.starts_with("error: invalid value 'ruby'"),
@@ -358,11 +354,11 @@ fn an_unknown_language_is_a_usage_error_naming_the_choices() {
         "{}",
         run.stderr
     );
-    let run = cbtool(&["snippet", "java"]);
+    let run = cbtool(["snippet", "java"]).run();
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--vendor"), "{}", run.stderr);
     // JavaScript is Node's.
-    let run = cbtool(&["snippet", "javascript", "--vendor", "dayu"]);
+    let run = cbtool(["snippet", "javascript", "--vendor", "dayu"]).run();
     assert_eq!(
         run.stdout.as_bytes(),
         read("snippets/node/dayu-receiver.js")

@@ -4,48 +4,13 @@
 
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed anyway
 
+mod support;
+
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use serde_json::Value;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout))
-    }
-}
-
-fn cbtool_in(args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cbtool"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    pipe.write_all(stdin.unwrap_or_default()).unwrap();
-    drop(pipe);
-    let out = child.wait_with_output().unwrap();
-    Run {
-        code: out.status.code().unwrap(),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
-
-fn cbtool(args: &[&str]) -> Run {
-    cbtool_in(args, None)
-}
+use support::cbtool;
 
 fn files(dir: &str, ext: &str) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
@@ -84,7 +49,7 @@ fn every_dayu_sample_is_valid_without_findings() {
         .into_iter()
         .chain(inputs.iter().map(String::as_str))
         .collect();
-    let run = cbtool(&args);
+    let run = cbtool(&args).run();
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let doc = run.json();
     assert_eq!(doc["valid"], true);
@@ -102,7 +67,7 @@ fn the_documents_autox3_samples_warn_about_msg_type_only() {
     inputs.extend(files("fixtures/autox3/diagnosis", ".json"));
     assert_eq!(inputs.len(), 5 + 15);
     for input in &inputs {
-        let run = cbtool(&["validate", "--json", input]);
+        let run = cbtool(["validate", "--json", input]).run();
         assert_eq!(run.code, 0, "{input}: {}", run.stdout);
         let doc = run.json();
         let expected_position = if input.ends_with("en.json") || input.ends_with("zh.json") {
@@ -133,12 +98,12 @@ fn the_documents_autox3_samples_warn_about_msg_type_only() {
 #[test]
 fn strict_turns_the_msg_type_warning_into_a_failure() {
     let file = "fixtures/autox3/receivebase-create.en.json";
-    let run = cbtool(&["validate", file]);
+    let run = cbtool(["validate", file]).run();
     assert_eq!(run.code, 0);
     assert!(run.stdout.starts_with(
         "fixtures/autox3/receivebase-create.en.json:52:14: warning [autox3.msg-type] /msgType: msgType is `event.autox3.order.detection.finish`"
     ), "{}", run.stdout);
-    let run = cbtool(&["validate", "--strict", "--json", file]);
+    let run = cbtool(["validate", "--strict", "--json", file]).run();
     assert_eq!(run.code, 1);
     let doc = run.json();
     assert_eq!(doc["valid"], false);
@@ -149,12 +114,13 @@ fn strict_turns_the_msg_type_warning_into_a_failure() {
 
 #[test]
 fn the_documented_autox3_stream_has_no_findings_line_by_line() {
-    let run = cbtool(&[
+    let run = cbtool([
         "validate",
         "--json",
         "--strict",
         "fixtures/autox3/stream.jsonl",
-    ]);
+    ])
+    .run();
     assert_eq!(run.code, 0, "{}", run.stdout);
     let doc = run.json();
     let lines: Vec<_> = doc["files"]
@@ -210,25 +176,26 @@ fn every_invalid_fixture_gives_exactly_its_documented_findings() {
     );
     for (file, (expected, code)) in by_file {
         let path = format!("fixtures/invalid/{file}");
-        let run = cbtool(&["validate", "--json", &path]);
+        let run = cbtool(["validate", "--json", &path]).run();
         assert_eq!(run.code, code, "{file}: {}", run.stdout);
         assert_eq!(findings(&run.json()), expected, "{file}");
         // Warnings fail only with --strict.
-        let strict = cbtool(&["validate", "--strict", &path]);
+        let strict = cbtool(["validate", "--strict", &path]).run();
         assert_eq!(strict.code, 1, "{file}");
     }
 }
 
 #[test]
 fn findings_say_why_in_words() {
-    let run = cbtool(&[
+    let run = cbtool([
         "validate",
         "fixtures/invalid/autox3-create-time-seconds.json",
-    ]);
+    ])
+    .run();
     assert_eq!(run.stdout.trim(), "fixtures/invalid/autox3-create-time-seconds.json:51:17: error [autox3.create-time] /createTime: createTime 1616502610 has 10 digits: that is seconds; AutoX3 sends milliseconds (13 digits, e.g. 1616502610000)");
-    let run = cbtool(&["validate", "fixtures/invalid/dayu-cancel-wrong-status.json"]);
+    let run = cbtool(["validate", "fixtures/invalid/dayu-cancel-wrong-status.json"]).run();
     assert!(run.stdout.contains("status is 5 已完成 (completed) but serviceProgessTimeNum 10 取消 (cancelled) leaves the order in status 6 已取消 (cancelled)"), "{}", run.stdout);
-    let run = cbtool(&["validate", "fixtures/invalid/dayu-status-undocumented.json"]);
+    let run = cbtool(["validate", "fixtures/invalid/dayu-status-undocumented.json"]).run();
     assert!(
         run.stdout.contains("7 is not one of") && run.stdout.contains("8.待派单"),
         "{}",
@@ -242,7 +209,7 @@ fn legal_histories_pass_the_sequence_check() {
         .iter()
         .chain(["fixtures/dayu/envelopes.jsonl".to_string()].iter())
     {
-        let run = cbtool(&["validate", "--sequence", "--json", file]);
+        let run = cbtool(["validate", "--sequence", "--json", file]).run();
         assert_eq!(run.code, 0, "{file}: {}", run.stdout);
         let doc = run.json();
         assert_eq!(doc["sequence"]["legal"], true);
@@ -255,7 +222,7 @@ fn legal_histories_pass_the_sequence_check() {
         .into_iter()
         .chain(events.iter().map(String::as_str))
         .collect();
-    let run = cbtool(&args);
+    let run = cbtool(&args).run();
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(run
         .stdout
@@ -266,7 +233,7 @@ fn legal_histories_pass_the_sequence_check() {
 fn illegal_histories_report_their_first_illegal_step() {
     for row in table("## Dayu order histories") {
         let file = format!("fixtures/invalid/{}", row[0]);
-        let run = cbtool(&["validate", "--sequence", "--json", &file]);
+        let run = cbtool(["validate", "--sequence", "--json", &file]).run();
         assert_eq!(run.code, 1, "{file}: {}", run.stdout);
         let doc = run.json();
         assert_eq!(doc["sequence"]["legal"], false);
@@ -283,7 +250,7 @@ fn illegal_histories_report_their_first_illegal_step() {
         assert_eq!(errors[0]["path"], row[4].as_str());
         assert_eq!(errors[0]["line"], line);
         // Without --sequence each callback on its own is fine.
-        assert_eq!(cbtool(&["validate", &file]).code, 0, "{file}");
+        assert_eq!(cbtool(["validate", &file]).run().code, 0, "{file}");
     }
 }
 
@@ -291,7 +258,7 @@ fn illegal_histories_report_their_first_illegal_step() {
 fn unreadable_inputs_exit_2_with_one_error_line() {
     for row in table("## Unreadable input") {
         let file = format!("fixtures/invalid/{}", row[0]);
-        let run = cbtool(&["validate", &file]);
+        let run = cbtool(["validate", &file]).run();
         assert_eq!(run.code, 2, "{file}");
         assert!(
             run.stderr.starts_with(&format!("error: {file}")),
@@ -299,7 +266,7 @@ fn unreadable_inputs_exit_2_with_one_error_line() {
             run.stderr
         );
         assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
-        let run = cbtool(&["validate", "--json", &file]);
+        let run = cbtool(["validate", "--json", &file]).run();
         assert_eq!(run.code, 2);
         assert_eq!(run.json()["valid"], false);
         assert!(run.json()["unreadable"]
@@ -307,9 +274,9 @@ fn unreadable_inputs_exit_2_with_one_error_line() {
             .unwrap()
             .starts_with(&file));
     }
-    let run = cbtool(&["validate", "fixtures/invalid/unreadable/truncated.json"]);
+    let run = cbtool(["validate", "fixtures/invalid/unreadable/truncated.json"]).run();
     assert_eq!(run.stderr.trim(), "error: fixtures/invalid/unreadable/truncated.json:2:1: not valid JSON: EOF while parsing an object (the JSON is truncated)");
-    let run = cbtool(&["validate", "no/such/file.json"]);
+    let run = cbtool(["validate", "no/such/file.json"]).run();
     assert_eq!(
         (run.code, run.stderr.trim()),
         (2, "error: no/such/file.json: cannot open: no such file")
@@ -324,19 +291,20 @@ fn huge_and_deep_inputs_are_refused_cleanly() {
     body.resize(17 * 1024 * 1024, b'x');
     body.extend_from_slice(b"\"}");
     std::fs::write(&huge, &body).unwrap();
-    let run = cbtool(&["validate", huge.to_str().unwrap()]);
+    let run = cbtool(["validate", huge.to_str().unwrap()]).run();
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("larger than 16 MiB") && run.stderr.contains("--max-size"),
         "{}",
         run.stderr
     );
-    let run = cbtool(&[
+    let run = cbtool([
         "validate",
         "--max-size",
         "100",
         "fixtures/dayu/events/01-created.json",
-    ]);
+    ])
+    .run();
     assert_eq!(run.code, 2);
     let deep = dir.path().join("deep.json");
     std::fs::write(
@@ -344,20 +312,21 @@ fn huge_and_deep_inputs_are_refused_cleanly() {
         format!("{{\"orderId\": {}{}}}", "[".repeat(5000), "]".repeat(5000)),
     )
     .unwrap();
-    let run = cbtool(&["validate", deep.to_str().unwrap()]);
+    let run = cbtool(["validate", deep.to_str().unwrap()]).run();
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("recursion limit"), "{}", run.stderr);
 }
 
 #[test]
 fn directories_are_read_in_name_order_and_one_bad_file_does_not_stop_the_rest() {
-    let run = cbtool(&[
+    let run = cbtool([
         "validate",
         "--json",
         "fixtures/dayu/events",
         "missing.json",
         "fixtures/invalid/dayu-time-format.json",
-    ]);
+    ])
+    .run();
     assert_eq!(run.code, 2, "unreadable wins over invalid");
     let doc = run.json();
     let names: Vec<&str> = doc["files"]
@@ -374,9 +343,9 @@ fn directories_are_read_in_name_order_and_one_bad_file_does_not_stop_the_rest() 
         doc["summary"],
         serde_json::json!({"callbacks": 13, "valid": 11, "invalid": 1, "unreadable": 1, "errors": 1, "warnings": 0})
     );
-    let run = cbtool(&["validate", "fixtures/invalid"]);
+    let run = cbtool(["validate", "fixtures/invalid"]).run();
     assert_eq!(run.code, 2, "the directory holds unreadable fixtures");
-    let run = cbtool(&["validate", "fixtures/dayu/keys"]);
+    let run = cbtool(["validate", "fixtures/dayu/keys"]).run();
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("no callback files"), "{}", run.stderr);
 }
@@ -385,7 +354,9 @@ fn directories_are_read_in_name_order_and_one_bad_file_does_not_stop_the_rest() 
 fn stdin_envelopes_and_requests_report_positions_in_the_input() {
     let event = std::fs::read_to_string("fixtures/invalid/dayu-cancel-wrong-status.json").unwrap();
     let envelope = format!("{{\"headers\": {{\"Dayu-Sign\": \"x\"}},\n \"body\": {event}}}\n");
-    let run = cbtool_in(&["validate", "--json", "-"], Some(envelope.as_bytes()));
+    let run = cbtool(["validate", "--json", "-"])
+        .stdin(envelope.as_bytes())
+        .run();
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     let doc = run.json();
     assert_eq!(doc["file"], "<stdin>");
@@ -401,7 +372,9 @@ fn stdin_envelopes_and_requests_report_positions_in_the_input() {
         "POST /cb HTTP/1.1\r\nDayu-Sign: x\r\nContent-Length: {}\r\n\r\n{event}",
         event.len()
     );
-    let run = cbtool_in(&["validate", "--json", "-"], Some(request.as_bytes()));
+    let run = cbtool(["validate", "--json", "-"])
+        .stdin(request.as_bytes())
+        .run();
     let doc = run.json();
     assert_eq!(doc["errors"][0]["line"], 17);
     assert_eq!(doc["errors"][0]["rule"], "dayu.progress-status");
@@ -409,13 +382,14 @@ fn stdin_envelopes_and_requests_report_positions_in_the_input() {
 
 #[test]
 fn vendor_can_be_forced() {
-    let run = cbtool(&[
+    let run = cbtool([
         "validate",
         "--vendor",
         "dayu",
         "--json",
         "fixtures/invalid/unreadable/no-vendor.json",
-    ]);
+    ])
+    .run();
     assert_eq!(run.code, 1);
     let doc = run.json();
     let rules: Vec<&str> = doc["errors"]
@@ -443,7 +417,7 @@ fn every_schema_prints_as_committed() {
             "src/vendors/dayu/dayu-order-progress.schema.json",
         ),
     ] {
-        let run = cbtool(&["validate", "--print-schema", name]);
+        let run = cbtool(["validate", "--print-schema", name]).run();
         assert_eq!(run.code, 0);
         let committed = std::fs::read_to_string(file).unwrap();
         assert_eq!(run.stdout.trim_end(), committed.trim_end());
@@ -453,20 +427,21 @@ fn every_schema_prints_as_committed() {
             "https://json-schema.org/draft/2020-12/schema"
         );
     }
-    let run = cbtool(&["validate", "--print-schema", "nope"]);
+    let run = cbtool(["validate", "--print-schema", "nope"]).run();
     assert_eq!(run.code, 2);
-    assert_eq!(cbtool(&["validate"]).code, 2, "FILE is required");
+    assert_eq!(cbtool(["validate"]).run().code, 2, "FILE is required");
 }
 
 #[test]
 fn a_history_is_dayu_callbacks_only() {
-    let run = cbtool(&[
+    let run = cbtool([
         "validate",
         "--sequence",
         "--json",
         "fixtures/dayu/events/01-created.json",
         "fixtures/autox3/receivebase-create.en.json",
-    ]);
+    ])
+    .run();
     assert_eq!(run.code, 1, "{}", run.stdout);
     let doc = run.json();
     assert_eq!(doc["files"][1]["errors"][0]["rule"], "sequence.vendor");
@@ -483,7 +458,9 @@ fn a_bad_json_lines_line_is_reported_at_its_line_and_the_rest_still_checked() {
     let good = std::fs::read_to_string("fixtures/dayu/envelopes.jsonl").unwrap();
     let (first, rest) = good.split_once('\n').unwrap();
     let input = format!("{first}\n{{\"orderId\":1,}}\n{rest}");
-    let run = cbtool_in(&["validate", "--json", "-"], Some(input.as_bytes()));
+    let run = cbtool(["validate", "--json", "-"])
+        .stdin(input.as_bytes())
+        .run();
     assert_eq!(run.code, 2);
     assert_eq!(
         run.stderr.trim(),
@@ -494,10 +471,9 @@ fn a_bad_json_lines_line_is_reported_at_its_line_and_the_rest_still_checked() {
     assert_eq!(doc["summary"]["unreadable"], 1);
     // A bad first line looks like one broken document, unless --jsonl says otherwise.
     let input = format!("{{\"orderId\":1,}}\n{good}");
-    let run = cbtool_in(
-        &["validate", "--jsonl", "--json", "-"],
-        Some(input.as_bytes()),
-    );
+    let run = cbtool(["validate", "--jsonl", "--json", "-"])
+        .stdin(input.as_bytes())
+        .run();
     assert_eq!(run.code, 2);
     assert_eq!(run.json()["summary"]["valid"], 8);
 }

@@ -3,9 +3,9 @@
 //! every line of a stream that mixes what real streams hold.
 #![allow(clippy::unwrap_used)] // test helpers: a panic is the failure report
 
-mod common;
+mod support;
 
-use common::*;
+use support::*;
 
 /// Lines of both vendors, valid and not, with what line-splitting gets wrong: blank and
 /// whitespace-only lines, CRLF, trailing spaces, a broken line, a value that is not an
@@ -55,8 +55,10 @@ fn a_file_in_blocks_and_stdin_line_by_line_report_the_same() {
             args.push("--json");
         }
         args.extend(flags);
-        let from_file = cbtool(&[&args[..], &[path]].concat());
-        let from_stdin = cbtool_stdin(&[&args[..], &["--jsonl", "-"]].concat(), &stream);
+        let from_file = cbtool([&args[..], &[path]].concat()).run();
+        let from_stdin = cbtool([&args[..], &["--jsonl", "-"]].concat())
+            .stdin(&stream)
+            .run();
         assert_eq!(from_file.code, 2, "{}", from_file.stderr);
         assert_eq!(from_stdin.code, 2, "{}", from_stdin.stderr);
         assert_eq!(strip_path(&from_file.stdout, path), from_stdin.stdout);
@@ -80,8 +82,10 @@ fn same_summary_both_ways(stream: &[u8]) -> serde_json::Value {
     let path = dir.path().join("stream.jsonl");
     std::fs::write(&path, stream).unwrap();
     let args = ["verify", "--json", "--secret-file", SECRET_FILE];
-    let from_file = cbtool(&[&args[..], &[path.to_str().unwrap()]].concat());
-    let from_stdin = cbtool_stdin(&[&args[..], &["--jsonl", "-"]].concat(), stream);
+    let from_file = cbtool([&args[..], &[path.to_str().unwrap()]].concat()).run();
+    let from_stdin = cbtool([&args[..], &["--jsonl", "-"]].concat())
+        .stdin(stream)
+        .run();
     let summary = from_file.json()["summary"].clone();
     assert_eq!(from_stdin.json()["summary"], summary);
     summary
@@ -97,10 +101,9 @@ fn long_signed_callback() -> String {
         1,
     );
     assert_ne!(long, compact);
-    let signed = cbtool_stdin(
-        &["sign", "--embed", "--secret-file", SECRET_FILE, "-"],
-        long.as_bytes(),
-    );
+    let signed = cbtool(["sign", "--embed", "--secret-file", SECRET_FILE, "-"])
+        .stdin(long.as_bytes())
+        .run();
     assert_eq!(signed.code, 0, "{}", signed.stderr);
     signed.stdout.trim_end().to_string()
 }
@@ -143,12 +146,13 @@ fn credential_warnings_show_when_every_line_passes() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("valid.jsonl");
     std::fs::write(&path, valid.join("\n")).unwrap();
-    let run = cbtool(&[
+    let run = cbtool([
         "verify",
         "--public-key",
         PRIVATE_KEY,
         path.to_str().unwrap(),
-    ]);
+    ])
+    .run();
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("7 valid, 0 invalid"), "{}", run.stdout);
     assert!(

@@ -1,345 +1,64 @@
-//! A real HTTP/1.1 receiver on a loopback thread for replay's end-to-end tests: each
-//! test scripts the answer to every request with a closure, and every request is
-//! recorded (arrival time, headers, exact body). The xh test-server model, on std.
+//! What the integration tests share, in one module (`mod support;` in each test file):
+//! the runner for the built binary ([`cli`]), the scripted loopback server ([`server`]),
+//! replay's report readers ([`replay`]), a running `listen` and its client ([`listen`]),
+//! the snippets' runtimes ([`snippets`]), and the committed fixtures and test-only
+//! credentials. Each test file uses its own subset.
 
 // Test-only code: a failed set-up should stop the test loudly.
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(dead_code, unused_imports, clippy::unwrap_used)]
 
 pub mod cli;
+pub mod listen;
+pub mod replay;
+pub mod server;
+pub mod snippets;
+mod wire;
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::path::{Path, PathBuf};
 
-/// AutoX3's normal response.
-pub const NORMAL: &str = r#"{"data":null,"errorInfo":"","status":0}"#;
+pub use cli::{cbtool, Run};
+pub use server::{Action, Received, Server, NORMAL};
 
-/// What the server does with one request.
-#[derive(Debug, Clone)]
-pub enum Action {
-    Respond {
-        status: u16,
-        headers: Vec<(String, String)>,
-        body: String,
-    },
-    /// Answer nothing for this long, then close.
-    Hang(Duration),
-    /// Reset the connection (RST) without answering.
-    Reset,
-    /// Answer 200 with a body that never ends.
-    Endless,
-    /// Send the head and part of the body, then stall this long and close.
-    StallMidBody(Duration),
-    /// Close the connection at once, without an answer.
-    Close,
-    /// Answer normally, after this long.
-    Slow(Duration),
+/// The AutoX3 test secret: the text of `SECRET_FILE`.
+pub const SECRET: &str = "cbtool-test-only-secret";
+pub const SECRET_FILE: &str = "fixtures/autox3/secret.txt";
+pub const PUBLIC_KEY: &str = "fixtures/dayu/keys/public.pem";
+pub const PRIVATE_KEY: &str = "fixtures/dayu/keys/private.pem";
+/// An AutoX3 callback with its correct signature (computed outside cbtool).
+pub const COMPACT: &str = "fixtures/autox3/receivebase-create.compact.json";
+pub const BIN: &str = env!("CARGO_BIN_EXE_cbtool");
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-impl Action {
-    pub fn status(status: u16, body: &str) -> Action {
-        Action::Respond {
-            status,
-            headers: Vec::new(),
-            body: body.to_string(),
-        }
-    }
-
-    pub fn ok() -> Action {
-        Action::status(200, NORMAL)
-    }
+/// A file of the crate, by its path from the crate root.
+pub fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// One request as received.
-#[derive(Debug, Clone)]
-pub struct Received {
-    pub at: Instant,
-    pub path: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-    /// Which accepted connection carried it (0, 1, … in accept order).
-    pub connection: usize,
+/// Rows of a committed vectors file (tab-separated, header skipped).
+pub fn vectors(path: &str) -> Vec<Vec<String>> {
+    String::from_utf8(fixture(path))
+        .expect("utf-8")
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split('\t').map(str::to_string).collect())
+        .collect()
 }
 
-impl Received {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).expect("the body is JSON")
-    }
-}
-
-type Handler = dyn Fn(usize, &Received) -> Action + Send + Sync;
-
-/// The server; stops when dropped.
-pub struct Server {
-    addr: SocketAddr,
-    scheme: &'static str,
-    requests: Arc<Mutex<Vec<Received>>>,
-    stop: Arc<AtomicBool>,
-    started: Instant,
-}
-
-impl Server {
-    /// Answers request `n` (0-based, in arrival order) with `handler(n, &request)`.
-    pub fn new(handler: impl Fn(usize, &Received) -> Action + Send + Sync + 'static) -> Server {
-        Server::start(Arc::new(handler), None, false)
-    }
-
-    /// Acknowledges everything, keeping each connection open for more requests (as
-    /// HTTP/1.1 allows), so a test can see whether the client reuses connections.
-    pub fn keep_alive() -> Server {
-        Server::start(Arc::new(|_, _: &Received| Action::ok()), None, true)
-    }
-
-    /// The same over TLS, with a fresh self-signed certificate for 127.0.0.1; returns
-    /// the certificate (PEM) for `--cacert`.
-    pub fn tls(
-        handler: impl Fn(usize, &Received) -> Action + Send + Sync + 'static,
-    ) -> (Server, String) {
-        let certified =
-            rcgen::generate_simple_self_signed(vec!["127.0.0.1".into(), "localhost".into()])
-                .unwrap();
-        let key =
-            rustls::pki_types::PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
-        let config = rustls::ServerConfig::builder()
-            .with_no_client_auth()
-            .with_single_cert(vec![certified.cert.der().clone()], key)
-            .unwrap();
-        let server = Server::start(Arc::new(handler), Some(Arc::new(config)), false);
-        (server, certified.cert.pem())
-    }
-
-    fn start(
-        handler: Arc<Handler>,
-        tls: Option<Arc<rustls::ServerConfig>>,
-        keep_alive: bool,
-    ) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (reqs, halt) = (requests.clone(), stop.clone());
-        let scheme = if tls.is_some() { "https" } else { "http" };
-        thread::spawn(move || {
-            for (connection, stream) in listener.incoming().enumerate() {
-                if halt.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                let (reqs, handler, tls) = (reqs.clone(), handler.clone(), tls.clone());
-                thread::spawn(move || match tls {
-                    Some(config) => serve_tls(stream, connection, config, &reqs, &*handler),
-                    None if keep_alive => serve_keep_alive(stream, connection, &reqs),
-                    None => serve(stream, connection, &reqs, &*handler),
-                });
-            }
-        });
-        Server {
-            addr,
-            scheme,
-            requests,
-            stop,
-            started: Instant::now(),
-        }
-    }
-
-    /// Answers the scripted actions in order, then acknowledges everything.
-    pub fn script(actions: Vec<Action>) -> Server {
-        Server::new(move |n, _| actions.get(n).cloned().unwrap_or_else(Action::ok))
-    }
-
-    pub fn url(&self) -> String {
-        format!("{}://{}/callback", self.scheme, self.addr)
-    }
-
-    pub fn requests(&self) -> Vec<Received> {
-        self.requests.lock().unwrap().clone()
-    }
-
-    /// Milliseconds between consecutive arrivals.
-    pub fn gaps_ms(&self) -> Vec<u128> {
-        let r = self.requests();
-        r.windows(2)
-            .map(|w| (w[1].at - w[0].at).as_millis())
-            .collect()
-    }
-
-    pub fn since_start(&self, r: &Received) -> Duration {
-        r.at - self.started
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr);
-    }
-}
-
-/// Records the request and asks the handler what to do.
-fn handle(request: Received, requests: &Mutex<Vec<Received>>, handler: &Handler) -> Action {
-    let n = {
-        let mut all = requests.lock().unwrap();
-        all.push(request.clone());
-        all.len() - 1
-    };
-    handler(n, &request)
-}
-
-fn respond(stream: &mut impl Write, status: u16, headers: &[(String, String)], body: &str) {
-    respond_on(stream, status, headers, body, "close");
-}
-
-fn respond_on(
-    stream: &mut impl Write,
-    status: u16,
-    headers: &[(String, String)],
-    body: &str,
-    connection: &str,
-) {
-    let mut head = format!(
-        "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: {connection}\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(body.as_bytes());
-    let _ = stream.flush();
-}
-
-fn serve_tls(
-    stream: TcpStream,
-    connection: usize,
-    config: Arc<rustls::ServerConfig>,
-    requests: &Mutex<Vec<Received>>,
-    handler: &Handler,
-) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let Ok(conn) = rustls::ServerConnection::new(config) else {
-        return;
-    };
-    let mut tls = rustls::StreamOwned::new(conn, stream);
-    let Some(request) = read_request(&mut tls, connection) else {
-        return;
-    };
-    if let Action::Respond {
-        status,
-        headers,
-        body,
-    } = handle(request, requests, handler)
-    {
-        respond(&mut tls, status, &headers, &body);
-        tls.conn.send_close_notify();
-        let _ = tls.flush();
-    }
-}
-
-/// Answers requests on one connection until the client closes it.
-fn serve_keep_alive(mut stream: TcpStream, connection: usize, requests: &Mutex<Vec<Received>>) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    while let Some(request) = read_request(&mut stream, connection) {
-        requests.lock().unwrap().push(request);
-        respond_on(&mut stream, 200, &[], NORMAL, "keep-alive");
-    }
-}
-
-fn serve(
-    mut stream: TcpStream,
-    connection: usize,
-    requests: &Mutex<Vec<Received>>,
-    handler: &Handler,
-) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let Some(request) = read_request(&mut stream, connection) else {
-        return;
-    };
-    match handle(request, requests, handler) {
-        Action::Respond {
-            status,
-            headers,
-            body,
-        } => respond(&mut stream, status, &headers, &body),
-        Action::Hang(d) => thread::sleep(d),
-        Action::Reset => {
-            let _ = socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
-        }
-        Action::Endless => {
-            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000000\r\n\r\n");
-            let chunk = [b'x'; 8192];
-            while stream.write_all(&chunk).is_ok() {}
-        }
-        Action::StallMidBody(d) => {
-            let body = NORMAL.as_bytes();
-            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len());
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(&body[..body.len() / 2]);
-            let _ = stream.flush();
-            thread::sleep(d);
-        }
-        Action::Close => drop(stream),
-        Action::Slow(d) => {
-            thread::sleep(d);
-            respond(&mut stream, 200, &[], NORMAL);
-        }
-    }
-}
-
-fn read_request(stream: &mut impl Read, connection: usize) -> Option<Received> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 8192];
-    loop {
-        let mut headers = [httparse::EMPTY_HEADER; 64];
-        let mut req = httparse::Request::new(&mut headers);
-        if let Ok(httparse::Status::Complete(head_len)) = req.parse(&buf) {
-            let headers: Vec<(String, String)> = req
-                .headers
-                .iter()
-                .map(|h| {
-                    (
-                        h.name.to_string(),
-                        String::from_utf8_lossy(h.value).into_owned(),
-                    )
-                })
-                .collect();
-            let length: usize = headers
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-                .and_then(|(_, v)| v.parse().ok())
-                .unwrap_or(0);
-            let path = req.path.unwrap_or_default().to_string();
-            while buf.len() < head_len + length {
-                let n = stream.read(&mut chunk).ok()?;
-                if n == 0 {
-                    return None;
-                }
-                buf.extend_from_slice(&chunk[..n]);
-            }
-            let at = Instant::now();
-            let body = buf[head_len..head_len + length].to_vec();
-            return Some(Received {
-                at,
-                path,
-                headers,
-                body,
-                connection,
-            });
-        }
-        let n = stream.read(&mut chunk).ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
+/// The test credentials of every vendor, for tests that call the `Vendor` trait.
+pub fn creds() -> cbtool::credentials::Credentials {
+    use cbtool::credentials::{Credentials, Given};
+    use cbtool::vendors::{autox3::credential::APP_SECRET, dayu::credential};
+    let key = |p: &str| Given::Path(root().join(p));
+    Credentials::default()
+        .with(
+            &APP_SECRET,
+            Given::Secret(cbtool::secret::Secret::new(SECRET)),
+        )
+        .with(&credential::PRIVATE_KEY, key(PRIVATE_KEY))
+        .with(&credential::PUBLIC_KEY, key(PUBLIC_KEY))
 }

@@ -2,9 +2,6 @@
 //! read its bound address, a small blocking HTTP/1.1 client over TcpStream, fixtures.
 //! Every child is killed when its guard drops.
 
-// Each test file uses its own subset of the helpers.
-#![allow(dead_code)]
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -13,8 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_cbtool");
-pub const NORMAL: &str = r#"{"data":null,"errorInfo":"","status":0}"#;
+pub use super::{BIN, NORMAL};
 
 pub fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -50,8 +46,8 @@ impl Drop for Listener {
 /// Starts the receiver with both test credentials and `extra` flags, and reads the
 /// bound address from the first JSON line.
 pub fn listen(extra: &[&str]) -> Listener {
-    let mut child = Command::new(BIN)
-        .args(["listen", "--addr", "127.0.0.1:0", "--json", "--secret-file"])
+    let mut child = super::cbtool(["listen", "--addr", "127.0.0.1:0", "--json", "--secret-file"])
+        .command()
         .arg(fixture("autox3/secret.txt"))
         .arg("--public-key")
         .arg(fixture("dayu/keys/public.pem"))
