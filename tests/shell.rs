@@ -315,6 +315,36 @@ fn quiet_prints_only_errors_and_keeps_json() {
     assert_eq!(out.status.code(), Some(2), "-q and -v conflict");
 }
 
+/// `-q` hides notes (a drawn seed, where a receiver listens) and warnings, keeps errors.
+#[test]
+fn quiet_hides_notes_and_warnings_but_not_errors() {
+    let out = cbtool(&["sample", "autox3"]);
+    assert!(stderr(&out).starts_with("seed: "), "{}", stderr(&out));
+    let out = cbtool(&["-q", "sample", "autox3"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).starts_with('{') && out.stderr.is_empty());
+    let args = ["listen", "--addr", "127.0.0.1:0", "--exit-after", "0.1"];
+    let out = cbtool(&[&args[..], &["--secret-file", SECRET]].concat());
+    let text = stderr(&out);
+    assert!(text.contains("\nlistening on http://127.0.0.1:"), "{text}");
+    assert!(
+        text.starts_with("warning: Dayu callbacks will be answered 500"),
+        "{text}"
+    );
+    let out = cbtool(&[&["-q"], &args[..], &["--secret-file", SECRET]].concat());
+    assert_eq!((out.status.code(), stderr(&out)), (Some(0), String::new()));
+    // A weak key's warning, then the error of a file where the directory should be.
+    let keygen = ["keygen", "--bits", "512", "--out", "Cargo.toml"];
+    assert!(stderr(&cbtool(&keygen)).starts_with("warning: a 512-bit"));
+    let out = cbtool(&[&["-q"], &keygen[..]].concat());
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text.starts_with("error: Cargo.toml: ") && text.lines().count() == 1,
+        "{text}"
+    );
+}
+
 #[test]
 fn verbose_shows_the_signed_string_of_a_valid_callback() {
     let out = cbtool(&["-v", "verify", "--secret-file", SECRET, SAMPLE]);

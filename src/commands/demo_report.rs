@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 
 use serde_json::{json, Value};
 
+use super::terminal::Kind;
 use super::Output;
 use crate::demo::check::Verdict;
 use crate::error::Result;
@@ -29,11 +30,13 @@ pub fn render(
     json: bool,
     output: &mut Output,
 ) -> Result<()> {
-    let _ = output.err.write_all(&HumanExporter.export(&run.report)?);
+    let _ = output
+        .stream(Kind::Note)
+        .write_all(&HumanExporter.export(&run.report)?);
     let t = verdict.tally;
     let e = verdict.expected_tally;
     let _ = writeln!(
-        output.err,
+        output.stream(Kind::Note),
         "receiver: {} requests: {} processed, {} duplicates, {} rejected, {} faults injected{}",
         t.requests,
         t.processed,
@@ -52,30 +55,31 @@ pub fn render(
     let warnings = warnings(&run.records);
     if !warnings.is_empty() {
         let _ = writeln!(
-            output.err,
+            output.stream(Kind::Note),
             "receiver warnings (they never change the answer):"
         );
         for (text, count) in &warnings {
-            let _ = writeln!(output.err, "  {count}× {text}");
+            let _ = writeln!(output.stream(Kind::Note), "  {count}× {text}");
         }
     }
-    let _ = writeln!(output.err, "expected:");
+    let _ = writeln!(output.stream(Kind::Note), "expected:");
     for c in &verdict.checks {
         let name = match &c.id {
             Some(id) => format!("{} ({id})", c.source),
             None => c.source.clone(),
         };
         if c.ok {
-            let _ = writeln!(output.err, "  ok    {name}: {}", c.expected);
+            let _ = writeln!(output.stream(Kind::Note), "  ok    {name}: {}", c.expected);
         } else {
             let _ = writeln!(
-                output.err,
+                output.stream(Kind::Note),
                 "  FAIL  {name}: expected {}; got: {}",
-                c.expected, c.actual
+                c.expected,
+                c.actual
             );
         }
     }
-    let _ = writeln!(output.err, "{}", closing(verdict));
+    let _ = writeln!(output.stream(Kind::Note), "{}", closing(verdict));
     if json {
         output.line(value(run, verdict, scale, &warnings));
     }

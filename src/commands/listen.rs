@@ -5,6 +5,7 @@ use tokio::sync::mpsc;
 
 use super::listen_log::Log;
 use super::signals::{self, Signals};
+use super::terminal::Kind;
 use super::{credentials, flush_warnings, Output};
 use crate::cli::{FailMode, ListenArgs, VendorArg};
 use crate::credentials::Credentials;
@@ -109,7 +110,7 @@ fn open_store(args: &ListenArgs, output: &mut Output) -> Result<SeenIds> {
         ));
     }
     let _ = writeln!(
-        output.err,
+        output.stream(Kind::Note),
         "{}: {} ids already seen",
         path.display(),
         loaded.ids

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 
 use serde_json::json;
 
-use super::terminal::{paint, Tone};
+use super::terminal::{paint, Kind, Tone};
 use super::Output;
 use crate::listen::forward::{ack_of, AppSide, Relayed};
 use crate::listen::judge::{ack_needs, Flag};
@@ -75,7 +75,7 @@ impl ForwardTally {
 impl ForwardLog {
     pub fn listening(&self, addr: SocketAddr, target: &str, output: &mut Output) {
         let _ = writeln!(
-            output.err,
+            output.stream(Kind::Note),
             "listening on http://{addr}, forwarding to {target}"
         );
         if self.json {
@@ -90,13 +90,13 @@ impl ForwardLog {
             // One write a line: stderr is unbuffered, and a busy forwarder logs thousands a second.
             let mut line = record_text(record, self.colour);
             line.push('\n');
-            let _ = output.err.write_all(line.as_bytes());
+            let _ = output.stream(Kind::Progress).write_all(line.as_bytes());
         }
     }
 
     pub fn summary(&self, t: &ForwardTally, reason: &str, output: &mut Output) {
         let _ = writeln!(
-            output.err,
+            output.stream(Kind::Note),
             "listen: stopped ({reason}): {} requests, {} forwarded, {} acknowledged by the app, {} unanswered, {} duplicates, {} faults",
             t.requests, t.forwarded, t.app_acked, t.app_unanswered, t.duplicates, t.faults
         );
@@ -112,7 +112,7 @@ impl ForwardLog {
                 t.count(Flag::ValidUnanswered)
             )
         };
-        let _ = writeln!(output.err, "listen: {verdict}");
+        let _ = writeln!(output.stream(Kind::Note), "listen: {verdict}");
         if self.json {
             let mut summary = json!({
                 "event": "summary",

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 
 use serde_json::json;
 
+use super::terminal::Kind;
 use super::Output;
 use crate::listen::{Record, Tally};
 
@@ -14,7 +15,7 @@ pub struct Log {
 
 impl Log {
     pub fn listening(&self, addr: SocketAddr, output: &mut Output) {
-        let _ = writeln!(output.err, "listening on http://{addr}");
+        let _ = writeln!(output.stream(Kind::Note), "listening on http://{addr}");
         if self.json {
             output.line(json!({"event": "listening", "addr": addr.to_string()}));
         }
@@ -24,13 +25,13 @@ impl Log {
         if self.json {
             output.line(record_json(record));
         } else {
-            let _ = writeln!(output.err, "{}", record_text(record));
+            let _ = writeln!(output.stream(Kind::Progress), "{}", record_text(record));
         }
     }
 
     pub fn summary(&self, tally: &Tally, reason: &str, output: &mut Output) {
         let _ = writeln!(
-            output.err,
+            output.stream(Kind::Note),
             "listen: stopped ({reason}): {} requests, {} processed, {} duplicates, {} rejected, {} faults",
             tally.requests, tally.processed, tally.duplicates, tally.rejected, tally.faults
         );

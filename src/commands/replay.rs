@@ -8,6 +8,7 @@ use super::outputs::{self, OutputFile};
 use super::replay_input::{self, Prepare};
 use super::replay_live::Live;
 use super::signals::{self, Signals};
+use super::terminal::Kind;
 use super::{credentials, flush_warnings, Output};
 use crate::cli::ReplayArgs;
 use crate::error::{Error, Result, EXIT_CHECK_FAILED, EXIT_OK};
@@ -51,10 +52,10 @@ pub fn run(args: ReplayArgs, output: &mut Output) -> Result<i32> {
         .build()
         .map_err(|e| Error::new(format!("cannot start the async runtime: {e}")))?;
     let recorder = Recorder::new(&messages);
-    let terminal = std::io::stderr().is_terminal();
+    let terminal = std::io::stderr().is_terminal() && output.shows(Kind::Progress);
     let signals = Signals::install();
     let stopped_by = {
-        let live = Live::new(&mut *output.err, terminal);
+        let live = Live::new(output.stream(Kind::Progress), terminal);
         let engine = Engine {
             transport: &transport,
             clock: &TokioClock::new(),
@@ -146,10 +147,10 @@ fn finish(
     output: &mut Output,
 ) -> Result<i32> {
     let table = HumanExporter.export(report)?;
-    let _ = output.err.write_all(&table);
+    let _ = output.stream(Kind::Note).write_all(&table);
     if let Some(n) = stopped_by {
         let _ = writeln!(
-            output.err,
+            output.stream(Kind::Note),
             "interrupted ({}): sending stopped; the messages not acknowledged are listed above",
             signals::name(n)
         );
@@ -168,7 +169,7 @@ fn finish(
         }
     }
     if args.json {
-        let _ = output.out.write_all(&JsonExporter.export(report)?);
+        let _ = output.out().write_all(&JsonExporter.export(report)?);
     }
     Ok(if let Some(n) = stopped_by {
         signals::exit_code(n)

@@ -4,6 +4,7 @@
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
+use super::terminal::Kind;
 use super::{credentials, flush_warnings, vendor_for, Output};
 use crate::cli::{LifecyclePathArg, SampleArgs};
 use crate::credentials::Credentials;
@@ -68,7 +69,7 @@ pub fn run(args: SampleArgs, output: &mut Output) -> Result<i32> {
 fn announce_seed(args: &SampleArgs, seed: u64, output: &mut Output) {
     if args.seed.is_none() {
         let _ = writeln!(
-            output.err,
+            output.stream(Kind::Note),
             "seed: {seed} (pass --seed {seed} to repeat this output)"
         );
     }
@@ -185,7 +186,7 @@ fn write_files(
         }));
     } else {
         let _ = writeln!(
-            output.err,
+            output.stream(Kind::Note),
             "wrote {} {} callbacks to {}",
             paths.len(),
             vendor.name(),

@@ -33,7 +33,7 @@ pub fn run(args: SnippetArgs, output: &mut Output) -> Result<i32> {
         // Exactly the file's bytes: no newline added, none taken away. A closed pipe
         // (`| head`) ends the output quietly, as every report line does.
         None => {
-            let _ = output.out.write_all(snippet.code.as_bytes());
+            let _ = output.out().write_all(snippet.code.as_bytes());
         }
         Some(path) => {
             write_file(path, snippet.code, args.force)?;
