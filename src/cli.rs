@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::input::DEFAULT_MAX_SIZE;
-use crate::replay::schedule::parse_wait;
+use crate::replay::schedule::{parse_wait, Schedule};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -403,6 +403,27 @@ fn probability(text: &str) -> Result<f64, String> {
     }
 }
 
+/// `replay --timeout`: a duration as every flag takes it, and not zero (no attempt could
+/// ever be answered).
+fn attempt_timeout(text: &str) -> Result<Duration, String> {
+    match parse_wait(text)? {
+        d if d.is_zero() => Err(format!(
+            "`{text}` allows no time; give a time such as 10s or 500ms"
+        )),
+        d => Ok(d),
+    }
+}
+
+/// `--time-scale`: what every wait is multiplied by, finite and above zero.
+fn time_scale(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(f) if f.is_finite() && f > 0.0 => Ok(f),
+        _ => Err(format!(
+            "`{text}` is not a positive number; give one such as 0.01"
+        )),
+    }
+}
+
 /// How an acknowledgement is recognised (`replay --ack`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AckArg {
@@ -425,16 +446,16 @@ pub struct ReplayArgs {
     #[arg(long = "header", short = 'H', value_name = "'K: V'")]
     pub headers: Vec<String>,
     /// Time allowed for each attempt (`10`, `2s`, `500ms`)
-    #[arg(long, value_name = "DURATION", default_value = "10s")]
-    pub timeout: String,
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = attempt_timeout)]
+    pub timeout: Duration,
     /// Waits between attempts: seconds (`2,4,8`) or with units (`500ms,2s`) [default: 2,4,8,16,32,64]
-    #[arg(long, value_name = "LIST", conflicts_with = "no_retry")]
-    pub schedule: Option<String>,
+    #[arg(long, value_name = "LIST", conflicts_with = "no_retry", value_parser = Schedule::parse)]
+    pub schedule: Option<Schedule>,
     /// One attempt per message, no retries
     #[arg(long)]
     pub no_retry: bool,
     /// Multiply every wait by F (0.01 runs the vendor sequence in 1.26 s of waits)
-    #[arg(long, value_name = "F", default_value_t = 1.0)]
+    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = time_scale)]
     pub time_scale: f64,
     /// Messages in flight at once (callbacks of one Dayu order always go one after another)
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=256))]
@@ -484,7 +505,8 @@ pub struct DemoArgs {
         long,
         value_name = "F",
         default_value_t = 0.01,
-        conflicts_with = "real_time"
+        conflicts_with = "real_time",
+        value_parser = time_scale
     )]
     pub time_scale: f64,
     /// Wait the vendor's real intervals, 2 s to 64 s (the run takes over two minutes)
@@ -576,4 +598,77 @@ pub struct ValidateArgs {
     /// Print one JSON document on stdout instead of text
     #[arg(long)]
     pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn replay(flags: &[&str]) -> Result<ReplayArgs, clap::Error> {
+        let args = [
+            &["cbtool", "replay", "--url", "http://127.0.0.1:9/"],
+            flags,
+            &["x.json"],
+        ];
+        match Cli::try_parse_from(args.concat())?.command {
+            Command::Replay(args) => Ok(args),
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn durations_and_schedules_arrive_typed() {
+        let args = replay(&["--timeout", "250ms", "--schedule", "1,2s,500ms"]).unwrap();
+        assert_eq!(args.timeout, Duration::from_millis(250));
+        let waits = [1000, 2000, 500].map(Duration::from_millis).to_vec();
+        assert_eq!(args.schedule, Some(Schedule::from_waits(waits)));
+        let args = replay(&["--timeout", "2", "--time-scale", "0.01"]).unwrap();
+        assert_eq!(
+            (args.timeout, args.time_scale),
+            (Duration::from_secs(2), 0.01)
+        );
+        let defaults = replay(&[]).unwrap();
+        assert_eq!(defaults.timeout, Duration::from_secs(10));
+        assert_eq!((defaults.schedule, defaults.time_scale), (None, 1.0));
+    }
+
+    #[test]
+    fn a_bad_value_is_clap_s_usage_error_naming_the_flag() {
+        let cases = [
+            (
+                ["--timeout", "5x"],
+                "'--timeout <DURATION>': `5x` is not a duration",
+            ),
+            (
+                ["--timeout", "0ms"],
+                "'--timeout <DURATION>': `0ms` allows no time",
+            ),
+            (
+                ["--schedule", "2,,4"],
+                "'--schedule <LIST>': `2,,4` has an empty item",
+            ),
+            (
+                ["--schedule", "2,-1"],
+                "'--schedule <LIST>': `-1`: a duration cannot be negative",
+            ),
+            (
+                ["--time-scale", "0"],
+                "'--time-scale <F>': `0` is not a positive number",
+            ),
+            (
+                ["--time-scale", "inf"],
+                "'--time-scale <F>': `inf` is not a positive number",
+            ),
+        ];
+        for (flags, expected) in cases {
+            let e = replay(&flags).unwrap_err();
+            assert_eq!(
+                e.kind(),
+                clap::error::ErrorKind::ValueValidation,
+                "{flags:?}"
+            );
+            assert_eq!(e.exit_code(), 2);
+            assert!(e.to_string().contains(expected), "{flags:?}: {e}");
+        }
+    }
 }

@@ -17,7 +17,7 @@ use crate::replay::report::human::HumanExporter;
 use crate::replay::report::json::JsonExporter;
 use crate::replay::report::junit::JunitExporter;
 use crate::replay::report::{Exporter, Report};
-use crate::replay::schedule::parse_wait;
+
 use crate::replay::transport::{parse_url, HttpOptions, HttpTransport};
 use crate::replay::{Outgoing, Recorder, Schedule};
 
@@ -92,9 +92,7 @@ async fn deliver(
 fn settings(args: &ReplayArgs) -> Result<Settings> {
     let schedule = match (&args.schedule, args.no_retry) {
         (_, true) => Schedule::no_retry(),
-        (Some(list), false) => {
-            Schedule::parse(list).map_err(|e| Error::new(format!("--schedule {e}")))?
-        }
+        (Some(schedule), false) => schedule.clone(),
         (None, false) => Schedule::default(),
     };
     Ok(Settings {
@@ -105,10 +103,6 @@ fn settings(args: &ReplayArgs) -> Result<Settings> {
 }
 
 fn http_options(args: &ReplayArgs) -> Result<HttpOptions> {
-    let timeout = parse_wait(&args.timeout).map_err(|e| Error::new(format!("--timeout {e}")))?;
-    if timeout.is_zero() {
-        return Err(Error::new("--timeout 0: give a time such as 10s or 500ms"));
-    }
     let cacert = match &args.cacert {
         Some(path) => {
             let name = path.display().to_string();
@@ -125,7 +119,7 @@ fn http_options(args: &ReplayArgs) -> Result<HttpOptions> {
             .iter()
             .map(|h| replay_input::parse_header(h))
             .collect::<Result<_>>()?,
-        timeout,
+        timeout: args.timeout,
         cacert,
         insecure: args.insecure,
         keep_alive: args.keep_alive,
