@@ -345,6 +345,50 @@ fn quiet_hides_notes_and_warnings_but_not_errors() {
     );
 }
 
+/// Each command's flags sit under headings, and the flags every command takes come
+/// last under their own: `Options:` keeps only help and version.
+#[test]
+fn help_groups_flags_under_headings_with_the_global_ones_last() {
+    for name in subcommands() {
+        let help = stdout(&cbtool(&[&name, "-h"]));
+        let headings: Vec<&str> = help
+            .lines()
+            .filter(|l| l.ends_with(':') && !l.starts_with(' '))
+            .collect();
+        let last = headings.iter().rposition(|h| *h != "Examples:");
+        assert_eq!(
+            last.map(|i| headings[i]),
+            Some("Global options:"),
+            "{name}: {help}"
+        );
+        let options = help.split("\nOptions:\n").nth(1).unwrap_or_default();
+        let options = options.split("\n\n").next().unwrap_or_default();
+        let flags: Vec<&str> = options.lines().map(str::trim).collect();
+        assert_eq!(flags.len(), 2, "{name}: only help and version: {options}");
+        assert!(
+            flags
+                .iter()
+                .all(|f| f.starts_with("-h, --help") || f.starts_with("-V, --version")),
+            "{name}: {options}"
+        );
+        let global = help.split("\nGlobal options:\n").nth(1).unwrap_or_default();
+        assert!(
+            global.contains("-q, --quiet") && global.contains("--color"),
+            "{name}"
+        );
+    }
+    let verify = stdout(&cbtool(&["verify", "-h"]));
+    let diagnosis = verify.split("\nDiagnosis:\n").nth(1).unwrap_or_default();
+    assert!(
+        diagnosis.trim_start().starts_with("--signature"),
+        "{verify}"
+    );
+    assert!(
+        verify.contains("\nCredentials:\n      --secret <S>"),
+        "{verify}"
+    );
+}
+
 #[test]
 fn verbose_shows_the_signed_string_of_a_valid_callback() {
     let out = cbtool(&["-v", "verify", "--secret-file", SECRET, SAMPLE]);
