@@ -337,6 +337,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
+    use crate::commands::terminal::Verbosity;
     use crate::listen::judge::{Judgement, Retry};
     use crate::listen::{Action, Decision};
     use crate::vendors::Reply;
@@ -368,6 +369,84 @@ mod tests {
             saved_answer: None,
         }
     }
+
+    /// Every JSON line `listen --forward --json` prints, byte for byte: the lines as they
+    /// were when they were built with `serde_json::json!` (commit b9b71ff).
+    #[test]
+    fn json_lines_are_the_documented_bytes() {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut output = Output::new(&mut out, &mut err, Verbosity::Normal, true);
+        let log = ForwardLog {
+            json: true,
+            colour: false,
+        };
+        log.listening(
+            SocketAddr::from(([127, 0, 0, 1], 8080)),
+            "http://127.0.0.1:3000/",
+            &mut output,
+        );
+        let refused = Judgement {
+            app_acked: false,
+            not_acked: Some("HTTP 500".into()),
+            flag: Some(Flag::RefusedValid),
+            retry: Retry::After {
+                wait: Duration::from_millis(2500),
+                next: 2,
+                of: 7,
+            },
+        };
+        let mut answered = relayed(true, 500, refused);
+        answered.saved = Some(Ok("saved/0003.http".into()));
+        answered.saved_answer = Some(Err("disk full".into()));
+        let mut failed = relayed(
+            false,
+            502,
+            Judgement {
+                app_acked: false,
+                not_acked: None,
+                flag: None,
+                retry: Retry::Stops,
+            },
+        );
+        failed.app = AppSide::Failed {
+            why: "connection refused".into(),
+            latency: Duration::from_micros(1500),
+        };
+        let mut unjudged = relayed(true, 200, acked_stops());
+        unjudged.decision = None;
+        unjudged.judgement = None;
+        unjudged.method = "GET".into();
+        unjudged.app = AppSide::NotForwarded("not a POST".into());
+        let mut tally = ForwardTally::default();
+        for r in [&answered, &failed, &unjudged] {
+            log.record(r, &mut output);
+            tally.add(r);
+        }
+        log.summary(&tally, "--exit-after reached", &mut output);
+        assert_eq!(String::from_utf8(out).unwrap(), EXPECTED_LINES);
+    }
+
+    fn acked_stops() -> Judgement {
+        Judgement {
+            app_acked: true,
+            not_acked: None,
+            flag: None,
+            retry: Retry::Stops,
+        }
+    }
+
+    const EXPECTED_LINES: &str = concat!(
+        r#"{"event":"listening","addr":"127.0.0.1:8080","forward":"http://127.0.0.1:3000/"}"#,
+        "\n",
+        r#"{"event":"request","seq":3,"method":"POST","path":"/cb","vendor":"autox3","id":"m1","signature_valid":true,"duplicate":false,"attempt":1,"fault":null,"error":null,"warnings":[],"forwarded":true,"app_status":500,"app_latency_ms":2.0,"app_error":null,"app_body":"{\"code\":0}","app_acked":false,"app_not_acked":"HTTP 500","verdict":"refused_valid","retry":"the sender will retry in 2.5 s (attempt 2 of 7)","retry_in_s":2.5,"http_status":500,"saved":"saved/0003.http","saved_answer":null,"save_error":"disk full"}"#,
+        "\n",
+        r#"{"event":"request","seq":3,"method":"POST","path":"/cb","vendor":"autox3","id":"m1","signature_valid":false,"duplicate":false,"attempt":1,"fault":null,"error":"signature does not match","warnings":[],"forwarded":true,"app_status":null,"app_latency_ms":1.5,"app_error":"connection refused","app_body":null,"app_acked":false,"app_not_acked":null,"verdict":null,"retry":"the sender stops","retry_in_s":null,"http_status":502,"saved":null,"saved_answer":null,"save_error":null}"#,
+        "\n",
+        r#"{"event":"request","seq":3,"method":"GET","path":"/cb","vendor":null,"id":null,"signature_valid":null,"duplicate":false,"attempt":1,"fault":null,"error":null,"warnings":[],"forwarded":false,"app_status":null,"app_latency_ms":null,"app_error":"not a POST","app_body":null,"app_acked":null,"app_not_acked":null,"verdict":null,"retry":null,"retry_in_s":null,"http_status":200,"saved":null,"saved_answer":null,"save_error":null}"#,
+        "\n",
+        r#"{"event":"summary","reason":"--exit-after reached","requests":3,"forwarded":2,"app_acked":0,"app_unanswered":1,"duplicates":0,"faults":0,"app_correct":false,"acked_forged":0,"refused_valid":1,"duplicate_refused":0,"valid_unanswered":0}"#,
+        "\n",
+    );
 
     #[test]
     fn lines_carry_both_halves_and_the_flag() {

@@ -123,6 +123,7 @@ fn record_text(r: &Record) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::commands::terminal::Verbosity;
     use crate::listen::{Action, Decision, FaultMode};
     use crate::vendors::Reply;
 
@@ -175,6 +176,43 @@ mod tests {
             "#7 POST /cb - -: not acked (400): the body is not JSON"
         );
     }
+
+    /// Every JSON line `listen --json` prints, byte for byte: the lines as they were
+    /// when they were built with `serde_json::json!` (commit b9b71ff).
+    #[test]
+    fn json_lines_are_the_documented_bytes() {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut output = Output::new(&mut out, &mut err, Verbosity::Normal, true);
+        let log = Log { json: true };
+        log.listening(SocketAddr::from(([127, 0, 0, 1], 8080)), &mut output);
+        let mut saved = record(acked(false), Some(200));
+        saved.saved = Some(Ok("saved/0007.http".into()));
+        log.record(&saved, &mut output);
+        let faulted = Decision {
+            fault: Some(FaultMode::Close),
+            error: Some("injected fault (close)".into()),
+            ..acked(true)
+        };
+        let mut unsaved = record(faulted, None);
+        unsaved.saved = Some(Err("disk full".into()));
+        log.record(&unsaved, &mut output);
+        let mut tally = Tally::default();
+        tally.add(&saved);
+        tally.add(&unsaved);
+        log.summary(&tally, "--max-requests reached", &mut output);
+        assert_eq!(String::from_utf8(out).unwrap(), EXPECTED_LINES);
+    }
+
+    const EXPECTED_LINES: &str = concat!(
+        r#"{"event":"listening","addr":"127.0.0.1:8080"}"#,
+        "\n",
+        r#"{"event":"request","seq":7,"method":"POST","path":"/cb","vendor":"autox3","id":"m1","signature_valid":true,"duplicate":false,"acked":true,"http_status":200,"fault":null,"error":null,"warnings":["createTime is sent as a string"],"saved":"saved/0007.http","save_error":null}"#,
+        "\n",
+        r#"{"event":"request","seq":7,"method":"POST","path":"/cb","vendor":"autox3","id":"m1","signature_valid":true,"duplicate":true,"acked":false,"http_status":null,"fault":"close","error":"injected fault (close)","warnings":["createTime is sent as a string"],"saved":null,"save_error":"disk full"}"#,
+        "\n",
+        r#"{"event":"summary","reason":"--max-requests reached","requests":2,"processed":1,"duplicates":0,"rejected":0,"faults":1}"#,
+        "\n",
+    );
 
     #[test]
     fn json_lines_carry_the_contract_fields_and_the_tally_adds_up() {

@@ -1,0 +1,197 @@
+//! Every `--json` document, byte for byte, against a committed expected document.
+//!
+//! The expected documents in `tests/expected/` were written by cbtool at commit b9b71ff,
+//! when the documents were still built with `serde_json::json!`, before they became
+//! typed `Serialize` structs: these tests hold the member names, their order and their
+//! values to what users and scripts already read. What a run cannot repeat (times,
+//! ports, temporary paths, fresh keys) is replaced by a placeholder on both sides.
+//!
+//! Refresh with `CBTOOL_BLESS=1 cargo test --test json_documents`, and read the diff.
+
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed anyway
+
+mod support;
+
+use std::path::Path;
+
+use serde_json::Value;
+use support::cli::{cbtool, stderr, COMPACT, PRIVATE, SECRET};
+use support::{Action, Server};
+
+const PUBLIC: &str = "fixtures/dayu/keys/public.pem";
+
+/// Compares `actual` with `tests/expected/NAME`, or writes it there under CBTOOL_BLESS.
+fn expect(name: &str, actual: &[u8]) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/expected")
+        .join(name);
+    if std::env::var_os("CBTOOL_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; bless it (see the module doc)", path.display()));
+    assert_eq!(
+        String::from_utf8_lossy(actual),
+        String::from_utf8_lossy(&expected),
+        "{name} differs from the committed document"
+    );
+}
+
+/// Runs cbtool and returns its stdout, checking the exit code.
+fn stdout_of(args: &[&str], code: i32) -> Vec<u8> {
+    let out = cbtool(args);
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
+    out.stdout
+}
+
+/// Replaces the values of the named members, wherever they are, and re-serialises in
+/// the same member order and layout (`pretty` for the replay report's form).
+fn mask(text: &[u8], members: &[&str], pretty: bool) -> Vec<u8> {
+    fn walk(v: &mut Value, members: &[&str]) {
+        match v {
+            Value::Object(map) => {
+                for (k, child) in map.iter_mut() {
+                    if members.contains(&k.as_str()) && !child.is_null() {
+                        *child = Value::String(format!("<{k}>"));
+                    } else {
+                        walk(child, members);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|c| walk(c, members)),
+            _ => {}
+        }
+    }
+    let mut lines = Vec::new();
+    let docs: Vec<Value> = if pretty {
+        vec![serde_json::from_slice(text).unwrap()]
+    } else {
+        text.split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(|l| serde_json::from_slice(l).unwrap())
+            .collect()
+    };
+    for mut doc in docs {
+        walk(&mut doc, members);
+        let mut bytes = if pretty {
+            serde_json::to_vec_pretty(&doc).unwrap()
+        } else {
+            serde_json::to_vec(&doc).unwrap()
+        };
+        bytes.push(b'\n');
+        lines.extend(bytes);
+    }
+    lines
+}
+
+#[test]
+fn verify_documents() {
+    let valid = ["verify", "--json", "--secret-file", SECRET, COMPACT];
+    expect("verify-valid.json", &stdout_of(&valid, 0));
+    let diagnosis = "fixtures/autox3/diagnosis/python_separators.json";
+    let explain = [
+        "verify",
+        "--json",
+        "--explain",
+        "--secret-file",
+        SECRET,
+        diagnosis,
+    ];
+    expect("verify-explain.json", &stdout_of(&explain, 1));
+    let dayu = "fixtures/dayu/envelopes/01-created.json";
+    let dayu = ["verify", "--json", "--public-key", PUBLIC, dayu];
+    expect("verify-dayu.json", &stdout_of(&dayu, 0));
+    // A stream with a failure of each kind: a wrong signature, an unreadable line.
+    let dir = tempfile::tempdir().unwrap();
+    let stream = dir.path().join("s.jsonl");
+    let good = std::fs::read_to_string(COMPACT).unwrap();
+    let bad = good.replacen("\"msgSignature\":\"", "\"msgSignature\":\"00", 1);
+    std::fs::write(
+        &stream,
+        format!("{}\n{}\n{{nope\n", good.trim(), bad.trim()),
+    )
+    .unwrap();
+    let stream = stream.to_str().unwrap();
+    let args = [
+        "verify",
+        "--json",
+        "--explain",
+        "--secret-file",
+        SECRET,
+        stream,
+    ];
+    let text = String::from_utf8(stdout_of(&args, 2)).unwrap();
+    expect(
+        "verify-stream.json",
+        text.replace(stream, "<stream>").as_bytes(),
+    );
+}
+
+#[test]
+fn validate_documents() {
+    let one = [
+        "validate",
+        "--json",
+        "fixtures/invalid/dayu-time-format.json",
+    ];
+    expect("validate-one.json", &stdout_of(&one, 1));
+    let many = [
+        "validate",
+        "--json",
+        "--sequence",
+        "fixtures/dayu/envelopes/01-created.json",
+        "fixtures/dayu/envelopes/03-accepted.json",
+        "fixtures/invalid/autox3-create-time-string.json",
+    ];
+    expect("validate-sequence.json", &stdout_of(&many, 1));
+}
+
+#[test]
+fn replay_report() {
+    let server = Server::script(vec![Action::status(500, "boom"), Action::ok()]);
+    let url = server.url();
+    let args = ["replay", "--json", "--url", &url, "--schedule", "10ms"];
+    let out = stdout_of(
+        &[&args[..], &["--secret-file", SECRET, COMPACT]].concat(),
+        0,
+    );
+    let masked = mask(&out, &["started_ms", "elapsed_ms"], true);
+    expect("replay-report.json", &masked);
+}
+
+#[test]
+fn demo_document() {
+    // The demo draws fresh message ids on every run.
+    let args = ["demo", "--json", "--time-scale", "0.001", "--bits", "1024"];
+    let out = stdout_of(&args, 0);
+    let masked = mask(&out, &["addr", "id", "started_ms", "elapsed_ms"], false);
+    expect("demo.json", &masked);
+}
+
+#[test]
+fn keygen_and_sample_documents() {
+    let keys = ["private_pem", "public_pem", "private_java", "public_java"];
+    let printed = stdout_of(&["keygen", "--json", "--bits", "512"], 0);
+    expect("keygen-printed.json", &mask(&printed, &keys, false));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_str().unwrap();
+    let written = stdout_of(&["keygen", "--json", "--bits", "512", "--out", path], 0);
+    let written = String::from_utf8(written).unwrap().replace(path, "<dir>");
+    expect(
+        "keygen-written.json",
+        &mask(written.as_bytes(), &keys, false),
+    );
+    let args = ["sample", "dayu", "--lifecycle", "--seed", "7", "--json"];
+    let out = [
+        &args[..],
+        &["--private-key", PRIVATE, "--out", path, "--force"],
+    ]
+    .concat();
+    let summary = String::from_utf8(stdout_of(&out, 0)).unwrap();
+    expect(
+        "sample-summary.json",
+        summary.replace(path, "<dir>").as_bytes(),
+    );
+}
