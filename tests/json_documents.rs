@@ -195,3 +195,27 @@ fn keygen_and_sample_documents() {
         summary.replace(path, "<dir>").as_bytes(),
     );
 }
+
+#[test]
+fn sign_and_snippet_documents() {
+    let sign = ["sign", "--json", "--secret-file", SECRET, COMPACT];
+    expect("sign.json", &stdout_of(&sign, 0));
+    let embed = ["sign", "--json", "--embed", "--private-key", PRIVATE];
+    let embed = [&embed[..], &["fixtures/dayu/envelopes/01-created.json"]].concat();
+    expect("sign-embed.json", &stdout_of(&embed, 0));
+    expect(
+        "snippet-list.json",
+        &stdout_of(&["snippet", "--list", "--json"], 0),
+    );
+    let code = ["snippet", "python", "--vendor", "autox3", "--json"];
+    expect("snippet-code.json", &stdout_of(&code, 0));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.go");
+    let file = file.to_str().unwrap();
+    let written = ["snippet", "go", "--vendor", "dayu", "--json", "--out", file];
+    let written = String::from_utf8(stdout_of(&written, 0)).unwrap();
+    expect(
+        "snippet-written.json",
+        written.replace(file, "<file>").as_bytes(),
+    );
+}

@@ -5,9 +5,8 @@
 
 use std::net::SocketAddr;
 
-use serde_json::json;
-
-use super::terminal::{paint, Kind, Tone};
+use super::listen_forward_json;
+use super::terminal::{paint, Json, Kind, Tone};
 use super::Output;
 use crate::listen::forward::{ack_of, AppSide, Relayed};
 use crate::listen::judge::{ack_needs, Flag};
@@ -64,7 +63,7 @@ impl ForwardTally {
         self.flags.iter().sum()
     }
 
-    fn count(&self, flag: Flag) -> u64 {
+    pub(super) fn count(&self, flag: Flag) -> u64 {
         Flag::ALL
             .iter()
             .position(|f| *f == flag)
@@ -79,13 +78,13 @@ impl ForwardLog {
             "listening on http://{addr}, forwarding to {target}"
         );
         if self.json {
-            output.line(json!({"event": "listening", "addr": addr.to_string(), "forward": target}));
+            output.line(Json(listen_forward_json::listening(addr, target)));
         }
     }
 
     pub fn record(&self, record: &Relayed, output: &mut Output) {
         if self.json {
-            output.line(record_json(record));
+            output.line(Json(listen_forward_json::record(record)));
         } else {
             // One write a line: stderr is unbuffered, and a busy forwarder logs thousands a second.
             let mut line = record_text(record, self.colour);
@@ -114,92 +113,12 @@ impl ForwardLog {
         };
         let _ = writeln!(output.stream(Kind::Note), "listen: {verdict}");
         if self.json {
-            let mut summary = json!({
-                "event": "summary",
-                "reason": reason,
-                "requests": t.requests,
-                "forwarded": t.forwarded,
-                "app_acked": t.app_acked,
-                "app_unanswered": t.app_unanswered,
-                "duplicates": t.duplicates,
-                "faults": t.faults,
-                "app_correct": t.app_errors() == 0,
-            });
-            for flag in Flag::ALL {
-                summary[flag.id()] = t.count(flag).into();
-            }
-            output.line(summary);
+            output.line(Json(listen_forward_json::summary(t, reason)));
         }
     }
 }
 
-fn saved_parts(
-    saved: &Option<Result<std::path::PathBuf, String>>,
-) -> (Option<String>, Option<String>) {
-    match saved {
-        Some(Ok(path)) => (Some(path.display().to_string()), None),
-        Some(Err(e)) => (None, Some(e.clone())),
-        None => (None, None),
-    }
-}
-
-fn record_json(r: &Relayed) -> serde_json::Value {
-    let d = r.decision.as_ref();
-    let (saved, save_error) = saved_parts(&r.saved);
-    let (saved_answer, answer_error) = saved_parts(&r.saved_answer);
-    let (forwarded, app_status, latency, app_error) = match &r.app {
-        AppSide::NotForwarded(why) => (false, None, None, Some(why.clone())),
-        AppSide::Answered {
-            status, latency, ..
-        } => (
-            true,
-            Some(*status),
-            Some(latency.as_secs_f64() * 1000.0),
-            None,
-        ),
-        AppSide::Failed { why, latency } => (
-            true,
-            None,
-            Some(latency.as_secs_f64() * 1000.0),
-            Some(why.clone()),
-        ),
-    };
-    let j = r.judgement.as_ref();
-    let vendor = d.and_then(|d| d.vendor).unwrap_or("-");
-    json!({
-        "event": "request",
-        "seq": r.seq,
-        "method": r.method,
-        "path": r.path,
-        "vendor": d.and_then(|d| d.vendor),
-        "id": d.and_then(|d| d.id.clone()),
-        "signature_valid": d.and_then(|d| d.signature_valid),
-        "duplicate": d.is_some_and(|d| d.duplicate),
-        "attempt": r.attempt,
-        "fault": d.and_then(|d| d.fault.map(|f| f.id())),
-        "error": d.and_then(|d| d.error.clone()),
-        "warnings": d.map(|d| d.warnings.clone()).unwrap_or_default(),
-        "forwarded": forwarded,
-        "app_status": app_status,
-        "app_latency_ms": latency,
-        "app_error": app_error,
-        "app_body": match &r.app {
-            AppSide::Answered { excerpt, .. } => Some(excerpt.clone()),
-            _ => None,
-        },
-        "app_acked": j.map(|j| j.app_acked),
-        "app_not_acked": j.and_then(|j| j.not_acked.clone()),
-        "verdict": j.and_then(|j| j.flag.map(Flag::id)),
-        "retry": j.map(|j| j.retry.describe(vendor_name(vendor))),
-        "retry_in_s": j.and_then(|j| j.retry.wait_secs()),
-        "http_status": r.http_status,
-        "saved": saved,
-        "saved_answer": saved_answer,
-        "save_error": save_error.or(answer_error),
-    })
-}
-
-fn vendor_name(id: &str) -> &'static str {
+pub(super) fn vendor_name(id: &str) -> &'static str {
     crate::vendors::by_id(id).map_or("the vendor", |v| v.name())
 }
 
@@ -475,7 +394,7 @@ mod tests {
             record_text(&record, false),
             "#3 POST /cb autox3 m1: signature INVALID (signature does not match) → app 200 in 2ms: acknowledged — SECURITY HOLE: the app acknowledged a callback whose signature is invalid: anyone can make it act on forged callbacks"
         );
-        let json = record_json(&record);
+        let json = serde_json::to_value(listen_forward_json::record(&record)).unwrap();
         assert_eq!(json["verdict"], "acked_forged");
         assert_eq!(json["app_status"], 200);
         assert_eq!(json["app_acked"], true);

@@ -3,11 +3,12 @@
 
 use std::net::SocketAddr;
 
-use serde_json::json;
+use serde::Serialize;
 
+use super::terminal::Json;
 use super::terminal::Kind;
 use super::Output;
-use crate::listen::{Record, Tally};
+use crate::listen::{Decision, Record, Tally};
 
 pub struct Log {
     pub json: bool,
@@ -17,13 +18,16 @@ impl Log {
     pub fn listening(&self, addr: SocketAddr, output: &mut Output) {
         let _ = writeln!(output.stream(Kind::Note), "listening on http://{addr}");
         if self.json {
-            output.line(json!({"event": "listening", "addr": addr.to_string()}));
+            output.line(Json(ListeningJson {
+                event: "listening",
+                addr: addr.to_string(),
+            }));
         }
     }
 
     pub fn record(&self, record: &Record, output: &mut Output) {
         if self.json {
-            output.line(record_json(record));
+            output.line(Json(record_json(record)));
         } else {
             let _ = writeln!(output.stream(Kind::Progress), "{}", record_text(record));
         }
@@ -36,43 +40,103 @@ impl Log {
             tally.requests, tally.processed, tally.duplicates, tally.rejected, tally.faults
         );
         if self.json {
-            output.line(json!({
-                "event": "summary",
-                "reason": reason,
-                "requests": tally.requests,
-                "processed": tally.processed,
-                "duplicates": tally.duplicates,
-                "rejected": tally.rejected,
-                "faults": tally.faults,
+            output.line(Json(SummaryJson {
+                event: "summary",
+                reason,
+                requests: tally.requests,
+                processed: tally.processed,
+                duplicates: tally.duplicates,
+                rejected: tally.rejected,
+                faults: tally.faults,
             }));
         }
     }
 }
 
-fn record_json(r: &Record) -> serde_json::Value {
+/// The first line of `listen --json`.
+#[derive(Serialize)]
+struct ListeningJson {
+    event: &'static str,
+    addr: String,
+}
+
+/// What every request line of `listen --json` opens with, forwarding or not.
+#[derive(Serialize)]
+pub(super) struct RequestHead<'a> {
+    event: &'static str,
+    seq: u64,
+    method: &'a str,
+    path: &'a str,
+    vendor: Option<&'static str>,
+    id: Option<&'a str>,
+    signature_valid: Option<bool>,
+    duplicate: bool,
+}
+
+impl<'a> RequestHead<'a> {
+    /// `decision` is none for a request `listen --forward` relayed without judging it.
+    pub(super) fn new(
+        seq: u64,
+        method: &'a str,
+        path: &'a str,
+        decision: Option<&'a Decision>,
+    ) -> Self {
+        RequestHead {
+            event: "request",
+            seq,
+            method,
+            path,
+            vendor: decision.and_then(|d| d.vendor),
+            id: decision.and_then(|d| d.id.as_deref()),
+            signature_valid: decision.and_then(|d| d.signature_valid),
+            duplicate: decision.is_some_and(|d| d.duplicate),
+        }
+    }
+}
+
+/// A line per request.
+#[derive(Serialize)]
+struct RequestJson<'a> {
+    #[serde(flatten)]
+    head: RequestHead<'a>,
+    acked: bool,
+    http_status: Option<u16>,
+    fault: Option<&'static str>,
+    error: Option<&'a str>,
+    warnings: &'a [String],
+    saved: Option<String>,
+    save_error: Option<&'a str>,
+}
+
+/// The last line.
+#[derive(Serialize)]
+struct SummaryJson<'a> {
+    event: &'static str,
+    reason: &'a str,
+    requests: u64,
+    processed: u64,
+    duplicates: u64,
+    rejected: u64,
+    faults: u64,
+}
+
+fn record_json(r: &Record) -> RequestJson<'_> {
     let d = &r.decision;
     let (saved, save_error) = match &r.saved {
         Some(Ok(path)) => (Some(path.display().to_string()), None),
-        Some(Err(e)) => (None, Some(e.clone())),
+        Some(Err(e)) => (None, Some(e.as_str())),
         None => (None, None),
     };
-    json!({
-        "event": "request",
-        "seq": r.seq,
-        "method": r.method,
-        "path": r.path,
-        "vendor": d.vendor,
-        "id": d.id,
-        "signature_valid": d.signature_valid,
-        "duplicate": d.duplicate,
-        "acked": d.acked(),
-        "http_status": r.http_status,
-        "fault": d.fault.map(|f| f.id()),
-        "error": d.error,
-        "warnings": d.warnings,
-        "saved": saved,
-        "save_error": save_error,
-    })
+    RequestJson {
+        head: RequestHead::new(r.seq, &r.method, &r.path, Some(d)),
+        acked: d.acked(),
+        http_status: r.http_status,
+        fault: d.fault.map(|f| f.id()),
+        error: d.error.as_deref(),
+        warnings: &d.warnings,
+        saved,
+        save_error,
+    }
 }
 
 fn record_text(r: &Record) -> String {
@@ -225,7 +289,7 @@ mod tests {
         for r in &records {
             tally.add(r);
         }
-        let first = record_json(&records[0]);
+        let first = serde_json::to_value(record_json(&records[0])).unwrap();
         for key in ["id", "vendor", "signature_valid", "duplicate", "acked"] {
             assert!(first.get(key).is_some(), "{key} missing: {first}");
         }

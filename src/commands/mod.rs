@@ -5,6 +5,7 @@ mod demo_report;
 mod keygen;
 mod listen;
 mod listen_forward;
+mod listen_forward_json;
 mod listen_forward_log;
 mod listen_log;
 mod outputs;

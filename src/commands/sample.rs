@@ -4,7 +4,7 @@
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use super::terminal::Kind;
+use super::terminal::{Json, Kind};
 use super::{credentials, flush_warnings, vendor_for, Output};
 use crate::cli::{LifecyclePathArg, SampleArgs};
 use crate::credentials::Credentials;
@@ -178,11 +178,11 @@ fn write_files(
             .map_err(|e| Error::new(format!("{}: cannot write: {e}", path.display())))?;
     }
     if args.json {
-        output.line(serde_json::json!({
-            "vendor": vendor.id(),
-            "seed": seed,
-            "signed": signing,
-            "files": paths,
+        output.line(Json(SummaryJson {
+            vendor: vendor.id(),
+            seed,
+            signed: signing,
+            files: &paths,
         }));
     } else {
         let _ = writeln!(
@@ -194,4 +194,13 @@ fn write_files(
         );
     }
     Ok(())
+}
+
+/// `sample --out DIR --json`: what was written, and how to write it again.
+#[derive(serde::Serialize)]
+struct SummaryJson<'a> {
+    vendor: &'static str,
+    seed: u64,
+    signed: bool,
+    files: &'a [PathBuf],
 }

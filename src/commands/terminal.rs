@@ -89,6 +89,17 @@ impl Tone {
     }
 }
 
+/// A `Serialize` document shown as its compact JSON, so that a report line can be one.
+pub struct Json<T>(pub T);
+
+impl<T: serde::Serialize> std::fmt::Display for Json<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Only a map with non-string keys fails to serialise, and no document has one.
+        let text = serde_json::to_string(&self.0).map_err(|_| std::fmt::Error)?;
+        f.write_str(&text)
+    }
+}
+
 /// `word` in its tone's colour, or plain when `colour` is off.
 pub fn paint(word: &str, tone: Tone, colour: bool) -> String {
     if colour {
