@@ -141,6 +141,25 @@ impl Command {
     }
 }
 
+impl Command {
+    /// Whether `--json` was given: an error that stops the command is then also a JSON
+    /// document on stdout.
+    pub fn json(&self) -> bool {
+        match self {
+            Command::Verify(a) => a.json,
+            Command::Validate(a) => a.json,
+            Command::Keygen(a) => a.json,
+            Command::Listen(a) => a.json,
+            Command::Replay(a) => a.json,
+            Command::Demo(a) => a.json,
+            Command::Snippet(a) => a.json,
+            Command::Sign(a) => a.json,
+            Command::Sample(a) => a.json,
+            Command::Completions(_) | Command::Man(_) => false,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell to complete for

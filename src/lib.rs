@@ -25,7 +25,7 @@ use std::io::Write;
 
 use clap::Parser;
 
-use crate::commands::terminal::Verbosity;
+use crate::commands::terminal::{ErrorDocument, Json, Verbosity};
 use crate::error::EXIT_USAGE;
 
 pub use commands::terminal::Terminal;
@@ -65,10 +65,15 @@ pub fn run_on(
     output.colour_out = terminal.colour(cli.color, terminal.out_is_tty);
     output.colour_err = terminal.colour(cli.color, terminal.err_is_tty);
     output.in_is_tty = terminal.in_is_tty;
+    let json = cli.command.json();
     match commands::dispatch(cli.command, &mut output) {
         Ok(code) => code,
         Err(e) => {
             output.error(&e);
+            // Whoever reads the JSON on stdout learns of the error there too.
+            if json {
+                output.line(Json(ErrorDocument::of(&e)));
+            }
             EXIT_USAGE
         }
     }

@@ -219,3 +219,66 @@ fn sign_and_snippet_documents() {
         written.replace(file, "<file>").as_bytes(),
     );
 }
+
+/// With `--json`, an error that stops the command is also a document on stdout,
+/// `{"error": {"message", "file", "line", "column"}}`, while stderr keeps its one line.
+#[test]
+fn an_input_error_is_a_json_document_too() {
+    let truncated = "fixtures/invalid/unreadable/truncated.json";
+    let message = format!(
+        "{truncated}:2:1: not valid JSON: EOF while parsing an object (the JSON is truncated)"
+    );
+    let placed = serde_json::json!({"error": {"message": message, "file": truncated, "line": 2, "column": 1}});
+    let out = cbtool(&["verify", "--json", "--secret-file", SECRET, truncated]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), format!("error: {message}\n"));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+        placed
+    );
+    assert_eq!(
+        out.stdout.iter().filter(|&&b| b == b'\n').count(),
+        1,
+        "one line"
+    );
+    // Known file, no position; and no file at all (a missing credential).
+    let out = cbtool(&["verify", "--json", "--secret-file", SECRET, "no/such.json"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let missing = "no/such.json: cannot open: no such file";
+    let expected = serde_json::json!({"error": {"message": missing, "file": "no/such.json", "line": null, "column": null}});
+    assert_eq!((out.status.code(), &doc), (Some(2), &expected));
+    let out = cbtool(&["verify", "--json", COMPACT]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("appSecret"),
+        "{doc}"
+    );
+    assert_eq!(
+        (&doc["error"]["file"], &doc["error"]["line"]),
+        (&Value::Null, &Value::Null)
+    );
+    // Without --json, stdout stays empty.
+    let out = cbtool(&["verify", "--secret-file", SECRET, truncated]);
+    assert!(out.stdout.is_empty() && out.status.code() == Some(2));
+    // validate reports every input, so an unreadable one carries the same `error` object
+    // in its entry, beside `unreadable`.
+    let out = cbtool(&["validate", "--json", truncated]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), format!("error: {message}\n"));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["unreadable"], message.as_str());
+    assert_eq!(doc["error"], placed["error"]);
+    let out = cbtool(&["validate", "--json", COMPACT, "no/such.json"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        doc["files"][0].get("error"),
+        None,
+        "a readable input has none"
+    );
+    assert_eq!(doc["files"][1]["error"], expected["error"]);
+}

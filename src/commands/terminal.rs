@@ -4,6 +4,7 @@
 use anstyle::{AnsiColor, Style};
 
 use crate::cli::ColorArg;
+use crate::error::Error;
 
 /// What the process knows about where its output goes, gathered once by `main`
 /// (the library reads no environment).
@@ -97,6 +98,44 @@ impl<T: serde::Serialize> std::fmt::Display for Json<T> {
         // Only a map with non-string keys fails to serialise, and no document has one.
         let text = serde_json::to_string(&self.0).map_err(|_| std::fmt::Error)?;
         f.write_str(&text)
+    }
+}
+
+/// What `--json` prints on stdout for an error that stopped the command:
+/// `{"error": {"message", "file", "line", "column"}}`, the members null when unknown.
+#[derive(serde::Serialize)]
+pub struct ErrorDocument<'a> {
+    error: ErrorJson<'a>,
+}
+
+/// An error as JSON, where it is known: the document above, and `validate`'s entry for
+/// an input it could not read.
+#[derive(serde::Serialize)]
+pub struct ErrorJson<'a> {
+    /// The `error:` line's text.
+    message: &'a str,
+    file: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+}
+
+impl<'a> ErrorDocument<'a> {
+    pub fn of(error: &'a Error) -> Self {
+        ErrorDocument {
+            error: ErrorJson::of(error),
+        }
+    }
+}
+
+impl<'a> ErrorJson<'a> {
+    pub fn of(error: &'a Error) -> Self {
+        let place = error.place();
+        ErrorJson {
+            message: error.message(),
+            file: place.map(|p| p.source.as_str()).or(error.file()),
+            line: place.map(|p| p.position.line),
+            column: place.map(|p| p.position.column),
+        }
     }
 }
 

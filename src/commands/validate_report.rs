@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::terminal::Json;
+use super::terminal::{ErrorJson, Json};
 use super::Output;
 use crate::error::{Error, Position};
 use crate::schema::{locate, sequence::Event, Finding, Findings, Severity};
@@ -180,6 +180,9 @@ struct DocumentJson<'a> {
     warnings: Vec<FindingJson<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     unreadable: Option<&'a str>,
+    /// With `unreadable`: the error, placed, as every `--json` error is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -233,6 +236,7 @@ fn document(report: &Checked, strict: bool) -> DocumentJson<'_> {
         errors: list(Severity::Error),
         warnings: list(Severity::Warning),
         unreadable: report.unreadable.as_ref().map(Error::message),
+        error: report.unreadable.as_ref().map(ErrorJson::of),
     }
 }
 
