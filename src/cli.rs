@@ -8,7 +8,24 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::input::DEFAULT_MAX_SIZE;
-use crate::replay::schedule::parse_wait;
+use crate::replay::schedule::{parse_wait, Schedule};
+
+/// The help headings: a command's flags grouped by what they are about, the flags every
+/// command takes last, so they never sit between a command's own.
+const INPUT: &str = "Input";
+const CREDENTIALS: &str = "Credentials";
+const DIAGNOSIS: &str = "Diagnosis";
+const CHECKS: &str = "Checks";
+const GENERATION: &str = "Generation";
+const RECEIVER: &str = "Receiver";
+const FAULTS: &str = "Faults";
+const FORWARDING: &str = "Forwarding";
+const DELIVERY: &str = "Delivery";
+const CONNECTION: &str = "Connection";
+const RUN: &str = "Run";
+const SELECTION: &str = "Selection";
+const OUTPUT: &str = "Output";
+const GLOBAL: &str = "Global options";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -21,13 +38,13 @@ use crate::replay::schedule::parse_wait;
 )]
 pub struct Cli {
     /// When to colour human output: auto (only on a terminal, and not when NO_COLOR is set), always, never
-    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto, help_heading = GLOBAL)]
     pub color: ColorArg,
     /// Print only errors (JSON reports are still printed; the exit code tells the outcome)
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
     pub quiet: bool,
     /// Print extra detail (verify: the signed string even when the signature is valid)
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = GLOBAL)]
     pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
@@ -120,6 +137,25 @@ impl Command {
             Command::Sign(_) | Command::Sample(_) | Command::Completions(_) | Command::Man(_) => {
                 true
             }
+        }
+    }
+}
+
+impl Command {
+    /// Whether `--json` was given: an error that stops the command is then also a JSON
+    /// document on stdout.
+    pub fn json(&self) -> bool {
+        match self {
+            Command::Verify(a) => a.json,
+            Command::Validate(a) => a.json,
+            Command::Keygen(a) => a.json,
+            Command::Listen(a) => a.json,
+            Command::Replay(a) => a.json,
+            Command::Demo(a) => a.json,
+            Command::Snippet(a) => a.json,
+            Command::Sign(a) => a.json,
+            Command::Sample(a) => a.json,
+            Command::Completions(_) | Command::Man(_) => false,
         }
     }
 }
@@ -289,16 +325,16 @@ pub struct InputArgs {
     #[arg(value_name = "FILE")]
     pub file: Option<String>,
     /// Treat the input as JSON Lines: one callback a line, streamed
-    #[arg(long, conflicts_with = "request")]
+    #[arg(long, conflicts_with = "request", help_heading = INPUT)]
     pub jsonl: bool,
     /// Treat FILE as a raw HTTP request (request line, headers, blank line, body)
-    #[arg(long)]
+    #[arg(long, help_heading = INPUT)]
     pub request: bool,
     /// Force the vendor instead of detecting it from the payload
-    #[arg(long, value_parser = VendorParser)]
+    #[arg(long, value_parser = VendorParser, help_heading = INPUT)]
     pub vendor: Option<VendorArg>,
     /// Largest callback (or JSON Lines line) accepted, in bytes
-    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE)]
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE, help_heading = INPUT)]
     pub max_size: usize,
 }
 
@@ -306,13 +342,13 @@ pub struct InputArgs {
 pub struct SignArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = CREDENTIALS)]
     pub credentials: CredentialArgs,
     /// Print the whole signed request (AutoX3: compact body with msgSignature; Dayu: an envelope with the Dayu-Sign header)
-    #[arg(long)]
+    #[arg(long, help_heading = OUTPUT)]
     pub embed: bool,
     /// Print one JSON object per callback instead of text
-    #[arg(long)]
+    #[arg(long, help_heading = OUTPUT)]
     pub json: bool,
 }
 
@@ -320,35 +356,35 @@ pub struct SignArgs {
 pub struct VerifyArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = CREDENTIALS)]
     pub credentials: CredentialArgs,
     /// Check this signature instead of the one the callback carries (e.g. what your code computed)
-    #[arg(long, value_name = "SIG")]
+    #[arg(long, value_name = "SIG", help_heading = DIAGNOSIS)]
     pub signature: Option<String>,
     /// Diagnose a mismatch: show the signed string and name the mistake that reproduces the signature
-    #[arg(long)]
+    #[arg(long, help_heading = DIAGNOSIS)]
     pub explain: bool,
     /// Compare the string your code signed (a file) with the correct one, byte by byte
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = DIAGNOSIS)]
     pub signed_string: Option<PathBuf>,
     /// Print one JSON document on stdout instead of text
-    #[arg(long)]
+    #[arg(long, help_heading = OUTPUT)]
     pub json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct KeygenArgs {
     /// Key size in bits (under 2048 only for tests)
-    #[arg(long, default_value_t = 2048, value_parser = clap::value_parser!(u32).range(512..=8192))]
+    #[arg(long, default_value_t = 2048, value_parser = clap::value_parser!(u32).range(512..=8192), help_heading = GENERATION)]
     pub bits: u32,
     /// Directory to write private.pem, public.pem, private.b64 and public.b64 into; without it, all are printed
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", help_heading = OUTPUT)]
     pub out: Option<PathBuf>,
     /// Overwrite existing key files
-    #[arg(long)]
+    #[arg(long, help_heading = OUTPUT)]
     pub force: bool,
     /// Print a JSON summary instead of text
-    #[arg(long)]
+    #[arg(long, help_heading = OUTPUT)]
     pub json: bool,
 }
 
@@ -368,31 +404,31 @@ pub struct SampleArgs {
     /// Which vendor's callbacks to generate
     #[arg(value_parser = VendorParser)]
     pub vendor: VendorArg,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = CREDENTIALS)]
     pub credentials: CredentialArgs,
     /// How many callbacks to generate, one JSON document a line
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1_000_000), conflicts_with = "lifecycle")]
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1_000_000), conflicts_with = "lifecycle", help_heading = GENERATION)]
     pub count: u64,
     /// Seed: the same seed gives the same bytes (without it, a random one, printed on stderr)
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", help_heading = GENERATION)]
     pub seed: Option<u64>,
     /// Dayu: every callback of one work order, from creation to its end (see --path)
-    #[arg(long)]
+    #[arg(long, help_heading = GENERATION)]
     pub lifecycle: bool,
     /// With --lifecycle: how the order ends
-    #[arg(long, value_enum, default_value = "complete", requires = "lifecycle")]
+    #[arg(long, value_enum, default_value = "complete", requires = "lifecycle", help_heading = GENERATION)]
     pub path: LifecyclePathArg,
     /// Write one file per callback into DIR, named in order (01-created.json, …)
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", help_heading = OUTPUT)]
     pub out: Option<PathBuf>,
     /// With --out: overwrite files that exist
-    #[arg(long, requires = "out")]
+    #[arg(long, requires = "out", help_heading = OUTPUT)]
     pub force: bool,
     /// Print, per callback, a curl command that POSTs exactly these bytes to URL
-    #[arg(long, value_name = "URL", conflicts_with_all = ["out", "json"])]
+    #[arg(long, value_name = "URL", conflicts_with_all = ["out", "json"], help_heading = OUTPUT)]
     pub curl: Option<String>,
     /// JSON on stdout: the callbacks as JSON Lines (the default anyway); with --out, a summary
-    #[arg(long)]
+    #[arg(long, help_heading = OUTPUT)]
     pub json: bool,
 }
 
@@ -414,70 +450,70 @@ pub enum FailMode {
 
 #[derive(Debug, Args)]
 pub struct ListenArgs {
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = CREDENTIALS)]
     pub credentials: CredentialArgs,
     /// Address to listen on (IP or host name, e.g. localhost:8080); port 0 picks a free
     /// port (the bound address is printed first)
-    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080", value_parser = listen_address)]
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080", value_parser = listen_address, help_heading = RECEIVER)]
     pub addr: SocketAddr,
     /// Allow an address other than loopback: the receiver then answers other machines
-    #[arg(long)]
+    #[arg(long, help_heading = RECEIVER)]
     pub allow_remote: bool,
     /// Force the vendor instead of detecting it from each body
-    #[arg(long, value_parser = VendorParser)]
+    #[arg(long, value_parser = VendorParser, help_heading = RECEIVER)]
     pub vendor: Option<VendorArg>,
     /// Largest body accepted; larger ones get 413
-    #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 20, help_heading = RECEIVER)]
     pub max_body: usize,
     /// Keep the ids already processed in FILE, so they stay duplicates across restarts
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = RECEIVER)]
     pub store: Option<PathBuf>,
     /// Write every received callback into DIR as a raw HTTP request (read back by verify --request)
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", help_heading = RECEIVER)]
     pub save: Option<PathBuf>,
     /// Fault the first N deliveries of each message (by msgId, or orderId/serviceProgessTimeNum)
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, help_heading = FAULTS)]
     pub fail_first: u32,
     /// Fault this share of deliveries, 0 to 1, drawn from --seed
-    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = probability)]
+    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = probability, help_heading = FAULTS)]
     pub fail_rate: f64,
     /// Seed for --fail-rate, so that a run can be repeated
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, help_heading = FAULTS)]
     pub seed: u64,
     /// What a faulted delivery gets
-    #[arg(long, value_enum, default_value = "http500")]
+    #[arg(long, value_enum, default_value = "http500", help_heading = FAULTS)]
     pub fail_mode: FailMode,
     /// How long a `timeout` fault holds the connection before closing it
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_wait)]
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_wait, help_heading = FAULTS)]
     pub fail_hold: Duration,
     /// Wait before every answer (`250ms`, `2s`; a bare number is seconds)
-    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_wait)]
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_wait, help_heading = FAULTS)]
     pub delay: Duration,
     /// Time allowed for a request's head, and again for its body
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_wait)]
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_wait, help_heading = RECEIVER)]
     pub read_timeout: Duration,
     /// Connections served at once; more wait to be accepted
-    #[arg(long, value_name = "N", default_value_t = 256)]
+    #[arg(long, value_name = "N", default_value_t = 256, help_heading = RECEIVER)]
     pub max_connections: usize,
     /// Stop after answering N requests
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", help_heading = RUN)]
     pub max_requests: Option<u64>,
     /// Stop after this long (e.g. 30s)
-    #[arg(long, value_name = "DURATION", value_parser = parse_wait)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_wait, help_heading = RUN)]
     pub exit_after: Option<Duration>,
     /// Print JSON Lines on stdout: the bound address, one object per request, a summary
-    #[arg(long)]
+    #[arg(long, help_heading = OUTPUT)]
     pub json: bool,
     /// Stand in front of your app: forward every request to URL (http or https) byte for
     /// byte, relay its answer, and judge the answer as the vendor's sender reads it
-    #[arg(long, value_name = "URL", conflicts_with_all = ["store", "delay"])]
+    #[arg(long, value_name = "URL", conflicts_with_all = ["store", "delay"], help_heading = FORWARDING)]
     pub forward: Option<String>,
     /// With --forward: how long the app has to answer; then the sender gets 504
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_wait)]
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_wait, help_heading = FORWARDING)]
     pub forward_timeout: Duration,
     /// With --forward: exit 1 if the app acknowledged a forged callback, or did not
     /// acknowledge a valid one (a duplicate included)
-    #[arg(long, requires = "forward")]
+    #[arg(long, requires = "forward", help_heading = FORWARDING)]
     pub expect_app_correct: bool,
 }
 
@@ -523,67 +559,88 @@ fn ack_values() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(values)
 }
 
+/// `replay --timeout`: a duration as every flag takes it, and not zero (no attempt could
+/// ever be answered).
+fn attempt_timeout(text: &str) -> Result<Duration, String> {
+    match parse_wait(text)? {
+        d if d.is_zero() => Err(format!(
+            "`{text}` allows no time; give a time such as 10s or 500ms"
+        )),
+        d => Ok(d),
+    }
+}
+
+/// `--time-scale`: what every wait is multiplied by, finite and above zero.
+fn time_scale(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(f) if f.is_finite() && f > 0.0 => Ok(f),
+        _ => Err(format!(
+            "`{text}` is not a positive number; give one such as 0.01"
+        )),
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
     /// Callbacks: files (JSON, JSON Lines, envelopes, raw HTTP requests), directories (their .json, .jsonl, .ndjson and .http files, by name), or - for stdin
     #[arg(value_name = "FILE|DIR", required = true)]
     pub inputs: Vec<String>,
     /// Where to POST the callbacks (http or https)
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", help_heading = DELIVERY)]
     pub url: String,
     /// An extra request header, `Name: value` (repeatable; replaces a carried header of that name)
-    #[arg(long = "header", short = 'H', value_name = "'K: V'")]
+    #[arg(long = "header", short = 'H', value_name = "'K: V'", help_heading = DELIVERY)]
     pub headers: Vec<String>,
     /// Time allowed for each attempt (`10`, `2s`, `500ms`)
-    #[arg(long, value_name = "DURATION", default_value = "10s")]
-    pub timeout: String,
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = attempt_timeout, help_heading = DELIVERY)]
+    pub timeout: Duration,
     /// Waits between attempts: seconds (`2,4,8`) or with units (`500ms,2s`) [default: 2,4,8,16,32,64]
-    #[arg(long, value_name = "LIST", conflicts_with = "no_retry")]
-    pub schedule: Option<String>,
+    #[arg(long, value_name = "LIST", conflicts_with = "no_retry", value_parser = Schedule::parse, help_heading = DELIVERY)]
+    pub schedule: Option<Schedule>,
     /// One attempt per message, no retries
-    #[arg(long)]
+    #[arg(long, help_heading = DELIVERY)]
     pub no_retry: bool,
     /// Multiply every wait by F (0.01 runs the vendor sequence in 1.26 s of waits)
-    #[arg(long, value_name = "F", default_value_t = 1.0)]
+    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = time_scale, help_heading = DELIVERY)]
     pub time_scale: f64,
     /// Messages in flight at once (callbacks of one Dayu order always go one after another)
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=256))]
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=256), help_heading = DELIVERY)]
     pub concurrency: u32,
     /// How an acknowledgement is recognised [default: per vendor]
-    #[arg(long, value_parser = ack_values())]
+    #[arg(long, value_parser = ack_values(), help_heading = DELIVERY)]
     pub ack: Option<String>,
     /// Give each message a new identity before signing (AutoX3: msgId and createTime; Dayu: createTime), so de-duplicating receivers take repeated runs
-    #[arg(long)]
+    #[arg(long, help_heading = DELIVERY)]
     pub fresh: bool,
     /// After an acknowledgement, send the identical message N more times; each must be acknowledged
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, help_heading = DELIVERY)]
     pub duplicate: u32,
     /// Write the JSON report to FILE
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = OUTPUT)]
     pub report: Option<PathBuf>,
     /// Write a JUnit XML report to FILE (one test case per message)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = OUTPUT)]
     pub junit: Option<PathBuf>,
     /// Print the JSON report on stdout
-    #[arg(long)]
+    #[arg(long, help_heading = OUTPUT)]
     pub json: bool,
     /// Trust the CA certificates in this PEM file (besides the built-in roots)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = CONNECTION)]
     pub cacert: Option<PathBuf>,
     /// Do not verify the receiver's TLS certificate (tests only)
-    #[arg(long)]
+    #[arg(long, help_heading = CONNECTION)]
     pub insecure: bool,
     /// Reuse connections between requests, for bulk replays; by default every attempt
     /// opens a fresh connection, as the vendors' senders do
-    #[arg(long)]
+    #[arg(long, help_heading = CONNECTION)]
     pub keep_alive: bool,
     /// Force the vendor instead of detecting it from each payload
-    #[arg(long, value_parser = VendorParser)]
+    #[arg(long, value_parser = VendorParser, help_heading = INPUT)]
     pub vendor: Option<VendorArg>,
     /// Largest callback (or JSON Lines line) accepted, in bytes
-    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE)]
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE, help_heading = INPUT)]
     pub max_size: usize,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = CREDENTIALS)]
     pub credentials: CredentialArgs,
 }
 
@@ -594,20 +651,22 @@ pub struct DemoArgs {
         long,
         value_name = "F",
         default_value_t = 0.01,
-        conflicts_with = "real_time"
+        conflicts_with = "real_time",
+        value_parser = time_scale,
+        help_heading = RUN
     )]
     pub time_scale: f64,
     /// Wait the vendor's real intervals, 2 s to 64 s (the run takes over two minutes)
-    #[arg(long)]
+    #[arg(long, help_heading = RUN)]
     pub real_time: bool,
     /// Size of the fresh Dayu RSA key pair (under 2048 only for quicker tests)
-    #[arg(long, default_value_t = 2048, value_parser = clap::value_parser!(u32).range(512..=8192))]
+    #[arg(long, default_value_t = 2048, value_parser = clap::value_parser!(u32).range(512..=8192), help_heading = RUN)]
     pub bits: u32,
     /// Use this AutoX3 secret instead of a random one (for tests that it is never printed)
-    #[arg(long, value_name = "S", hide = true)]
+    #[arg(long, value_name = "S", hide = true, help_heading = RUN)]
     pub secret: Option<String>,
     /// Print one JSON report on stdout (the live lines and the summary stay on stderr)
-    #[arg(long)]
+    #[arg(long, help_heading = OUTPUT)]
     pub json: bool,
 }
 
@@ -633,19 +692,19 @@ pub struct SnippetArgs {
     #[arg(value_enum, required_unless_present = "list")]
     pub language: Option<SnippetLanguage>,
     /// Whose callbacks the receiver verifies
-    #[arg(long, value_parser = VendorParser, required_unless_present = "list")]
+    #[arg(long, value_parser = VendorParser, required_unless_present = "list", help_heading = SELECTION)]
     pub vendor: Option<VendorArg>,
     /// List the snippets there are (of LANG and --vendor, when given) and how to run each
-    #[arg(long)]
+    #[arg(long, help_heading = SELECTION)]
     pub list: bool,
     /// Write the code to FILE instead of printing it
-    #[arg(long, value_name = "FILE", conflicts_with = "list")]
+    #[arg(long, value_name = "FILE", conflicts_with = "list", help_heading = OUTPUT)]
     pub out: Option<PathBuf>,
     /// With --out: overwrite FILE if it exists
-    #[arg(long, requires = "out")]
+    #[arg(long, requires = "out", help_heading = OUTPUT)]
     pub force: bool,
     /// Print JSON: with --list, the snippets; otherwise the snippet's file name, run command and code
-    #[arg(long)]
+    #[arg(long, help_heading = OUTPUT)]
     pub json: bool,
 }
 
@@ -665,24 +724,97 @@ pub struct ValidateArgs {
     #[arg(value_name = "FILE", required_unless_present = "print_schema")]
     pub files: Vec<String>,
     /// Print one embedded JSON Schema and exit
-    #[arg(long, value_parser = schema_names(), value_name = "NAME", conflicts_with_all = ["files", "sequence"])]
+    #[arg(long, value_parser = schema_names(), value_name = "NAME", conflicts_with_all = ["files", "sequence"], help_heading = OUTPUT)]
     pub print_schema: Option<String>,
     /// Also check that the callbacks, in the order given, are one Dayu order's legal history
-    #[arg(long)]
+    #[arg(long, help_heading = CHECKS)]
     pub sequence: bool,
     /// Fail (exit 1) on warnings too
-    #[arg(long)]
+    #[arg(long, help_heading = CHECKS)]
     pub strict: bool,
     /// Treat every input as JSON Lines: one callback a line
-    #[arg(long)]
+    #[arg(long, help_heading = INPUT)]
     pub jsonl: bool,
     /// Force the vendor instead of detecting it from the payload
-    #[arg(long, value_parser = VendorParser)]
+    #[arg(long, value_parser = VendorParser, help_heading = INPUT)]
     pub vendor: Option<VendorArg>,
     /// Largest callback (or JSON Lines line) accepted, in bytes
-    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE)]
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE, help_heading = INPUT)]
     pub max_size: usize,
     /// Print one JSON document on stdout instead of text
-    #[arg(long)]
+    #[arg(long, help_heading = OUTPUT)]
     pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn replay(flags: &[&str]) -> Result<ReplayArgs, clap::Error> {
+        let args = [
+            &["cbtool", "replay", "--url", "http://127.0.0.1:9/"],
+            flags,
+            &["x.json"],
+        ];
+        match Cli::try_parse_from(args.concat())?.command {
+            Command::Replay(args) => Ok(args),
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn durations_and_schedules_arrive_typed() {
+        let args = replay(&["--timeout", "250ms", "--schedule", "1,2s,500ms"]).unwrap();
+        assert_eq!(args.timeout, Duration::from_millis(250));
+        let waits = [1000, 2000, 500].map(Duration::from_millis).to_vec();
+        assert_eq!(args.schedule, Some(Schedule::from_waits(waits)));
+        let args = replay(&["--timeout", "2", "--time-scale", "0.01"]).unwrap();
+        assert_eq!(
+            (args.timeout, args.time_scale),
+            (Duration::from_secs(2), 0.01)
+        );
+        let defaults = replay(&[]).unwrap();
+        assert_eq!(defaults.timeout, Duration::from_secs(10));
+        assert_eq!((defaults.schedule, defaults.time_scale), (None, 1.0));
+    }
+
+    #[test]
+    fn a_bad_value_is_clap_s_usage_error_naming_the_flag() {
+        let cases = [
+            (
+                ["--timeout", "5x"],
+                "'--timeout <DURATION>': `5x` is not a duration",
+            ),
+            (
+                ["--timeout", "0ms"],
+                "'--timeout <DURATION>': `0ms` allows no time",
+            ),
+            (
+                ["--schedule", "2,,4"],
+                "'--schedule <LIST>': `2,,4` has an empty item",
+            ),
+            (
+                ["--schedule", "2,-1"],
+                "'--schedule <LIST>': `-1`: a duration cannot be negative",
+            ),
+            (
+                ["--time-scale", "0"],
+                "'--time-scale <F>': `0` is not a positive number",
+            ),
+            (
+                ["--time-scale", "inf"],
+                "'--time-scale <F>': `inf` is not a positive number",
+            ),
+        ];
+        for (flags, expected) in cases {
+            let e = replay(&flags).unwrap_err();
+            assert_eq!(
+                e.kind(),
+                clap::error::ErrorKind::ValueValidation,
+                "{flags:?}"
+            );
+            assert_eq!(e.exit_code(), 2);
+            assert!(e.to_string().contains(expected), "{flags:?}: {e}");
+        }
+    }
 }

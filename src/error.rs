@@ -16,6 +16,8 @@ pub const EXIT_USAGE: i32 = 2;
 pub struct Error {
     message: String,
     place: Option<Place>,
+    /// The named input the error is about, known even without a position.
+    file: Option<String>,
 }
 
 /// Where an error sits in a named input, kept apart from the rendered line so that a
@@ -34,6 +36,7 @@ impl Error {
         Error {
             message: message.into(),
             place: None,
+            file: None,
         }
     }
 
@@ -47,8 +50,12 @@ impl Error {
                     position: p,
                     reason: message.to_string(),
                 }),
+                file: Some(source.to_string()),
             },
-            None => Error::new(format!("{source}: {message}")),
+            None => Error {
+                file: Some(source.to_string()),
+                ..Error::new(format!("{source}: {message}"))
+            },
         }
     }
 
@@ -58,6 +65,11 @@ impl Error {
 
     pub fn place(&self) -> Option<&Place> {
         self.place.as_ref()
+    }
+
+    /// The named input (file path, `file:line` of JSON Lines, `<stdin>`), when known.
+    pub fn file(&self) -> Option<&str> {
+        self.file.as_deref()
     }
 }
 

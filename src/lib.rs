@@ -25,7 +25,7 @@ use std::io::Write;
 
 use clap::Parser;
 
-use crate::commands::terminal::{ErrorsOnly, Verbosity};
+use crate::commands::terminal::{ErrorDocument, Json, Verbosity};
 use crate::error::EXIT_USAGE;
 
 pub use commands::terminal::Terminal;
@@ -60,37 +60,20 @@ pub fn run_on(
             return code;
         }
     };
-    let verbosity = match (cli.quiet, cli.verbose) {
-        (true, _) => Verbosity::Quiet,
-        (false, true) => Verbosity::Verbose,
-        (false, false) => Verbosity::Normal,
-    };
-    let quiet = verbosity == Verbosity::Quiet;
-    let mut sink = std::io::sink();
-    let out: &mut dyn Write = if quiet && !cli.command.prints_data() {
-        &mut sink
-    } else {
-        out
-    };
-    let mut errors_only;
-    let err: &mut dyn Write = if quiet {
-        errors_only = ErrorsOnly::new(err);
-        &mut errors_only
-    } else {
-        err
-    };
-    let mut output = commands::Output {
-        out,
-        err,
-        colour_out: terminal.colour(cli.color, terminal.out_is_tty),
-        colour_err: terminal.colour(cli.color, terminal.err_is_tty),
-        in_is_tty: terminal.in_is_tty,
-        verbosity,
-    };
+    let verbosity = Verbosity::from_flags(cli.quiet, cli.verbose);
+    let mut output = commands::Output::new(out, err, verbosity, cli.command.prints_data());
+    output.colour_out = terminal.colour(cli.color, terminal.out_is_tty);
+    output.colour_err = terminal.colour(cli.color, terminal.err_is_tty);
+    output.in_is_tty = terminal.in_is_tty;
+    let json = cli.command.json();
     match commands::dispatch(cli.command, &mut output) {
         Ok(code) => code,
         Err(e) => {
             output.error(&e);
+            // Whoever reads the JSON on stdout learns of the error there too.
+            if json {
+                output.line(Json(ErrorDocument::of(&e)));
+            }
             EXIT_USAGE
         }
     }

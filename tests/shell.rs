@@ -306,6 +306,90 @@ fn quiet_prints_only_errors_and_keeps_json() {
     assert_eq!(out.code, 2, "-q and -v conflict");
 }
 
+/// `-q` hides notes (a drawn seed, where a receiver listens) and warnings, keeps errors.
+#[test]
+fn quiet_hides_notes_and_warnings_but_not_errors() {
+    let out = cbtool(["sample", "autox3"]).run();
+    assert!(
+        out.stderr.clone().starts_with("seed: "),
+        "{}",
+        out.stderr.clone()
+    );
+    let out = cbtool(["-q", "sample", "autox3"]).run();
+    assert_eq!(Some(out.code), Some(0));
+    assert!(out.stdout.starts_with('{') && out.stderr.is_empty());
+    let args = ["listen", "--addr", "127.0.0.1:0", "--exit-after", "0.1"];
+    let out = cbtool([&args[..], &["--secret-file", SECRET]].concat()).run();
+    let text = out.stderr.clone();
+    assert!(text.contains("\nlistening on http://127.0.0.1:"), "{text}");
+    assert!(
+        text.starts_with("warning: Dayu callbacks will be answered 500"),
+        "{text}"
+    );
+    let out = cbtool([&["-q"], &args[..], &["--secret-file", SECRET]].concat()).run();
+    assert_eq!(
+        (Some(out.code), out.stderr.clone()),
+        (Some(0), String::new())
+    );
+    // A weak key's warning, then the error of a file where the directory should be.
+    let keygen = ["keygen", "--bits", "512", "--out", "Cargo.toml"];
+    assert!(cbtool(keygen)
+        .run()
+        .stderr
+        .starts_with("warning: a 512-bit"));
+    let out = cbtool([&["-q"], &keygen[..]].concat()).run();
+    let text = out.stderr.clone();
+    assert_eq!(Some(out.code), Some(2));
+    assert!(
+        text.starts_with("error: Cargo.toml: ") && text.lines().count() == 1,
+        "{text}"
+    );
+}
+
+/// Each command's flags sit under headings, and the flags every command takes come
+/// last under their own: `Options:` keeps only help and version.
+#[test]
+fn help_groups_flags_under_headings_with_the_global_ones_last() {
+    for name in subcommands() {
+        let help = cbtool([name.as_str(), "-h"]).run().stdout;
+        let headings: Vec<&str> = help
+            .lines()
+            .filter(|l| l.ends_with(':') && !l.starts_with(' '))
+            .collect();
+        let last = headings.iter().rposition(|h| *h != "Examples:");
+        assert_eq!(
+            last.map(|i| headings[i]),
+            Some("Global options:"),
+            "{name}: {help}"
+        );
+        let options = help.split("\nOptions:\n").nth(1).unwrap_or_default();
+        let options = options.split("\n\n").next().unwrap_or_default();
+        let flags: Vec<&str> = options.lines().map(str::trim).collect();
+        assert_eq!(flags.len(), 2, "{name}: only help and version: {options}");
+        assert!(
+            flags
+                .iter()
+                .all(|f| f.starts_with("-h, --help") || f.starts_with("-V, --version")),
+            "{name}: {options}"
+        );
+        let global = help.split("\nGlobal options:\n").nth(1).unwrap_or_default();
+        assert!(
+            global.contains("-q, --quiet") && global.contains("--color"),
+            "{name}"
+        );
+    }
+    let verify = cbtool(["verify", "-h"]).run().stdout;
+    let diagnosis = verify.split("\nDiagnosis:\n").nth(1).unwrap_or_default();
+    assert!(
+        diagnosis.trim_start().starts_with("--signature"),
+        "{verify}"
+    );
+    assert!(
+        verify.contains("\nCredentials:\n      --secret <S>"),
+        "{verify}"
+    );
+}
+
 #[test]
 fn verbose_shows_the_signed_string_of_a_valid_callback() {
     let out = cbtool(["-v", "verify", "--secret-file", SECRET, SAMPLE]).run();

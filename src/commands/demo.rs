@@ -12,6 +12,7 @@ use super::demo_report::{self, Run};
 use super::replay_input::fresh;
 use super::replay_live::Live;
 use super::signals::{self, Signals};
+use super::terminal::Kind;
 use super::Output;
 use crate::cli::DemoArgs;
 use crate::credentials::{CredentialKind, Credentials, Given};
@@ -98,7 +99,7 @@ pub fn run(args: DemoArgs, output: &mut Output) -> Result<i32> {
     demo_report::render(&run, &verdict, scale, args.json, output)?;
     if let Some(n) = signals.caught() {
         let _ = writeln!(
-            output.err,
+            output.stream(Kind::Note),
             "demo: interrupted ({}): sending stopped; the summary above shows what was not delivered",
             signals::name(n)
         );
@@ -141,9 +142,9 @@ async fn deliver(
         keep_alive: false,
     })?;
     let messages = scenario.messages();
-    let _ = writeln!(output.err, "{intro} on {url}");
+    let _ = writeln!(output.stream(Kind::Note), "{intro} on {url}");
     let _ = writeln!(
-        output.err,
+        output.stream(Kind::Note),
         "demo: replaying {} callbacks with faults injected; retry waits {} (the vendor's schedule × {scale})",
         messages.len(),
         scenario.schedule.describe(),
@@ -155,7 +156,8 @@ async fn deliver(
     };
     let recorder = Recorder::new(&messages);
     {
-        let live = Live::new(&mut *output.err, std::io::stderr().is_terminal());
+        let terminal = std::io::stderr().is_terminal() && output.shows(Kind::Progress);
+        let live = Live::new(output.stream(Kind::Progress), terminal);
         let engine = Engine {
             transport: &transport,
             clock: &TokioClock::new(),

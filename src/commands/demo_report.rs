@@ -5,14 +5,15 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
+use super::terminal::{Json, Kind};
 use super::Output;
 use crate::demo::check::Verdict;
 use crate::error::Result;
 use crate::listen::{Record, Tally};
 use crate::replay::report::human::HumanExporter;
-use crate::replay::report::json::JsonExporter;
+use crate::replay::report::json::{JsonExporter, ReportJson};
 use crate::replay::report::{Exporter, Report};
 
 /// Both sides of a finished run.
@@ -29,11 +30,13 @@ pub fn render(
     json: bool,
     output: &mut Output,
 ) -> Result<()> {
-    let _ = output.err.write_all(&HumanExporter.export(&run.report)?);
+    let _ = output
+        .stream(Kind::Note)
+        .write_all(&HumanExporter.export(&run.report)?);
     let t = verdict.tally;
     let e = verdict.expected_tally;
     let _ = writeln!(
-        output.err,
+        output.stream(Kind::Note),
         "receiver: {} requests: {} processed, {} duplicates, {} rejected, {} faults injected{}",
         t.requests,
         t.processed,
@@ -52,32 +55,33 @@ pub fn render(
     let warnings = warnings(&run.records);
     if !warnings.is_empty() {
         let _ = writeln!(
-            output.err,
+            output.stream(Kind::Note),
             "receiver warnings (they never change the answer):"
         );
         for (text, count) in &warnings {
-            let _ = writeln!(output.err, "  {count}× {text}");
+            let _ = writeln!(output.stream(Kind::Note), "  {count}× {text}");
         }
     }
-    let _ = writeln!(output.err, "expected:");
+    let _ = writeln!(output.stream(Kind::Note), "expected:");
     for c in &verdict.checks {
         let name = match &c.id {
             Some(id) => format!("{} ({id})", c.source),
             None => c.source.clone(),
         };
         if c.ok {
-            let _ = writeln!(output.err, "  ok    {name}: {}", c.expected);
+            let _ = writeln!(output.stream(Kind::Note), "  ok    {name}: {}", c.expected);
         } else {
             let _ = writeln!(
-                output.err,
+                output.stream(Kind::Note),
                 "  FAIL  {name}: expected {}; got: {}",
-                c.expected, c.actual
+                c.expected,
+                c.actual
             );
         }
     }
-    let _ = writeln!(output.err, "{}", closing(verdict));
+    let _ = writeln!(output.stream(Kind::Note), "{}", closing(verdict));
     if json {
-        output.line(value(run, verdict, scale, &warnings));
+        output.line(Json(document(run, verdict, scale, &warnings)));
     }
     Ok(())
 }
@@ -110,33 +114,92 @@ fn warnings(records: &[Record]) -> BTreeMap<String, usize> {
     seen
 }
 
-fn tally(t: &Tally) -> Value {
-    json!({
-        "requests": t.requests,
-        "processed": t.processed,
-        "duplicates": t.duplicates,
-        "rejected": t.rejected,
-        "faults": t.faults,
-    })
+/// `demo --json`: the verdict, the receiver's side, each expectation, replay's report.
+#[derive(Serialize)]
+struct DemoJson<'a> {
+    ok: bool,
+    time_scale: f64,
+    receiver: ReceiverJson<'a>,
+    checks: Vec<CheckJson<'a>>,
+    replay: ReportJson<'a>,
 }
 
-fn value(run: &Run, verdict: &Verdict, scale: f64, warnings: &BTreeMap<String, usize>) -> Value {
-    json!({
-        "ok": verdict.ok(),
-        "time_scale": scale,
-        "receiver": {
-            "addr": run.addr.to_string(),
-            "tally": tally(&verdict.tally),
-            "expected_tally": tally(&verdict.expected_tally),
-            "warnings": warnings.iter().map(|(w, n)| json!({"warning": w, "requests": n})).collect::<Vec<_>>(),
+#[derive(Serialize)]
+struct ReceiverJson<'a> {
+    addr: String,
+    tally: TallyJson,
+    expected_tally: TallyJson,
+    warnings: Vec<WarningJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct TallyJson {
+    requests: u64,
+    processed: u64,
+    duplicates: u64,
+    rejected: u64,
+    faults: u64,
+}
+
+impl From<&Tally> for TallyJson {
+    fn from(t: &Tally) -> Self {
+        TallyJson {
+            requests: t.requests,
+            processed: t.processed,
+            duplicates: t.duplicates,
+            rejected: t.rejected,
+            faults: t.faults,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct WarningJson<'a> {
+    warning: &'a str,
+    requests: usize,
+}
+
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    source: &'a str,
+    id: Option<&'a str>,
+    ok: bool,
+    expected: &'a str,
+    actual: &'a str,
+}
+
+fn document<'a>(
+    run: &'a Run,
+    verdict: &'a Verdict,
+    scale: f64,
+    warnings: &'a BTreeMap<String, usize>,
+) -> DemoJson<'a> {
+    DemoJson {
+        ok: verdict.ok(),
+        time_scale: scale,
+        receiver: ReceiverJson {
+            addr: run.addr.to_string(),
+            tally: (&verdict.tally).into(),
+            expected_tally: (&verdict.expected_tally).into(),
+            warnings: warnings
+                .iter()
+                .map(|(w, n)| WarningJson {
+                    warning: w,
+                    requests: *n,
+                })
+                .collect(),
         },
-        "checks": verdict.checks.iter().map(|c| json!({
-            "source": c.source,
-            "id": c.id,
-            "ok": c.ok,
-            "expected": c.expected,
-            "actual": c.actual,
-        })).collect::<Vec<_>>(),
-        "replay": JsonExporter::value(&run.report),
-    })
+        checks: verdict
+            .checks
+            .iter()
+            .map(|c| CheckJson {
+                source: &c.source,
+                id: c.id.as_deref(),
+                ok: c.ok,
+                expected: &c.expected,
+                actual: &c.actual,
+            })
+            .collect(),
+        replay: JsonExporter::document(&run.report),
+    }
 }

@@ -3,8 +3,9 @@
 use crate::credentials::CredentialKind;
 use std::fs;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use super::terminal::Json;
 use super::Output;
 use crate::cli::KeygenArgs;
 use crate::error::{Error, Result, EXIT_OK};
@@ -49,13 +50,13 @@ pub fn run(args: KeygenArgs, output: &mut Output) -> Result<i32> {
         false,
     )?;
     if args.json {
-        output.line(serde_json::json!({
-            "bits": bits,
-            "private_key": dir.join("private.pem"),
-            "public_key": dir.join("public.pem"),
-            "private_key_java": dir.join("private.b64"),
-            "public_key_java": dir.join("public.b64"),
-            "public_java": pair.public_java,
+        output.line(Json(WrittenJson {
+            bits,
+            private_key: dir.join("private.pem"),
+            public_key: dir.join("public.pem"),
+            private_key_java: dir.join("private.b64"),
+            public_key_java: dir.join("public.b64"),
+            public_java: &pair.public_java,
         }));
     } else {
         output.line(format!(
@@ -76,13 +77,33 @@ pub fn run(args: KeygenArgs, output: &mut Output) -> Result<i32> {
     Ok(EXIT_OK)
 }
 
+/// `keygen --out DIR --json`: where each file went, and the public key for Java.
+#[derive(serde::Serialize)]
+struct WrittenJson<'a> {
+    bits: usize,
+    private_key: PathBuf,
+    public_key: PathBuf,
+    private_key_java: PathBuf,
+    public_key_java: PathBuf,
+    public_java: &'a str,
+}
+
+/// `keygen --json` without `--out`: the keys themselves.
+#[derive(serde::Serialize)]
+struct PrintedJson<'a> {
+    private_pem: &'a str,
+    public_pem: &'a str,
+    private_java: &'a str,
+    public_java: &'a str,
+}
+
 fn print_pair(pair: &GeneratedPair, json: bool, output: &mut Output) {
     if json {
-        output.line(serde_json::json!({
-            "private_pem": pair.private_pem,
-            "public_pem": pair.public_pem,
-            "private_java": pair.private_java,
-            "public_java": pair.public_java,
+        output.line(Json(PrintedJson {
+            private_pem: &pair.private_pem,
+            public_pem: &pair.public_pem,
+            private_java: &pair.private_java,
+            public_java: &pair.public_java,
         }));
         return;
     }

@@ -5,6 +5,7 @@ use tokio::sync::mpsc;
 
 use super::listen_log::Log;
 use super::signals::{self, Signals};
+use super::terminal::Kind;
 use super::{credentials, flush_warnings, Output};
 use crate::cli::{FailMode, ListenArgs};
 use crate::credentials::Credentials;
@@ -104,7 +105,7 @@ fn open_store(args: &ListenArgs, output: &mut Output) -> Result<SeenIds> {
         ));
     }
     let _ = writeln!(
-        output.err,
+        output.stream(Kind::Note),
         "{}: {} ids already seen",
         path.display(),
         loaded.ids

@@ -5,9 +5,8 @@
 
 use std::net::SocketAddr;
 
-use serde_json::json;
-
-use super::terminal::{paint, Tone};
+use super::listen_forward_json;
+use super::terminal::{paint, Json, Kind, Tone};
 use super::Output;
 use crate::listen::forward::{ack_of, AppSide, Relayed};
 use crate::listen::judge::{ack_needs, Flag};
@@ -64,7 +63,7 @@ impl ForwardTally {
         self.flags.iter().sum()
     }
 
-    fn count(&self, flag: Flag) -> u64 {
+    pub(super) fn count(&self, flag: Flag) -> u64 {
         Flag::ALL
             .iter()
             .position(|f| *f == flag)
@@ -75,28 +74,28 @@ impl ForwardTally {
 impl ForwardLog {
     pub fn listening(&self, addr: SocketAddr, target: &str, output: &mut Output) {
         let _ = writeln!(
-            output.err,
+            output.stream(Kind::Note),
             "listening on http://{addr}, forwarding to {target}"
         );
         if self.json {
-            output.line(json!({"event": "listening", "addr": addr.to_string(), "forward": target}));
+            output.line(Json(listen_forward_json::listening(addr, target)));
         }
     }
 
     pub fn record(&self, record: &Relayed, output: &mut Output) {
         if self.json {
-            output.line(record_json(record));
+            output.line(Json(listen_forward_json::record(record)));
         } else {
             // One write a line: stderr is unbuffered, and a busy forwarder logs thousands a second.
             let mut line = record_text(record, self.colour);
             line.push('\n');
-            let _ = output.err.write_all(line.as_bytes());
+            let _ = output.stream(Kind::Progress).write_all(line.as_bytes());
         }
     }
 
     pub fn summary(&self, t: &ForwardTally, reason: &str, output: &mut Output) {
         let _ = writeln!(
-            output.err,
+            output.stream(Kind::Note),
             "listen: stopped ({reason}): {} requests, {} forwarded, {} acknowledged by the app, {} unanswered, {} duplicates, {} faults",
             t.requests, t.forwarded, t.app_acked, t.app_unanswered, t.duplicates, t.faults
         );
@@ -112,94 +111,14 @@ impl ForwardLog {
                 t.count(Flag::ValidUnanswered)
             )
         };
-        let _ = writeln!(output.err, "listen: {verdict}");
+        let _ = writeln!(output.stream(Kind::Note), "listen: {verdict}");
         if self.json {
-            let mut summary = json!({
-                "event": "summary",
-                "reason": reason,
-                "requests": t.requests,
-                "forwarded": t.forwarded,
-                "app_acked": t.app_acked,
-                "app_unanswered": t.app_unanswered,
-                "duplicates": t.duplicates,
-                "faults": t.faults,
-                "app_correct": t.app_errors() == 0,
-            });
-            for flag in Flag::ALL {
-                summary[flag.id()] = t.count(flag).into();
-            }
-            output.line(summary);
+            output.line(Json(listen_forward_json::summary(t, reason)));
         }
     }
 }
 
-fn saved_parts(
-    saved: &Option<Result<std::path::PathBuf, String>>,
-) -> (Option<String>, Option<String>) {
-    match saved {
-        Some(Ok(path)) => (Some(path.display().to_string()), None),
-        Some(Err(e)) => (None, Some(e.clone())),
-        None => (None, None),
-    }
-}
-
-fn record_json(r: &Relayed) -> serde_json::Value {
-    let d = r.decision.as_ref();
-    let (saved, save_error) = saved_parts(&r.saved);
-    let (saved_answer, answer_error) = saved_parts(&r.saved_answer);
-    let (forwarded, app_status, latency, app_error) = match &r.app {
-        AppSide::NotForwarded(why) => (false, None, None, Some(why.clone())),
-        AppSide::Answered {
-            status, latency, ..
-        } => (
-            true,
-            Some(*status),
-            Some(latency.as_secs_f64() * 1000.0),
-            None,
-        ),
-        AppSide::Failed { why, latency } => (
-            true,
-            None,
-            Some(latency.as_secs_f64() * 1000.0),
-            Some(why.clone()),
-        ),
-    };
-    let j = r.judgement.as_ref();
-    let vendor = d.and_then(|d| d.vendor).unwrap_or("-");
-    json!({
-        "event": "request",
-        "seq": r.seq,
-        "method": r.method,
-        "path": r.path,
-        "vendor": d.and_then(|d| d.vendor),
-        "id": d.and_then(|d| d.id.clone()),
-        "signature_valid": d.and_then(|d| d.signature_valid),
-        "duplicate": d.is_some_and(|d| d.duplicate),
-        "attempt": r.attempt,
-        "fault": d.and_then(|d| d.fault.map(|f| f.id())),
-        "error": d.and_then(|d| d.error.clone()),
-        "warnings": d.map(|d| d.warnings.clone()).unwrap_or_default(),
-        "forwarded": forwarded,
-        "app_status": app_status,
-        "app_latency_ms": latency,
-        "app_error": app_error,
-        "app_body": match &r.app {
-            AppSide::Answered { excerpt, .. } => Some(excerpt.clone()),
-            _ => None,
-        },
-        "app_acked": j.map(|j| j.app_acked),
-        "app_not_acked": j.and_then(|j| j.not_acked.clone()),
-        "verdict": j.and_then(|j| j.flag.map(Flag::id)),
-        "retry": j.map(|j| j.retry.describe(vendor_name(vendor))),
-        "retry_in_s": j.and_then(|j| j.retry.wait_secs()),
-        "http_status": r.http_status,
-        "saved": saved,
-        "saved_answer": saved_answer,
-        "save_error": save_error.or(answer_error),
-    })
-}
-
-fn vendor_name(id: &str) -> &'static str {
+pub(super) fn vendor_name(id: &str) -> &'static str {
     crate::vendors::by_id(id).map_or("the vendor", |v| v.name())
 }
 
@@ -337,6 +256,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
+    use crate::commands::terminal::Verbosity;
     use crate::listen::judge::{Judgement, Retry};
     use crate::listen::{Action, Decision};
     use crate::vendors::Reply;
@@ -372,6 +292,84 @@ mod tests {
         }
     }
 
+    /// Every JSON line `listen --forward --json` prints, byte for byte: the lines as they
+    /// were when they were built with `serde_json::json!` (commit b9b71ff).
+    #[test]
+    fn json_lines_are_the_documented_bytes() {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut output = Output::new(&mut out, &mut err, Verbosity::Normal, true);
+        let log = ForwardLog {
+            json: true,
+            colour: false,
+        };
+        log.listening(
+            SocketAddr::from(([127, 0, 0, 1], 8080)),
+            "http://127.0.0.1:3000/",
+            &mut output,
+        );
+        let refused = Judgement {
+            app_acked: false,
+            not_acked: Some("HTTP 500".into()),
+            flag: Some(Flag::RefusedValid),
+            retry: Retry::After {
+                wait: Duration::from_millis(2500),
+                next: 2,
+                of: 7,
+            },
+        };
+        let mut answered = relayed(true, 500, refused);
+        answered.saved = Some(Ok("saved/0003.http".into()));
+        answered.saved_answer = Some(Err("disk full".into()));
+        let mut failed = relayed(
+            false,
+            502,
+            Judgement {
+                app_acked: false,
+                not_acked: None,
+                flag: None,
+                retry: Retry::Stops,
+            },
+        );
+        failed.app = AppSide::Failed {
+            why: "connection refused".into(),
+            latency: Duration::from_micros(1500),
+        };
+        let mut unjudged = relayed(true, 200, acked_stops());
+        unjudged.decision = None;
+        unjudged.judgement = None;
+        unjudged.method = "GET".into();
+        unjudged.app = AppSide::NotForwarded("not a POST".into());
+        let mut tally = ForwardTally::default();
+        for r in [&answered, &failed, &unjudged] {
+            log.record(r, &mut output);
+            tally.add(r);
+        }
+        log.summary(&tally, "--exit-after reached", &mut output);
+        assert_eq!(String::from_utf8(out).unwrap(), EXPECTED_LINES);
+    }
+
+    fn acked_stops() -> Judgement {
+        Judgement {
+            app_acked: true,
+            not_acked: None,
+            flag: None,
+            retry: Retry::Stops,
+        }
+    }
+
+    const EXPECTED_LINES: &str = concat!(
+        r#"{"event":"listening","addr":"127.0.0.1:8080","forward":"http://127.0.0.1:3000/"}"#,
+        "\n",
+        r#"{"event":"request","seq":3,"method":"POST","path":"/cb","vendor":"hooksy","id":"m1","signature_valid":true,"duplicate":false,"attempt":1,"fault":null,"error":null,"warnings":[],"forwarded":true,"app_status":500,"app_latency_ms":2.0,"app_error":null,"app_body":"{\"code\":0}","app_acked":false,"app_not_acked":"HTTP 500","verdict":"refused_valid","retry":"the sender will retry in 2.5 s (attempt 2 of 7)","retry_in_s":2.5,"http_status":500,"saved":"saved/0003.http","saved_answer":null,"save_error":"disk full"}"#,
+        "\n",
+        r#"{"event":"request","seq":3,"method":"POST","path":"/cb","vendor":"hooksy","id":"m1","signature_valid":false,"duplicate":false,"attempt":1,"fault":null,"error":"signature does not match","warnings":[],"forwarded":true,"app_status":null,"app_latency_ms":1.5,"app_error":"connection refused","app_body":null,"app_acked":false,"app_not_acked":null,"verdict":null,"retry":"the sender stops","retry_in_s":null,"http_status":502,"saved":null,"saved_answer":null,"save_error":null}"#,
+        "\n",
+        r#"{"event":"request","seq":3,"method":"GET","path":"/cb","vendor":null,"id":null,"signature_valid":null,"duplicate":false,"attempt":1,"fault":null,"error":null,"warnings":[],"forwarded":false,"app_status":null,"app_latency_ms":null,"app_error":"not a POST","app_body":null,"app_acked":null,"app_not_acked":null,"verdict":null,"retry":null,"retry_in_s":null,"http_status":200,"saved":null,"saved_answer":null,"save_error":null}"#,
+        "\n",
+        r#"{"event":"summary","reason":"--exit-after reached","requests":3,"forwarded":2,"app_acked":0,"app_unanswered":1,"duplicates":0,"faults":0,"app_correct":false,"acked_forged":0,"refused_valid":1,"duplicate_refused":0,"valid_unanswered":0}"#,
+        "\n",
+    );
+
     #[test]
     fn lines_carry_both_halves_and_the_flag() {
         let code0 = Judgement {
@@ -402,7 +400,7 @@ mod tests {
             record_text(&record, false),
             "#3 POST /cb hooksy m1: signature INVALID (signature does not match) → app 200 in 2ms: acknowledged — SECURITY HOLE: the app acknowledged a callback whose signature is invalid: anyone can make it act on forged callbacks"
         );
-        let json = record_json(&record);
+        let json = serde_json::to_value(listen_forward_json::record(&record)).unwrap();
         assert_eq!(json["verdict"], "acked_forged");
         assert_eq!(json["app_status"], 200);
         assert_eq!(json["app_acked"], true);

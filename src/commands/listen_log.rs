@@ -3,10 +3,12 @@
 
 use std::net::SocketAddr;
 
-use serde_json::json;
+use serde::Serialize;
 
+use super::terminal::Json;
+use super::terminal::Kind;
 use super::Output;
-use crate::listen::{Record, Tally};
+use crate::listen::{Decision, Record, Tally};
 
 pub struct Log {
     pub json: bool,
@@ -14,64 +16,127 @@ pub struct Log {
 
 impl Log {
     pub fn listening(&self, addr: SocketAddr, output: &mut Output) {
-        let _ = writeln!(output.err, "listening on http://{addr}");
+        let _ = writeln!(output.stream(Kind::Note), "listening on http://{addr}");
         if self.json {
-            output.line(json!({"event": "listening", "addr": addr.to_string()}));
+            output.line(Json(ListeningJson {
+                event: "listening",
+                addr: addr.to_string(),
+            }));
         }
     }
 
     pub fn record(&self, record: &Record, output: &mut Output) {
         if self.json {
-            output.line(record_json(record));
+            output.line(Json(record_json(record)));
         } else {
-            let _ = writeln!(output.err, "{}", record_text(record));
+            let _ = writeln!(output.stream(Kind::Progress), "{}", record_text(record));
         }
     }
 
     pub fn summary(&self, tally: &Tally, reason: &str, output: &mut Output) {
         let _ = writeln!(
-            output.err,
+            output.stream(Kind::Note),
             "listen: stopped ({reason}): {} requests, {} processed, {} duplicates, {} rejected, {} faults",
             tally.requests, tally.processed, tally.duplicates, tally.rejected, tally.faults
         );
         if self.json {
-            output.line(json!({
-                "event": "summary",
-                "reason": reason,
-                "requests": tally.requests,
-                "processed": tally.processed,
-                "duplicates": tally.duplicates,
-                "rejected": tally.rejected,
-                "faults": tally.faults,
+            output.line(Json(SummaryJson {
+                event: "summary",
+                reason,
+                requests: tally.requests,
+                processed: tally.processed,
+                duplicates: tally.duplicates,
+                rejected: tally.rejected,
+                faults: tally.faults,
             }));
         }
     }
 }
 
-fn record_json(r: &Record) -> serde_json::Value {
+/// The first line of `listen --json`.
+#[derive(Serialize)]
+struct ListeningJson {
+    event: &'static str,
+    addr: String,
+}
+
+/// What every request line of `listen --json` opens with, forwarding or not.
+#[derive(Serialize)]
+pub(super) struct RequestHead<'a> {
+    event: &'static str,
+    seq: u64,
+    method: &'a str,
+    path: &'a str,
+    vendor: Option<&'static str>,
+    id: Option<&'a str>,
+    signature_valid: Option<bool>,
+    duplicate: bool,
+}
+
+impl<'a> RequestHead<'a> {
+    /// `decision` is none for a request `listen --forward` relayed without judging it.
+    pub(super) fn new(
+        seq: u64,
+        method: &'a str,
+        path: &'a str,
+        decision: Option<&'a Decision>,
+    ) -> Self {
+        RequestHead {
+            event: "request",
+            seq,
+            method,
+            path,
+            vendor: decision.and_then(|d| d.vendor),
+            id: decision.and_then(|d| d.id.as_deref()),
+            signature_valid: decision.and_then(|d| d.signature_valid),
+            duplicate: decision.is_some_and(|d| d.duplicate),
+        }
+    }
+}
+
+/// A line per request.
+#[derive(Serialize)]
+struct RequestJson<'a> {
+    #[serde(flatten)]
+    head: RequestHead<'a>,
+    acked: bool,
+    http_status: Option<u16>,
+    fault: Option<&'static str>,
+    error: Option<&'a str>,
+    warnings: &'a [String],
+    saved: Option<String>,
+    save_error: Option<&'a str>,
+}
+
+/// The last line.
+#[derive(Serialize)]
+struct SummaryJson<'a> {
+    event: &'static str,
+    reason: &'a str,
+    requests: u64,
+    processed: u64,
+    duplicates: u64,
+    rejected: u64,
+    faults: u64,
+}
+
+fn record_json(r: &Record) -> RequestJson<'_> {
     let d = &r.decision;
     let (saved, save_error) = match &r.saved {
         Some(Ok(path)) => (Some(path.display().to_string()), None),
-        Some(Err(e)) => (None, Some(e.clone())),
+        Some(Err(e)) => (None, Some(e.as_str())),
         None => (None, None),
     };
-    json!({
-        "event": "request",
-        "seq": r.seq,
-        "method": r.method,
-        "path": r.path,
-        "vendor": d.vendor,
-        "id": d.id,
-        "signature_valid": d.signature_valid,
-        "duplicate": d.duplicate,
-        "acked": d.acked(),
-        "http_status": r.http_status,
-        "fault": d.fault.map(|f| f.id()),
-        "error": d.error,
-        "warnings": d.warnings,
-        "saved": saved,
-        "save_error": save_error,
-    })
+    RequestJson {
+        head: RequestHead::new(r.seq, &r.method, &r.path, Some(d)),
+        acked: d.acked(),
+        http_status: r.http_status,
+        fault: d.fault.map(|f| f.id()),
+        error: d.error.as_deref(),
+        warnings: &d.warnings,
+        saved,
+        save_error,
+    }
 }
 
 fn record_text(r: &Record) -> String {
@@ -122,6 +187,7 @@ fn record_text(r: &Record) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::commands::terminal::Verbosity;
     use crate::listen::{Action, Decision, FaultMode};
     use crate::vendors::Reply;
 
@@ -178,6 +244,43 @@ mod tests {
         );
     }
 
+    /// Every JSON line `listen --json` prints, byte for byte: the lines as they were
+    /// when they were built with `serde_json::json!` (commit b9b71ff).
+    #[test]
+    fn json_lines_are_the_documented_bytes() {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut output = Output::new(&mut out, &mut err, Verbosity::Normal, true);
+        let log = Log { json: true };
+        log.listening(SocketAddr::from(([127, 0, 0, 1], 8080)), &mut output);
+        let mut saved = record(acked(false), Some(200));
+        saved.saved = Some(Ok("saved/0007.http".into()));
+        log.record(&saved, &mut output);
+        let faulted = Decision {
+            fault: Some(FaultMode::Close),
+            error: Some("injected fault (close)".into()),
+            ..acked(true)
+        };
+        let mut unsaved = record(faulted, None);
+        unsaved.saved = Some(Err("disk full".into()));
+        log.record(&unsaved, &mut output);
+        let mut tally = Tally::default();
+        tally.add(&saved);
+        tally.add(&unsaved);
+        log.summary(&tally, "--max-requests reached", &mut output);
+        assert_eq!(String::from_utf8(out).unwrap(), EXPECTED_LINES);
+    }
+
+    const EXPECTED_LINES: &str = concat!(
+        r#"{"event":"listening","addr":"127.0.0.1:8080"}"#,
+        "\n",
+        r#"{"event":"request","seq":7,"method":"POST","path":"/cb","vendor":"hooksy","id":"m1","signature_valid":true,"duplicate":false,"acked":true,"http_status":200,"fault":null,"error":null,"warnings":["createTime is sent as a string"],"saved":"saved/0007.http","save_error":null}"#,
+        "\n",
+        r#"{"event":"request","seq":7,"method":"POST","path":"/cb","vendor":"hooksy","id":"m1","signature_valid":true,"duplicate":true,"acked":false,"http_status":null,"fault":"close","error":"injected fault (close)","warnings":["createTime is sent as a string"],"saved":null,"save_error":"disk full"}"#,
+        "\n",
+        r#"{"event":"summary","reason":"--max-requests reached","requests":2,"processed":1,"duplicates":0,"rejected":0,"faults":1}"#,
+        "\n",
+    );
+
     #[test]
     fn json_lines_carry_the_contract_fields_and_the_tally_adds_up() {
         let mut tally = Tally::default();
@@ -189,7 +292,7 @@ mod tests {
         for r in &records {
             tally.add(r);
         }
-        let first = record_json(&records[0]);
+        let first = serde_json::to_value(record_json(&records[0])).unwrap();
         for key in ["id", "vendor", "signature_valid", "duplicate", "acked"] {
             assert!(first.get(key).is_some(), "{key} missing: {first}");
         }

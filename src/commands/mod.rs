@@ -5,6 +5,7 @@ mod demo_report;
 mod keygen;
 mod listen;
 mod listen_forward;
+mod listen_forward_json;
 mod listen_forward_log;
 mod listen_log;
 mod outputs;
@@ -32,13 +33,18 @@ use crate::error::{Error, Result};
 use crate::json::TopLevel;
 use crate::secret::Secret;
 use crate::vendors::{self, Vendor};
-use terminal::{paint, Tone, Verbosity};
+use terminal::{paint, Kind, Tone, Verbosity};
 
 /// Where a command writes: the report on `out`, diagnostics on `err`; and how:
-/// which stream is coloured, how much to say.
+/// which stream is coloured, how much to say. Every stderr message goes through here
+/// with its [`Kind`], so `-q` is decided by the kind, never by reading the text.
 pub struct Output<'a> {
-    pub out: &'a mut dyn Write,
-    pub err: &'a mut dyn Write,
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+    /// Where what the verbosity hides is written.
+    hidden: std::io::Sink,
+    /// Standard output carries only human text, which `-q` hides too.
+    out_hidden: bool,
     pub colour_out: bool,
     pub colour_err: bool,
     /// Standard input is a terminal, so reading it by default would wait on the user.
@@ -46,11 +52,56 @@ pub struct Output<'a> {
     pub verbosity: Verbosity,
 }
 
+impl<'a> Output<'a> {
+    /// Uncoloured output on two streams. `prints_data`: stdout carries data (a JSON
+    /// report, a signature, keys), which `-q` keeps, rather than human text, which it hides.
+    pub fn new(
+        out: &'a mut dyn Write,
+        err: &'a mut dyn Write,
+        verbosity: Verbosity,
+        prints_data: bool,
+    ) -> Self {
+        Output {
+            out,
+            err,
+            hidden: std::io::sink(),
+            out_hidden: verbosity == Verbosity::Quiet && !prints_data,
+            colour_out: false,
+            colour_err: false,
+            in_is_tty: false,
+            verbosity,
+        }
+    }
+}
+
 impl Output<'_> {
+    /// Standard output: the report.
+    pub fn out(&mut self) -> &mut dyn Write {
+        if self.out_hidden {
+            &mut self.hidden
+        } else {
+            &mut *self.out
+        }
+    }
+
+    /// Standard error for messages of `kind`; a sink when the verbosity hides them.
+    pub fn stream(&mut self, kind: Kind) -> &mut dyn Write {
+        if self.shows(kind) {
+            &mut *self.err
+        } else {
+            &mut self.hidden
+        }
+    }
+
+    /// Whether messages of `kind` are shown (e.g. to skip drawing countdowns at all).
+    pub fn shows(&self, kind: Kind) -> bool {
+        self.verbosity.shows(kind)
+    }
+
     /// Writes a line of the report. A closed pipe (`| head`) is not an error worth
     /// reporting, so write failures are ignored.
     pub fn line(&mut self, text: impl std::fmt::Display) {
-        let _ = writeln!(self.out, "{text}");
+        let _ = writeln!(self.out(), "{text}");
     }
 
     /// A report line opening with `valid:` or `invalid:`, coloured on a terminal.
@@ -79,16 +130,13 @@ impl Output<'_> {
     }
 
     pub fn warn(&mut self, text: impl std::fmt::Display) {
-        if self.verbosity == Verbosity::Quiet {
-            return;
-        }
         let prefix = paint("warning:", Tone::Warning, self.colour_err);
-        let _ = writeln!(self.err, "{prefix} {text}");
+        let _ = writeln!(self.stream(Kind::Warning), "{prefix} {text}");
     }
 
     pub fn error(&mut self, error: &Error) {
         let prefix = paint("error:", Tone::Bad, self.colour_err);
-        let _ = writeln!(self.err, "{prefix} {error}");
+        let _ = writeln!(self.stream(Kind::Error), "{prefix} {error}");
     }
 }
 

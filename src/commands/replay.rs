@@ -8,6 +8,7 @@ use super::outputs::{self, OutputFile};
 use super::replay_input::{self, Prepare};
 use super::replay_live::Live;
 use super::signals::{self, Signals};
+use super::terminal::Kind;
 use super::{credentials, flush_warnings, Output};
 use crate::cli::ReplayArgs;
 use crate::error::{Error, Result, EXIT_CHECK_FAILED, EXIT_OK};
@@ -16,7 +17,7 @@ use crate::replay::report::human::HumanExporter;
 use crate::replay::report::json::JsonExporter;
 use crate::replay::report::junit::JunitExporter;
 use crate::replay::report::{Exporter, Report};
-use crate::replay::schedule::parse_wait;
+
 use crate::replay::transport::{parse_url, HttpOptions, HttpTransport};
 use crate::replay::{Outgoing, Recorder, Schedule};
 
@@ -51,10 +52,10 @@ pub fn run(args: ReplayArgs, output: &mut Output) -> Result<i32> {
         .build()
         .map_err(|e| Error::new(format!("cannot start the async runtime: {e}")))?;
     let recorder = Recorder::new(&messages);
-    let terminal = std::io::stderr().is_terminal();
+    let terminal = std::io::stderr().is_terminal() && output.shows(Kind::Progress);
     let signals = Signals::install();
     let stopped_by = {
-        let live = Live::new(&mut *output.err, terminal);
+        let live = Live::new(output.stream(Kind::Progress), terminal);
         let engine = Engine {
             transport: &transport,
             clock: &TokioClock::new(),
@@ -91,9 +92,7 @@ async fn deliver(
 fn settings(args: &ReplayArgs) -> Result<Settings> {
     let schedule = match (&args.schedule, args.no_retry) {
         (_, true) => Schedule::no_retry(),
-        (Some(list), false) => {
-            Schedule::parse(list).map_err(|e| Error::new(format!("--schedule {e}")))?
-        }
+        (Some(schedule), false) => schedule.clone(),
         (None, false) => Schedule::per_vendor(),
     };
     Ok(Settings {
@@ -104,10 +103,6 @@ fn settings(args: &ReplayArgs) -> Result<Settings> {
 }
 
 fn http_options(args: &ReplayArgs) -> Result<HttpOptions> {
-    let timeout = parse_wait(&args.timeout).map_err(|e| Error::new(format!("--timeout {e}")))?;
-    if timeout.is_zero() {
-        return Err(Error::new("--timeout 0: give a time such as 10s or 500ms"));
-    }
     let cacert = match &args.cacert {
         Some(path) => {
             let name = path.display().to_string();
@@ -124,7 +119,7 @@ fn http_options(args: &ReplayArgs) -> Result<HttpOptions> {
             .iter()
             .map(|h| replay_input::parse_header(h))
             .collect::<Result<_>>()?,
-        timeout,
+        timeout: args.timeout,
         cacert,
         insecure: args.insecure,
         keep_alive: args.keep_alive,
@@ -146,10 +141,10 @@ fn finish(
     output: &mut Output,
 ) -> Result<i32> {
     let table = HumanExporter.export(report)?;
-    let _ = output.err.write_all(&table);
+    let _ = output.stream(Kind::Note).write_all(&table);
     if let Some(n) = stopped_by {
         let _ = writeln!(
-            output.err,
+            output.stream(Kind::Note),
             "interrupted ({}): sending stopped; the messages not acknowledged are listed above",
             signals::name(n)
         );
@@ -168,7 +163,7 @@ fn finish(
         }
     }
     if args.json {
-        let _ = output.out.write_all(&JsonExporter.export(report)?);
+        let _ = output.out().write_all(&JsonExporter.export(report)?);
     }
     Ok(if let Some(n) = stopped_by {
         signals::exit_code(n)

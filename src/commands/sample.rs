@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::terminal::{Json, Kind};
 use super::{credentials, flush_warnings, vendor_for, Output};
 use crate::cli::{LifecyclePathArg, SampleArgs};
 use crate::credentials::Credentials;
@@ -76,7 +77,7 @@ pub fn run(args: SampleArgs, output: &mut Output) -> Result<i32> {
 fn announce_seed(args: &SampleArgs, seed: u64, output: &mut Output) {
     if args.seed.is_none() {
         let _ = writeln!(
-            output.err,
+            output.stream(Kind::Note),
             "seed: {seed} (pass --seed {seed} to repeat this output)"
         );
     }
@@ -184,15 +185,15 @@ fn write_files(
             .map_err(|e| Error::new(format!("{}: cannot write: {e}", path.display())))?;
     }
     if args.json {
-        output.line(serde_json::json!({
-            "vendor": vendor.id(),
-            "seed": seed,
-            "signed": signing,
-            "files": paths,
+        output.line(Json(SummaryJson {
+            vendor: vendor.id(),
+            seed,
+            signed: signing,
+            files: &paths,
         }));
     } else {
         let _ = writeln!(
-            output.err,
+            output.stream(Kind::Note),
             "wrote {} {} callbacks to {}",
             paths.len(),
             vendor.name(),
@@ -215,4 +216,13 @@ fn signing_flags(vendor: &dyn Vendor) -> String {
         })
         .collect();
     ways.join(" or ")
+}
+
+/// `sample --out DIR --json`: what was written, and how to write it again.
+#[derive(serde::Serialize)]
+struct SummaryJson<'a> {
+    vendor: &'static str,
+    seed: u64,
+    signed: bool,
+    files: &'a [PathBuf],
 }

@@ -13,7 +13,7 @@ pub fn completions(args: CompletionsArgs, output: &mut Output) -> Result<i32> {
     // written the way every report line is: a closed pipe (`| head`) ends it quietly.
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "cbtool", &mut script);
-    let _ = output.out.write_all(&script);
+    let _ = output.out().write_all(&script);
     Ok(EXIT_OK)
 }
 
@@ -38,6 +38,6 @@ pub fn man(args: ManArgs, output: &mut Output) -> Result<i32> {
         .render(&mut roff)
         .map_err(|e| Error::new(format!("cannot render the man page: {e}")))?;
     // As with report lines: `cbtool man | head` closing the pipe is not an error.
-    let _ = output.out.write_all(&roff);
+    let _ = output.out().write_all(&roff);
     Ok(EXIT_OK)
 }

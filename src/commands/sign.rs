@@ -1,5 +1,6 @@
 //! `cbtool sign`: the signature alone, or the whole signed request.
 
+use super::terminal::Json;
 use super::{choose_vendor, credentials, flush_warnings, input_spec, Output};
 use crate::cli::SignArgs;
 use crate::credentials::Credentials;
@@ -33,20 +34,36 @@ fn sign_one(
     };
     flush_warnings(creds, output);
     if args.json {
-        let mut object = serde_json::json!({
-            "source": msg.source,
-            "vendor": vendor.id(),
-            "id": vendor.message_id(top),
-        });
-        if args.embed {
-            object["embedded"] = serde_json::Value::String(printed);
+        let (embedded, signature, signed_string) = if args.embed {
+            (Some(printed), None, None)
         } else {
-            object["signature"] = serde_json::Value::String(printed);
-            object["signed_string"] = vendor.signed_string(&msg, creds)?.text().into();
-        }
-        output.line(object);
+            let signed = vendor.signed_string(&msg, creds)?.text();
+            (None, Some(printed), Some(signed))
+        };
+        output.line(Json(SignedJson {
+            source: &msg.source,
+            vendor: vendor.id(),
+            id: vendor.message_id(top),
+            embedded,
+            signature,
+            signed_string,
+        }));
     } else {
         output.line(printed);
     }
     Ok(())
+}
+
+/// `sign --json`: the whole signed request (`--embed`), or the signature and the string it covers.
+#[derive(serde::Serialize)]
+struct SignedJson<'a> {
+    source: &'a str,
+    vendor: &'static str,
+    id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    embedded: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signature: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signed_string: Option<String>,
 }

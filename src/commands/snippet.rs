@@ -6,6 +6,7 @@ use std::path::Path;
 
 use clap::ValueEnum;
 
+use super::terminal::Json;
 use super::{vendor_for, Output};
 use crate::cli::{SnippetArgs, SnippetLanguage};
 use crate::error::{Error, Result, EXIT_OK};
@@ -30,18 +31,16 @@ pub fn run(args: SnippetArgs, output: &mut Output) -> Result<i32> {
         ))
     })?;
     match &args.out {
-        None if args.json => output.line(describe(snippet, Some(snippet.code))),
+        None if args.json => output.line(Json(describe(snippet, Some(snippet.code), None))),
         // Exactly the file's bytes: no newline added, none taken away. A closed pipe
         // (`| head`) ends the output quietly, as every report line does.
         None => {
-            let _ = output.out.write_all(snippet.code.as_bytes());
+            let _ = output.out().write_all(snippet.code.as_bytes());
         }
         Some(path) => {
             write_file(path, snippet.code, args.force)?;
             if args.json {
-                let mut summary = describe(snippet, None);
-                summary["out"] = serde_json::json!(path);
-                output.line(summary);
+                output.line(Json(describe(snippet, None, Some(path))));
             } else {
                 output.line(format!(
                     "wrote {}: the {} {} receiver ({}, standard library only); run it with:\n  {}",
@@ -71,19 +70,42 @@ fn language_id(language: SnippetLanguage) -> &'static str {
         .unwrap_or_default()
 }
 
-fn describe(snippet: &Snippet, code: Option<&str>) -> serde_json::Value {
-    let mut value = serde_json::json!({
-        "language": snippet.language,
-        "vendor": snippet.vendor,
-        "file": snippet.file,
-        "runtime": snippet.runtime,
-        "command": snippet.command(),
-        "run": snippet.run(),
-    });
-    if let Some(code) = code {
-        value["code"] = serde_json::json!(code);
+/// A snippet in `snippet --json`: how to run it, and its code or where it was written.
+#[derive(serde::Serialize)]
+struct SnippetJson<'a> {
+    language: &'static str,
+    vendor: &'static str,
+    file: &'static str,
+    runtime: &'static str,
+    command: String,
+    run: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    out: Option<&'a Path>,
+}
+
+/// `snippet --list --json`.
+#[derive(serde::Serialize)]
+struct ListJson<'a> {
+    snippets: Vec<SnippetJson<'a>>,
+}
+
+fn describe<'a>(
+    snippet: &Snippet,
+    code: Option<&'a str>,
+    out: Option<&'a Path>,
+) -> SnippetJson<'a> {
+    SnippetJson {
+        language: snippet.language,
+        vendor: snippet.vendor,
+        file: snippet.file,
+        runtime: snippet.runtime,
+        command: snippet.command(),
+        run: snippet.run(),
+        code,
+        out,
     }
-    value
 }
 
 fn list(language: Option<&str>, vendor: Option<&str>, json: bool, output: &mut Output) {
@@ -94,8 +116,8 @@ fn list(language: Option<&str>, vendor: Option<&str>, json: bool, output: &mut O
     // Language by language, each language's vendors in registry order (the sort is stable).
     chosen.sort_by_key(|s| LANGUAGES.iter().position(|l| *l == s.language));
     if json {
-        let snippets: Vec<_> = chosen.iter().map(|s| describe(s, None)).collect();
-        output.line(serde_json::json!({ "snippets": snippets }));
+        let snippets = chosen.iter().map(|s| describe(s, None, None)).collect();
+        output.line(Json(ListJson { snippets }));
         return;
     }
     output.line(format!(

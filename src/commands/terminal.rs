@@ -1,11 +1,10 @@
 //! How human output looks on this terminal: whether to colour, how much to say.
 //! The core never sees any of this; commands ask `Output` to paint a word.
 
-use std::io::Write;
-
 use anstyle::{AnsiColor, Style};
 
 use crate::cli::ColorArg;
+use crate::error::Error;
 
 /// What the process knows about where its output goes, gathered once by `main`
 /// (the library reads no environment).
@@ -42,6 +41,36 @@ pub enum Verbosity {
     Verbose,
 }
 
+/// What a message on stderr is. Commands say which kind they write, and the verbosity
+/// alone decides what is shown: nothing has to read the text back to tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// What stopped the command or made it fail; always shown.
+    Error,
+    /// Something the user should fix although the command went on.
+    Warning,
+    /// Human chatter: where a receiver listens, what was written, a human summary.
+    Note,
+    /// Lines and countdowns while a run goes on.
+    Progress,
+}
+
+impl Verbosity {
+    /// The flags' verbosity: `-q` wins (clap refuses both anyway).
+    pub fn from_flags(quiet: bool, verbose: bool) -> Verbosity {
+        match (quiet, verbose) {
+            (true, _) => Verbosity::Quiet,
+            (false, true) => Verbosity::Verbose,
+            (false, false) => Verbosity::Normal,
+        }
+    }
+
+    /// Whether a message of `kind` reaches stderr: `-q` keeps only errors.
+    pub fn shows(self, kind: Kind) -> bool {
+        self != Verbosity::Quiet || kind == Kind::Error
+    }
+}
+
 /// The words cbtool colours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
@@ -61,6 +90,55 @@ impl Tone {
     }
 }
 
+/// A `Serialize` document shown as its compact JSON, so that a report line can be one.
+pub struct Json<T>(pub T);
+
+impl<T: serde::Serialize> std::fmt::Display for Json<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Only a map with non-string keys fails to serialise, and no document has one.
+        let text = serde_json::to_string(&self.0).map_err(|_| std::fmt::Error)?;
+        f.write_str(&text)
+    }
+}
+
+/// What `--json` prints on stdout for an error that stopped the command:
+/// `{"error": {"message", "file", "line", "column"}}`, the members null when unknown.
+#[derive(serde::Serialize)]
+pub struct ErrorDocument<'a> {
+    error: ErrorJson<'a>,
+}
+
+/// An error as JSON, where it is known: the document above, and `validate`'s entry for
+/// an input it could not read.
+#[derive(serde::Serialize)]
+pub struct ErrorJson<'a> {
+    /// The `error:` line's text.
+    message: &'a str,
+    file: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+}
+
+impl<'a> ErrorDocument<'a> {
+    pub fn of(error: &'a Error) -> Self {
+        ErrorDocument {
+            error: ErrorJson::of(error),
+        }
+    }
+}
+
+impl<'a> ErrorJson<'a> {
+    pub fn of(error: &'a Error) -> Self {
+        let place = error.place();
+        ErrorJson {
+            message: error.message(),
+            file: place.map(|p| p.source.as_str()).or(error.file()),
+            line: place.map(|p| p.position.line),
+            column: place.map(|p| p.position.column),
+        }
+    }
+}
+
 /// `word` in its tone's colour, or plain when `colour` is off.
 pub fn paint(word: &str, tone: Tone, colour: bool) -> String {
     if colour {
@@ -69,65 +147,6 @@ pub fn paint(word: &str, tone: Tone, colour: bool) -> String {
     } else {
         word.to_string()
     }
-}
-
-/// Passes on only the lines that are errors: `-q` keeps stderr for what went wrong.
-/// Lines are buffered until their newline so a line split across writes is judged whole.
-pub struct ErrorsOnly<'a> {
-    inner: &'a mut dyn Write,
-    line: Vec<u8>,
-}
-
-impl<'a> ErrorsOnly<'a> {
-    pub fn new(inner: &'a mut dyn Write) -> Self {
-        ErrorsOnly {
-            inner,
-            line: Vec::new(),
-        }
-    }
-
-    fn emit(&mut self) -> std::io::Result<()> {
-        if is_error_line(&self.line) {
-            self.inner.write_all(&self.line)?;
-        }
-        self.line.clear();
-        Ok(())
-    }
-}
-
-impl Write for ErrorsOnly<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        for &byte in buf {
-            self.line.push(byte);
-            if byte == b'\n' {
-                self.emit()?;
-            }
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-impl Drop for ErrorsOnly<'_> {
-    fn drop(&mut self) {
-        let _ = self.emit();
-        let _ = self.inner.flush();
-    }
-}
-
-/// Whether a line starts with `error:`, once any colour escapes are skipped.
-fn is_error_line(line: &[u8]) -> bool {
-    let mut rest = line;
-    while let Some(after) = rest.strip_prefix(b"\x1b[") {
-        match after.iter().position(|&b| b == b'm') {
-            Some(end) => rest = &after[end + 1..],
-            None => return false,
-        }
-    }
-    rest.starts_with(b"error:")
 }
 
 #[cfg(test)]
@@ -154,22 +173,22 @@ mod tests {
     }
 
     #[test]
+    fn quiet_shows_only_errors() {
+        let kinds = [Kind::Error, Kind::Warning, Kind::Note, Kind::Progress];
+        let shown = |v: Verbosity| kinds.iter().filter(|k| v.shows(**k)).count();
+        assert_eq!(shown(Verbosity::Quiet), 1);
+        assert!(Verbosity::Quiet.shows(Kind::Error));
+        assert_eq!(shown(Verbosity::Normal), 4);
+        assert_eq!(shown(Verbosity::Verbose), 4);
+        assert_eq!(Verbosity::from_flags(true, true), Verbosity::Quiet);
+        assert_eq!(Verbosity::from_flags(false, true), Verbosity::Verbose);
+        assert_eq!(Verbosity::from_flags(false, false), Verbosity::Normal);
+    }
+
+    #[test]
     fn paint_wraps_only_when_colouring() {
         assert_eq!(paint("valid:", Tone::Good, false), "valid:");
         let painted = paint("valid:", Tone::Good, true);
         assert!(painted.starts_with("\x1b[") && painted.ends_with("\x1b[0m"));
-    }
-
-    #[test]
-    fn errors_only_keeps_error_lines_whole() {
-        let mut sink = Vec::new();
-        {
-            let mut filter = ErrorsOnly::new(&mut sink);
-            filter.write_all(b"warning: x\nerr").unwrap();
-            filter
-                .write_all(b"or: y\n\x1b[1;31merror:\x1b[0m z\nattempt 1")
-                .unwrap();
-        }
-        assert_eq!(sink, b"error: y\n\x1b[1;31merror:\x1b[0m z\n");
     }
 }

@@ -39,12 +39,15 @@ pub fn run(args: ValidateArgs, output: &mut Output) -> Result<i32> {
     }
     let single = reports.len() == 1 && reports[0].line.is_none() && !args.sequence;
     if args.json {
-        let doc = if single {
-            validate_report::document_json(&reports[0], args.strict)
+        if single {
+            output.line(validate_report::document_json(&reports[0], args.strict));
         } else {
-            validate_report::run_json(&reports, sequence.as_ref(), args.strict)
-        };
-        output.line(doc);
+            output.line(validate_report::run_json(
+                &reports,
+                sequence.as_ref(),
+                args.strict,
+            ));
+        }
     } else {
         validate_report::print(&reports, sequence.as_ref(), args.strict, output);
     }

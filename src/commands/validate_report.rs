@@ -1,8 +1,9 @@
 //! How `validate` reports: one line per finding (`file:line:col: severity [rule]
 //! /pointer: message`) and a summary, or the JSON documents described in the README.
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
+use super::terminal::{ErrorJson, Json};
 use super::Output;
 use crate::error::{Error, Position};
 use crate::schema::{locate, Finding, Findings, Severity};
@@ -27,7 +28,7 @@ pub struct Checked {
     pub unreadable: Option<Error>,
     /// The parsed body, kept only for `--sequence` and a vendor whose callbacks form
     /// histories: the history check reads it.
-    pub history: Option<Value>,
+    pub history: Option<serde_json::Value>,
     /// The body, kept only for `--sequence` (to place its finding).
     pub body: Vec<u8>,
     pub origin: Option<Position>,
@@ -141,6 +142,8 @@ fn summary_line(reports: &[Checked], strict: bool) -> String {
     )
 }
 
+/// The counts of a run, in the text summary and as the JSON's `summary`.
+#[derive(Serialize)]
 struct Totals {
     callbacks: usize,
     valid: usize,
@@ -167,8 +170,57 @@ impl Totals {
 
 /// The JSON for one callback: `{"valid", "file", "line", "vendor", "schemas", "errors", "warnings"}`,
 /// plus `"unreadable"` (the error) when it could not be checked.
-pub fn document_json(report: &Checked, strict: bool) -> Value {
-    let list = |severity| -> Vec<Value> {
+#[derive(Serialize)]
+struct DocumentJson<'a> {
+    valid: bool,
+    file: &'a str,
+    line: Option<usize>,
+    vendor: Option<&'static str>,
+    schemas: &'a [&'static str],
+    errors: Vec<FindingJson<'a>>,
+    warnings: Vec<FindingJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unreadable: Option<&'a str>,
+    /// With `unreadable`: the error, placed, as every `--json` error is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    path: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+    rule: &'a str,
+    message: &'a str,
+}
+
+/// The JSON for several callbacks: `{"valid", "summary", "files": [per callback], "sequence"}`.
+#[derive(Serialize)]
+struct RunJson<'a> {
+    valid: bool,
+    summary: Totals,
+    files: Vec<DocumentJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sequence: Option<SequenceJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct SequenceJson<'a> {
+    legal: bool,
+    callbacks: usize,
+    order_id: Option<i64>,
+    first_illegal: Option<PlaceJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct PlaceJson<'a> {
+    file: &'a str,
+    line: Option<usize>,
+}
+
+fn document(report: &Checked, strict: bool) -> DocumentJson<'_> {
+    let list = |severity| -> Vec<FindingJson<'_>> {
         report
             .findings
             .iter()
@@ -176,54 +228,53 @@ pub fn document_json(report: &Checked, strict: bool) -> Value {
             .map(finding_json)
             .collect()
     };
-    let mut doc = json!({
-        "valid": report.valid(strict),
-        "file": report.file,
-        "line": report.line,
-        "vendor": report.vendor,
-        "schemas": report.schemas,
-        "errors": list(Severity::Error),
-        "warnings": list(Severity::Warning),
-    });
-    if let Some(e) = &report.unreadable {
-        doc["unreadable"] = json!(e.message());
+    DocumentJson {
+        valid: report.valid(strict),
+        file: &report.file,
+        line: report.line,
+        vendor: report.vendor,
+        schemas: &report.schemas,
+        errors: list(Severity::Error),
+        warnings: list(Severity::Warning),
+        unreadable: report.unreadable.as_ref().map(Error::message),
+        error: report.unreadable.as_ref().map(ErrorJson::of),
     }
-    doc
 }
 
-fn finding_json(located: &Located) -> Value {
+fn finding_json(located: &Located) -> FindingJson<'_> {
     let f = &located.finding;
-    json!({
-        "path": f.path,
-        "line": located.position.map(|p| p.line),
-        "column": located.position.map(|p| p.column),
-        "rule": f.rule,
-        "message": f.message,
-    })
+    FindingJson {
+        path: &f.path,
+        line: located.position.map(|p| p.line),
+        column: located.position.map(|p| p.column),
+        rule: &f.rule,
+        message: &f.message,
+    }
 }
 
-/// The JSON for several callbacks: `{"valid", "summary", "files": [per callback], "sequence"}`.
-pub fn run_json(reports: &[Checked], sequence: Option<&Sequence>, strict: bool) -> Value {
+pub fn document_json(report: &Checked, strict: bool) -> Json<impl Serialize + '_> {
+    Json(document(report, strict))
+}
+
+pub fn run_json<'a>(
+    reports: &'a [Checked],
+    sequence: Option<&Sequence>,
+    strict: bool,
+) -> Json<impl Serialize + 'a> {
     let t = Totals::of(reports, strict);
     let illegal = sequence.is_some_and(|s| s.first_illegal.is_some());
-    let mut doc = json!({
-        "valid": t.valid == t.callbacks && !illegal,
-        "summary": {
-            "callbacks": t.callbacks, "valid": t.valid, "invalid": t.invalid,
-            "unreadable": t.unreadable, "errors": t.errors, "warnings": t.warnings,
-        },
-        "files": reports.iter().map(|r| document_json(r, strict)).collect::<Vec<_>>(),
-    });
-    if let Some(s) = sequence {
-        doc["sequence"] = json!({
-            "legal": s.first_illegal.is_none(),
-            "callbacks": s.callbacks,
-            "order_id": s.order_id,
-            "first_illegal": s.first_illegal.map(|i| json!({
-                "file": reports[i].file,
-                "line": reports[i].line,
-            })),
-        });
-    }
-    doc
+    Json(RunJson {
+        valid: t.valid == t.callbacks && !illegal,
+        summary: t,
+        files: reports.iter().map(|r| document(r, strict)).collect(),
+        sequence: sequence.map(|s| SequenceJson {
+            legal: s.first_illegal.is_none(),
+            callbacks: s.callbacks,
+            order_id: s.order_id,
+            first_illegal: s.first_illegal.map(|i| PlaceJson {
+                file: &reports[i].file,
+                line: reports[i].line,
+            }),
+        }),
+    })
 }

@@ -1,8 +1,9 @@
 //! How `verify` reports: a detailed block for one callback, one line per failure and a
 //! summary for streams, and the JSON forms of both.
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
+use super::terminal::Json;
 use super::Output;
 use crate::error::Error;
 use crate::vendors::{Diagnosis, Verdict};
@@ -182,78 +183,166 @@ pub fn print_summary(tally: &Tally, output: &mut Output) {
     output.line(line);
 }
 
-fn checked_json(c: &Checked) -> Value {
+/// `verify --json` of one callback, and of each failure of a stream.
+#[derive(Serialize)]
+struct CheckedJson<'a> {
+    source: &'a str,
+    vendor: &'a str,
+    id: Option<&'a str>,
+    valid: bool,
+    reason: Option<&'a str>,
+    signature: SignatureJson<'a>,
+    signed_string: SignedStringJson,
+    notes: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diagnosis: Option<DiagnosisJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signed_string_comparison: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signed_string_diagnosis: Option<StringDiagnosisJson<'a>>,
+    /// Only in a stream's failures, and there last (null for a single document).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<Option<usize>>,
+}
+
+#[derive(Serialize)]
+struct SignatureJson<'a> {
+    received: &'a str,
+    expected: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SignedStringJson {
+    text: String,
+    bytes: usize,
+}
+
+#[derive(Serialize)]
+struct DiagnosisJson<'a> {
+    matched: Option<&'a str>,
+    explanation: &'a str,
+    signed_string: Option<String>,
+    tried: &'a [&'static str],
+    library: Option<&'a str>,
+    snippet: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct StringDiagnosisJson<'a> {
+    differences: Option<Vec<&'a str>>,
+    explanation: &'a str,
+}
+
+/// A document that could not be checked: `{"line"?, "source", "valid": false, "error"}`.
+#[derive(Serialize)]
+struct FailedJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<Option<usize>>,
+    source: &'a str,
+    valid: bool,
+    error: &'a str,
+}
+
+/// One entry of a stream's `failures`, or the single document.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum OutcomeJson<'a> {
+    Checked(Box<CheckedJson<'a>>),
+    Failed(FailedJson<'a>),
+}
+
+/// `verify --json` of a stream: `{"source", "valid", "summary", "failures", "failures_truncated"}`.
+#[derive(Serialize)]
+struct StreamJson<'a> {
+    source: &'a str,
+    valid: bool,
+    summary: SummaryJson,
+    failures: Vec<OutcomeJson<'a>>,
+    failures_truncated: bool,
+}
+
+#[derive(Serialize)]
+struct SummaryJson {
+    checked: usize,
+    valid: usize,
+    invalid: usize,
+    errors: usize,
+}
+
+fn checked_json(c: &Checked, line: Option<Option<usize>>) -> CheckedJson<'_> {
     let v = &c.verdict;
-    let mut object = json!({
-        "source": c.source,
-        "vendor": v.vendor,
-        "id": v.id,
-        "valid": v.valid,
-        "reason": v.reason,
-        "signature": { "received": v.received.trim(), "expected": v.expected },
-        "signed_string": { "text": v.signed_string.text(), "bytes": v.signed_string.bytes().len() },
-        "notes": v.notes,
-    });
-    if let Some(d) = &c.diagnosis {
-        object["diagnosis"] = json!({
-            "matched": d.matched,
-            "explanation": d.explanation,
-            "signed_string": d.matched_string.as_ref().map(|s| s.text()),
-            "tried": d.tried,
-            "library": d.library,
-            "snippet": d.snippet,
-        });
-    }
-    if let Some(comparison) = &c.comparison {
-        object["signed_string_comparison"] = Value::String(comparison.clone());
-    }
-    if let Some(d) = &c.string_diagnosis {
-        object["signed_string_diagnosis"] = json!({
-            "differences": d.matched.as_ref().map(|m| m.split('+').collect::<Vec<_>>()),
-            "explanation": d.explanation,
-        });
-    }
-    object
-}
-
-pub fn single_json(outcome: &Outcome) -> Value {
-    match outcome {
-        Outcome::Checked { checked, .. } => checked_json(checked),
-        Outcome::Failed { source, error, .. } => {
-            json!({ "source": source, "valid": false, "error": error.message() })
-        }
-    }
-}
-
-pub fn stream_json(source: &str, tally: &Tally) -> Value {
-    let failures: Vec<Value> = tally
-        .failures
-        .iter()
-        .map(|o| match o {
-            Outcome::Checked { line, checked } => {
-                let mut v = checked_json(checked);
-                v["line"] = json!(line);
-                v
-            }
-            Outcome::Failed {
-                line,
-                source,
-                error,
-            } => {
-                json!({ "line": line, "source": source, "valid": false, "error": error.message() })
-            }
-        })
-        .collect();
-    json!({
-        "source": source,
-        "valid": tally.invalid == 0 && tally.errors == 0,
-        "summary": {
-            "checked": tally.checked,
-            "valid": tally.valid,
-            "invalid": tally.invalid,
-            "errors": tally.errors,
+    CheckedJson {
+        source: &c.source,
+        vendor: v.vendor,
+        id: v.id.as_deref(),
+        valid: v.valid,
+        reason: v.reason.as_deref(),
+        signature: SignatureJson {
+            received: v.received.trim(),
+            expected: v.expected.as_deref(),
         },
-        "failures": failures,
-        "failures_truncated": tally.truncated,
+        signed_string: SignedStringJson {
+            text: v.signed_string.text(),
+            bytes: v.signed_string.bytes().len(),
+        },
+        notes: &v.notes,
+        diagnosis: c.diagnosis.as_ref().map(|d| DiagnosisJson {
+            matched: d.matched.as_deref(),
+            explanation: &d.explanation,
+            signed_string: d.matched_string.as_ref().map(|s| s.text()),
+            tried: &d.tried,
+            library: d.library.as_deref(),
+            snippet: d.snippet.as_deref(),
+        }),
+        signed_string_comparison: c.comparison.as_deref(),
+        signed_string_diagnosis: c.string_diagnosis.as_ref().map(|d| StringDiagnosisJson {
+            differences: d.matched.as_ref().map(|m| m.split('+').collect()),
+            explanation: &d.explanation,
+        }),
+        line,
+    }
+}
+
+fn outcome_json(
+    outcome: &Outcome,
+    line: impl Fn(Option<usize>) -> Option<Option<usize>>,
+) -> OutcomeJson<'_> {
+    match outcome {
+        Outcome::Checked { line: at, checked } => {
+            OutcomeJson::Checked(Box::new(checked_json(checked, line(*at))))
+        }
+        Outcome::Failed {
+            line: at,
+            source,
+            error,
+        } => OutcomeJson::Failed(FailedJson {
+            line: line(*at),
+            source,
+            valid: false,
+            error: error.message(),
+        }),
+    }
+}
+
+pub fn single_json(outcome: &Outcome) -> Json<impl Serialize + '_> {
+    Json(outcome_json(outcome, |_| None))
+}
+
+pub fn stream_json<'a>(source: &'a str, tally: &'a Tally) -> Json<impl Serialize + 'a> {
+    Json(StreamJson {
+        source,
+        valid: tally.invalid == 0 && tally.errors == 0,
+        summary: SummaryJson {
+            checked: tally.checked,
+            valid: tally.valid,
+            invalid: tally.invalid,
+            errors: tally.errors,
+        },
+        failures: tally
+            .failures
+            .iter()
+            .map(|o| outcome_json(o, Some))
+            .collect(),
+        failures_truncated: tally.truncated,
     })
 }

@@ -161,11 +161,13 @@ pub fn open(path: &str) -> Result<Box<dyn BufRead + Send>> {
         return Ok(Box::new(BufReader::with_capacity(1 << 16, io::stdin())));
     }
     let file = File::open(path)
-        .map_err(|e| Error::new(format!("{path}: cannot open: {}", io_reason(&e))))?;
+        .map_err(|e| Error::at(path, None, format_args!("cannot open: {}", io_reason(&e))))?;
     if file.metadata().is_ok_and(|m| m.is_dir()) {
-        return Err(Error::new(format!(
-            "{path}: is a directory; give a file (or - for standard input)"
-        )));
+        return Err(Error::at(
+            path,
+            None,
+            "is a directory; give a file (or - for standard input)",
+        ));
     }
     Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
 }

@@ -5,9 +5,9 @@ mod answer;
 pub mod credential;
 mod demo;
 mod diagnose;
-mod snippets;
 mod sample;
 mod schema;
+mod snippets;
 pub mod vin;
 
 /// For the differential fuzz target only: every library profile's output for `text`, with

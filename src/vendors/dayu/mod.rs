@@ -6,11 +6,11 @@ pub mod credential;
 mod demo;
 mod diagnose;
 mod explain;
-mod snippets;
 mod lifecycle;
 mod sample;
 mod schema;
 mod sequence;
+mod snippets;
 mod strings;
 mod transport;
 
