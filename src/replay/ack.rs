@@ -122,6 +122,24 @@ mod tests {
     }
 
     #[test]
+    fn the_registry_offers_each_rule_once_and_every_vendors_default() {
+        let ids: Vec<&str> = crate::vendors::ack_rules().iter().map(|a| a.id()).collect();
+        assert_eq!(ids[0], "http-2xx");
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len(), "{ids:?}");
+        for vendor in crate::vendors::all() {
+            let default = vendor.default_ack();
+            assert_eq!(by_id(default.id()), Some(default), "{}", vendor.id());
+        }
+        assert_eq!(by_id("nope"), None);
+        let help: Vec<String> = choices().into_iter().map(|(_, help)| help).collect();
+        assert_eq!(help.len(), ids.len());
+        assert!(help[0].starts_with("Any 2xx status"), "{help:?}");
+    }
+
+    #[test]
     fn excerpts_are_one_line_and_bounded() {
         assert_eq!(excerpt(b"a\nb", 10), "a␊b");
         assert_eq!(excerpt(b"abcdef", 3), "abc…");
