@@ -48,8 +48,8 @@ mod tests {
     #[test]
     fn command_for_names_language_and_vendor() {
         assert_eq!(
-            command_for("python", "autox3"),
-            "cbtool snippet python --vendor autox3"
+            command_for("python", "acme"),
+            "cbtool snippet python --vendor acme"
         );
     }
 }

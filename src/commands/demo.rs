@@ -15,7 +15,6 @@ use super::signals::{self, Signals};
 use super::terminal::Kind;
 use super::Output;
 use crate::cli::DemoArgs;
-use crate::credentials::{CredentialKind, Credentials, Given};
 use crate::demo::{self, check, Scenario};
 use crate::error::{Error, Result, EXIT_CHECK_FAILED, EXIT_OK};
 use crate::keys;
@@ -25,52 +24,9 @@ use crate::replay::report::Report;
 use crate::replay::transport::{HttpOptions, HttpTransport};
 use crate::replay::{Recorder, Schedule};
 use crate::secret::Secret;
-use crate::vendors;
 
 /// Length of the random secret made for each vendor that signs with one.
 const SECRET_LEN: usize = 32;
-
-/// Every vendor's credentials, made up for the run: the random secret for each secret,
-/// the fresh key pair for each key. The sender signs with the private key; the receiver
-/// holds only the public one. Also the line that says what was made.
-fn demo_credentials(
-    secret: &Secret,
-    private: &rsa::RsaPrivateKey,
-    bits: usize,
-) -> (Credentials, Credentials, String) {
-    let (mut sender, mut receiving) = (Credentials::default(), Credentials::default());
-    let mut made = Vec::new();
-    for vendor in vendors::all() {
-        let mut pair = false;
-        for spec in vendor.credentials() {
-            match spec.kind {
-                CredentialKind::Secret => {
-                    let secret = secret.clone().labelled(spec.label);
-                    made.push(format!(
-                        "a random {} secret {}",
-                        vendor.name(),
-                        secret.placeholder()
-                    ));
-                    sender = sender.with(spec, Given::Secret(secret.clone()));
-                    receiving = receiving.with(spec, Given::Secret(secret));
-                }
-                CredentialKind::PrivateKey => {
-                    sender = sender.with(spec, Given::PrivateKey(Box::new(private.clone())));
-                    pair = true;
-                }
-                CredentialKind::PublicKey => {
-                    receiving = receiving.with(spec, Given::PublicKey(private.to_public_key()));
-                    pair = true;
-                }
-            }
-        }
-        if pair {
-            made.push(format!("a fresh {bits}-bit {} key pair", vendor.name()));
-        }
-    }
-    let intro = format!("demo: receiver (cbtool listen) with {}", made.join(" and "));
-    (sender, receiving, intro)
-}
 
 pub fn run(args: DemoArgs, output: &mut Output) -> Result<i32> {
     let scale = if args.real_time { 1.0 } else { args.time_scale };
@@ -82,7 +38,7 @@ pub fn run(args: DemoArgs, output: &mut Output) -> Result<i32> {
     let bits = usize::try_from(args.bits).unwrap_or(2048);
     let pair = keys::generate(bits)?;
     let private = keys::private_key("the generated key", pair.private_pem.as_bytes())?.key;
-    let (sender, receiving, intro) = demo_credentials(&secret, &private, bits);
+    let (sender, receiving, intro) = demo::credentials(&secret, &private, bits);
     let scenario = demo::scenario(&sender, schedule, &mut fresh)?;
     let receiver = Receiver::new(receiving, None, SeenIds::in_memory(), scenario.fault_plan())
         .with_check(Box::new(SchemaCheck));

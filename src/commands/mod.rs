@@ -9,8 +9,6 @@ mod listen_forward_json;
 mod listen_forward_log;
 mod listen_log;
 mod outputs;
-#[cfg(test)]
-mod parse_once_tests;
 mod replay;
 mod replay_input;
 mod replay_live;

@@ -5,10 +5,11 @@
 
 pub mod check;
 
-use crate::credentials::Credentials;
+use crate::credentials::{CredentialKind, Credentials, Given};
 use crate::error::{Error, Result};
 use crate::listen::{FaultMode, FaultPlan};
 use crate::replay::{Outgoing, Schedule};
+use crate::secret::Secret;
 use crate::vendors::{self, Fault, Fixture, Fresh, Message, Vendor};
 
 /// What must happen to one message.
@@ -101,6 +102,48 @@ pub fn scenario(
     }
     planned.extend(tampered);
     Ok(Scenario { planned, schedule })
+}
+
+/// Every vendor's credentials, made up for the run: the random secret for each secret,
+/// the fresh key pair for each key. The sender signs with the private key; the receiver
+/// holds only the public one. Also the line that says what was made.
+pub fn credentials(
+    secret: &Secret,
+    private: &rsa::RsaPrivateKey,
+    bits: usize,
+) -> (Credentials, Credentials, String) {
+    let (mut sender, mut receiving) = (Credentials::default(), Credentials::default());
+    let mut made = Vec::new();
+    for vendor in vendors::all() {
+        let mut pair = false;
+        for spec in vendor.credentials() {
+            match spec.kind {
+                CredentialKind::Secret => {
+                    let secret = secret.clone().labelled(spec.label);
+                    made.push(format!(
+                        "a random {} secret {}",
+                        vendor.name(),
+                        secret.placeholder()
+                    ));
+                    sender = sender.with(spec, Given::Secret(secret.clone()));
+                    receiving = receiving.with(spec, Given::Secret(secret));
+                }
+                CredentialKind::PrivateKey => {
+                    sender = sender.with(spec, Given::PrivateKey(Box::new(private.clone())));
+                    pair = true;
+                }
+                CredentialKind::PublicKey => {
+                    receiving = receiving.with(spec, Given::PublicKey(private.to_public_key()));
+                    pair = true;
+                }
+            }
+        }
+        if pair {
+            made.push(format!("a fresh {bits}-bit {} key pair", vendor.name()));
+        }
+    }
+    let intro = format!("demo: receiver (cbtool listen) with {}", made.join(" and "));
+    (sender, receiving, intro)
 }
 
 fn fault_mode(fault: Fault) -> FaultMode {

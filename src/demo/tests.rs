@@ -3,26 +3,18 @@
 
 use super::check::{check, expected_tally};
 use super::*;
-use crate::credentials::Given;
 use crate::listen::{Receiver, SeenIds, Tally};
 use crate::replay::{Attempt, Outcome, State};
 use crate::secret::Secret;
-use crate::vendors::autox3::credential::APP_SECRET;
-use crate::vendors::dayu::credential::{PRIVATE_KEY, PUBLIC_KEY};
 
 fn creds() -> (Credentials, Credentials) {
-    let pem = include_bytes!("../../fixtures/dayu/keys/private.pem");
-    let key = crate::keys::private_key("private.pem", pem).unwrap().key;
-    let public = key.to_public_key();
-    let secret = Secret::new("demo-test-secret");
-    (
-        Credentials::default()
-            .with(&APP_SECRET, Given::Secret(secret.clone()))
-            .with(&PRIVATE_KEY, Given::PrivateKey(Box::new(key))),
-        Credentials::default()
-            .with(&APP_SECRET, Given::Secret(secret))
-            .with(&PUBLIC_KEY, Given::PublicKey(public)),
-    )
+    // A small key keeps the test fast; the demo's strength is not what is tested.
+    let pair = crate::keys::generate(1024).unwrap();
+    let key = crate::keys::private_key("generated", pair.private_pem.as_bytes())
+        .unwrap()
+        .key;
+    let (sender, receiving, _) = credentials(&Secret::new("demo-test-secret"), &key, 1024);
+    (sender, receiving)
 }
 
 fn scenario_for_tests() -> (Scenario, Credentials) {

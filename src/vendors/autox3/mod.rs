@@ -5,6 +5,8 @@ mod answer;
 pub mod credential;
 mod demo;
 mod diagnose;
+#[cfg(test)]
+mod parse_once_tests;
 mod sample;
 mod schema;
 mod snippets;

@@ -4,7 +4,7 @@
 use crate::json::parse_count;
 
 const SECRET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/autox3/secret.txt");
-const COMPACT: &str = include_str!("../../fixtures/autox3/receivebase-create.compact.json");
+const COMPACT: &str = include_str!("../../../fixtures/autox3/receivebase-create.compact.json");
 
 /// The document's compact sample with its own msgId (so no other test parses the same
 /// bytes) and one byte changed after signing, so that it fails and is explained.
