@@ -174,13 +174,9 @@ fn every_field_of_the_wrong_type() {
 }
 
 /// A wrong-typed signed field in a pretty-printed callback (as a person saves one) is
-/// still named on one `error:` line, its value not copied across lines.
-///
-/// Ignored until fixed: the Dayu integer check (src/vendors/dayu/mod.rs, "`{name}` is
-/// `{}`; Dayu sends an integer") copies the raw value, newlines and all, so the error
-/// takes three lines. `cargo test --test hostile -- --ignored` shows it.
+/// still named on one `error:` line, its value not copied across lines (the Dayu integer
+/// check once copied the raw value, newlines and all).
 #[test]
-#[ignore = "known bug: Dayu's integer check copies a multi-line value into its error"]
 fn a_multi_line_value_in_a_signed_field_is_named_on_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let mut body = dayu_valid();

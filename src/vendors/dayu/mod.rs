@@ -106,10 +106,23 @@ fn integer_text(
         return Err(Error::at(
             source,
             position,
-            format!("`{name}` is `{}`; Dayu sends an integer", raw.text),
+            format!(
+                "`{name}` is `{}`; Dayu sends an integer",
+                one_line(raw.text)
+            ),
         ));
     }
     Ok(text)
+}
+
+/// A raw value for a one-line error: compact, and cut after 40 characters, since a
+/// pretty-printed object or array would otherwise break the message over lines.
+fn one_line(raw: &str) -> String {
+    let compact = json::minify(raw);
+    match compact.char_indices().nth(40) {
+        Some((cut, _)) => format!("{}…", &compact[..cut]),
+        None => compact,
+    }
 }
 
 /// Decodes a received signature: standard base64 with padding; whitespace and line
