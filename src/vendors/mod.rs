@@ -1,13 +1,17 @@
 //! The vendors cbtool knows, each behind one trait: a third vendor is one new module
 //! and one line in [`all`].
 
+pub mod ack;
 pub mod answer;
 pub mod autox3;
 pub mod dayu;
+pub mod schedule;
 pub mod script;
 pub mod snippets;
 
+use ack::Ack;
 pub use answer::{AckRule, Outcome, Reply};
+use schedule::Schedule;
 pub use script::{DemoStep, Fault, Fixture};
 pub use snippets::Snippet;
 use std::cell::OnceCell;
@@ -16,7 +20,6 @@ use std::sync::RwLock;
 use crate::credentials::{CredentialSpec, Credentials};
 use crate::error::{Error, Result};
 use crate::json::TopLevel;
-use crate::replay::{Ack, Schedule};
 use crate::sample::{Generator, Plan, Sample};
 use crate::schema::{Rules, SchemaDoc};
 use crate::signed_string::SignedString;
