@@ -5,12 +5,16 @@ pub mod ack;
 pub mod answer;
 pub mod autox3;
 pub mod dayu;
+pub mod sample_kit;
+pub mod sample_rng;
+pub mod sample_time;
 pub mod schedule;
 pub mod script;
 pub mod snippets;
 
 use ack::Ack;
 pub use answer::{AckRule, Outcome, Reply};
+use sample_kit::{Generator, Plan, Sample};
 use schedule::Schedule;
 pub use script::{DemoStep, Fault, Fixture};
 pub use snippets::Snippet;
@@ -20,7 +24,6 @@ use std::sync::RwLock;
 use crate::credentials::{CredentialSpec, Credentials};
 use crate::error::{Error, Result};
 use crate::json::TopLevel;
-use crate::sample::{Generator, Plan, Sample};
 use crate::schema::{Rules, SchemaDoc};
 use crate::signed_string::SignedString;
 
