@@ -5,16 +5,16 @@
 //! [`engine::Transport`], a [`engine::Clock`] and an [`engine::Observer`], so tests drive it
 //! instantly and exactly, and the command wires in reqwest, tokio and the terminal.
 
-pub mod ack;
 pub mod engine;
 pub mod outcome;
 pub mod report;
-pub mod schedule;
 pub mod transport;
 
-pub use ack::Ack;
+// The acknowledgement rule, the schedule and what an attempt gets back are the
+// vocabulary of the `Vendor` trait, so they live in the core; these keep their old paths.
+pub use crate::vendors::ack::{self, Ack, Reply};
+pub use crate::vendors::schedule::{self, Schedule};
 pub use outcome::{Attempt, Outcome, Recorder, State};
-pub use schedule::Schedule;
 
 /// One callback ready to send: prepared (and signed) once, then sent byte for byte on
 /// every attempt.
@@ -32,17 +32,4 @@ pub struct Outgoing {
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     pub ack: Ack,
-}
-
-/// What came back from one attempt, before it is judged.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reply {
-    /// The receiver answered. `body` holds at most the transport's read cap.
-    Response {
-        status: u16,
-        body: Vec<u8>,
-        location: Option<String>,
-    },
-    /// No answer: time-out, refused, reset, TLS failure… in one line.
-    Failed(String),
 }

@@ -2,36 +2,16 @@
 //! `jsonschema` crate (draft 2020-12, no network: the schemas reference nothing outside
 //! themselves). Its errors become findings whose messages add the schema's own description.
 
-use std::sync::OnceLock;
-
 use jsonschema::Validator;
 use serde_json::Value;
 
 use super::findings::{child, Findings};
+use super::SchemaDoc;
 use crate::error::{Error, Result};
 
-/// One schema a vendor ships, printable with `cbtool validate --print-schema NAME`.
-#[derive(Debug)]
-pub struct SchemaDoc {
-    /// Unique across vendors (it starts with the vendor's id): `--print-schema` takes it.
-    pub name: &'static str,
-    /// One line for `--help`: what the schema describes.
-    pub summary: &'static str,
-    pub text: &'static str,
-    compiled: OnceLock<std::result::Result<(Value, Validator), String>>,
-}
-
+// The type is the `Vendor` trait's vocabulary and lives in the core; compiling and
+// checking it is this engine's job.
 impl SchemaDoc {
-    /// A schema from its embedded text (`include_str!`), compiled on first use.
-    pub const fn new(name: &'static str, summary: &'static str, text: &'static str) -> Self {
-        SchemaDoc {
-            name,
-            summary,
-            text,
-            compiled: OnceLock::new(),
-        }
-    }
-
     /// The parsed schema and its validator, built once.
     pub(crate) fn compiled(&self) -> Result<&(Value, Validator)> {
         self.compiled

@@ -6,36 +6,22 @@
 //! `sample` can check bodies they hold.
 
 mod engine;
-mod findings;
 pub mod locate;
-pub mod sequence;
 pub(crate) mod time;
 
 use serde_json::Value;
 
 #[cfg(test)]
 pub(crate) use engine::assert_declared;
-pub use engine::{SchemaDoc, MAX_VIOLATIONS};
-pub use findings::{Finding, Findings, Severity};
-pub use sequence::{History, Illegal};
+pub use engine::MAX_VIOLATIONS;
+// What `Vendor::rules` returns and what its signatures need are the trait's vocabulary,
+// so they live in the core; these keep their old paths.
+use crate::vendors::findings;
+pub use crate::vendors::findings::{Finding, Findings, Severity};
+pub use crate::vendors::history::{self as sequence, History, Illegal};
+pub use crate::vendors::rules::{Rules, SchemaDoc};
 
 use crate::error::{Error, Result};
-
-/// What one vendor's bodies must look like; implemented in the vendor's folder.
-pub trait Rules: Sync {
-    /// The JSON Schemas the vendor ships, in the order `validate --print-schema` lists
-    /// them.
-    fn schemas(&self) -> &'static [&'static SchemaDoc];
-    /// Checks one parsed body: each schema that fits it, at the member it describes
-    /// ([`SchemaDoc::check`]), and the rules a schema cannot state, in the order they are
-    /// to be reported. Errs only when an embedded schema is broken.
-    fn check(&self, body: &Value, out: &mut Findings) -> Result<()>;
-    /// The rules a sequence of callbacks follows (`validate --sequence`), for a vendor
-    /// whose callbacks form per-order histories.
-    fn history(&self) -> Option<&'static dyn History> {
-        None
-    }
-}
 
 /// Checks one body's text against `rules`. Errors only when the text is not JSON or a
 /// schema is broken; everything else is a finding, its `offset` set to where its path

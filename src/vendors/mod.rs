@@ -1,13 +1,29 @@
 //! The vendors cbtool knows, each behind one trait: a third vendor is one new module
 //! and one line in [`all`].
+//!
+//! The files beside the vendors' folders hold the trait's vocabulary (answers and
+//! acknowledgement rules, retry schedules, sample plans, schemas and rules): this is the
+//! core, and it imports no feature module; the features re-export what they share with it.
 
+pub mod ack;
 pub mod answer;
 pub mod autox3;
 pub mod dayu;
+pub mod findings;
+pub mod history;
+pub mod rules;
+pub mod sample_kit;
+pub mod sample_rng;
+pub mod sample_time;
+pub mod schedule;
 pub mod script;
 pub mod snippets;
 
+use ack::Ack;
 pub use answer::{AckRule, Outcome, Reply};
+use rules::{Rules, SchemaDoc};
+use sample_kit::{Generator, Plan, Sample};
+use schedule::Schedule;
 pub use script::{DemoStep, Fault, Fixture};
 pub use snippets::Snippet;
 use std::cell::OnceCell;
@@ -16,9 +32,6 @@ use std::sync::RwLock;
 use crate::credentials::{CredentialSpec, Credentials};
 use crate::error::{Error, Result};
 use crate::json::TopLevel;
-use crate::replay::{Ack, Schedule};
-use crate::sample::{Generator, Plan, Sample};
-use crate::schema::{Rules, SchemaDoc};
 use crate::signed_string::SignedString;
 
 /// A callback as received or about to be sent: its body and the headers that matter.

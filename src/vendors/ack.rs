@@ -2,9 +2,22 @@
 //! `Vendor::default_ack`); `--ack` overrides it with any rule of the registry. What every
 //! rule shares lives here: no answer and a redirect never acknowledge.
 
-use super::Reply;
-pub use crate::vendors::answer::excerpt;
-use crate::vendors::answer::{AckRule, Http2xx};
+pub use super::answer::excerpt;
+use super::answer::{AckRule, Http2xx};
+
+/// What came back from one attempt, before it is judged: the sender's view of an answer
+/// ([`super::Reply`] is the answer a receiver makes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// The receiver answered. `body` holds at most the transport's read cap.
+    Response {
+        status: u16,
+        body: Vec<u8>,
+        location: Option<String>,
+    },
+    /// No answer: time-out, refused, reset, TLS failure… in one line.
+    Failed(String),
+}
 
 /// An acknowledgement rule: one of the registry's, chosen per message.
 #[derive(Clone, Copy)]
