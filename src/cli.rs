@@ -321,6 +321,9 @@ pub struct ListenArgs {
     /// Keep the ids already processed in FILE, so they stay duplicates across restarts
     #[arg(long, value_name = "FILE")]
     pub store: Option<PathBuf>,
+    /// Remember at most N processed ids (with or without --store), forgetting the oldest first; the summary counts the ids forgotten
+    #[arg(long, value_name = "N", default_value_t = crate::listen::store::DEFAULT_LIMIT, value_parser = at_least_one)]
+    pub store_limit: usize,
     /// Write every received callback into DIR as a raw HTTP request (read back by verify --request)
     #[arg(long, value_name = "DIR")]
     pub save: Option<PathBuf>,
@@ -400,6 +403,13 @@ fn probability(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
         _ => Err(format!("`{text}` is not a probability from 0 to 1")),
+    }
+}
+
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("`{text}` is not a whole number of at least 1")),
     }
 }
 

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use serde_json::json;
 
 use super::Output;
+use crate::listen::store::Forgotten;
 use crate::listen::{Record, Tally};
 
 pub struct Log {
@@ -43,6 +44,30 @@ impl Log {
                 "duplicates": tally.duplicates,
                 "rejected": tally.rejected,
                 "faults": tally.faults,
+            }));
+        }
+    }
+}
+
+impl Log {
+    /// The end of the summary when the id store was full: how many ids it forgot (an exact
+    /// count), since a re-delivery of one of them is processed again, not answered as a
+    /// duplicate. Nothing when it forgot none.
+    pub fn forgotten(&self, forgotten: &Forgotten, output: &mut Output) {
+        let n = forgotten.get();
+        if n == 0 {
+            return;
+        }
+        let _ = writeln!(
+            output.err,
+            "listen: the id store was full (--store-limit {}): it forgot its {n} oldest ids; a re-delivery of one of them is processed again",
+            forgotten.limit
+        );
+        if self.json {
+            output.line(json!({
+                "event": "store",
+                "limit": forgotten.limit,
+                "forgotten_ids": n,
             }));
         }
     }
