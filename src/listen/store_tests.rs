@@ -12,7 +12,7 @@ fn exactly_one_of_many_concurrent_claims_wins() {
     let wins: usize = (0..20)
         .map(|_| {
             let store = Arc::clone(&store);
-            std::thread::spawn(move || store.claim("autox3:m1").unwrap())
+            std::thread::spawn(move || store.claim("vendor:m1").unwrap())
         })
         .collect::<Vec<_>>()
         .into_iter()
@@ -72,14 +72,14 @@ fn the_oldest_id_is_forgotten_first_and_counted() {
 fn ten_thousand_ids_stay_within_a_limit_of_a_hundred() {
     let store = SeenIds::bounded(100);
     for i in 0..10_000 {
-        assert!(store.claim(&format!("autox3:m{i}")).unwrap());
+        assert!(store.claim(&format!("vendor:m{i}")).unwrap());
         assert!(store.len() <= 100);
     }
     assert_eq!(store.forgotten().get(), 9_900);
     for i in 9_900..10_000 {
-        assert!(!store.claim(&format!("autox3:m{i}")).unwrap(), "m{i}");
+        assert!(!store.claim(&format!("vendor:m{i}")).unwrap(), "m{i}");
     }
-    assert!(store.claim("autox3:m9899").unwrap());
+    assert!(store.claim("vendor:m9899").unwrap());
 }
 
 #[test]
