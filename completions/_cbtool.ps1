@@ -151,6 +151,7 @@ Register-ArgumentCompleter -Native -CommandName 'cbtool' -ScriptBlock {
             [CompletionResult]::new('--vendor', '--vendor', [CompletionResultType]::ParameterName, 'Force the vendor instead of detecting it from each body')
             [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Largest body accepted; larger ones get 413')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Keep the ids already processed in FILE, so they stay duplicates across restarts')
+            [CompletionResult]::new('--store-limit', '--store-limit', [CompletionResultType]::ParameterName, 'Remember at most N processed ids (with or without --store), forgetting the oldest first; the summary counts the ids forgotten')
             [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Write every received callback into DIR as a raw HTTP request (read back by verify --request)')
             [CompletionResult]::new('--fail-first', '--fail-first', [CompletionResultType]::ParameterName, 'Fault the first N deliveries of each message (by msgId, or orderId/serviceProgessTimeNum)')
             [CompletionResult]::new('--fail-rate', '--fail-rate', [CompletionResultType]::ParameterName, 'Fault this share of deliveries, 0 to 1, drawn from --seed')

@@ -369,7 +369,7 @@ _cbtool() {
             return 0
             ;;
         cbtool__subcmd__listen)
-            opts="-q -v -h -V --secret --secret-file --private-key --public-key --addr --allow-remote --vendor --max-body --store --save --fail-first --fail-rate --seed --fail-mode --fail-hold --delay --read-timeout --max-connections --max-requests --exit-after --json --forward --forward-timeout --expect-app-correct --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --secret --secret-file --private-key --public-key --addr --allow-remote --vendor --max-body --store --store-limit --save --fail-first --fail-rate --seed --fail-mode --fail-hold --delay --read-timeout --max-connections --max-requests --exit-after --json --forward --forward-timeout --expect-app-correct --color --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -404,6 +404,10 @@ _cbtool() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

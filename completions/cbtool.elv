@@ -142,6 +142,7 @@ set edit:completion:arg-completer[cbtool] = {|@words|
             cand --vendor 'Force the vendor instead of detecting it from each body'
             cand --max-body 'Largest body accepted; larger ones get 413'
             cand --store 'Keep the ids already processed in FILE, so they stay duplicates across restarts'
+            cand --store-limit 'Remember at most N processed ids (with or without --store), forgetting the oldest first; the summary counts the ids forgotten'
             cand --save 'Write every received callback into DIR as a raw HTTP request (read back by verify --request)'
             cand --fail-first 'Fault the first N deliveries of each message (by msgId, or orderId/serviceProgessTimeNum)'
             cand --fail-rate 'Fault this share of deliveries, 0 to 1, drawn from --seed'

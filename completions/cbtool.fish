@@ -130,6 +130,7 @@ complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l vendor -d 'Forc
 dayu\t''"
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l max-body -d 'Largest body accepted; larger ones get 413' -r
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l store -d 'Keep the ids already processed in FILE, so they stay duplicates across restarts' -r -F
+complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l store-limit -d 'Remember at most N processed ids (with or without --store), forgetting the oldest first; the summary counts the ids forgotten' -r
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l save -d 'Write every received callback into DIR as a raw HTTP request (read back by verify --request)' -r -F
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l fail-first -d 'Fault the first N deliveries of each message (by msgId, or orderId/serviceProgessTimeNum)' -r
 complete -c cbtool -n "__fish_cbtool_using_subcommand listen" -l fail-rate -d 'Fault this share of deliveries, 0 to 1, drawn from --seed' -r

@@ -468,6 +468,9 @@ pub struct ListenArgs {
     /// Keep the ids already processed in FILE, so they stay duplicates across restarts
     #[arg(long, value_name = "FILE", help_heading = RECEIVER)]
     pub store: Option<PathBuf>,
+    /// Remember at most N processed ids (with or without --store), forgetting the oldest first; the summary counts the ids forgotten
+    #[arg(long, value_name = "N", default_value_t = crate::listen::store::DEFAULT_LIMIT, value_parser = at_least_one)]
+    pub store_limit: usize,
     /// Write every received callback into DIR as a raw HTTP request (read back by verify --request)
     #[arg(long, value_name = "DIR", help_heading = RECEIVER)]
     pub save: Option<PathBuf>,
@@ -577,6 +580,13 @@ fn time_scale(text: &str) -> Result<f64, String> {
         _ => Err(format!(
             "`{text}` is not a positive number; give one such as 0.01"
         )),
+    }
+}
+
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("`{text}` is not a whole number of at least 1")),
     }
 }
 

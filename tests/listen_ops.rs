@@ -125,6 +125,33 @@ fn the_store_keeps_acknowledged_ids_across_a_kill() {
 }
 
 #[test]
+fn a_full_store_forgets_its_oldest_id_first_and_counts_it() {
+    let mut l = listen(&["--store-limit", "1", "--max-requests", "4"]);
+    let (body, sign) = dayu_event();
+    let mut duplicate = |headers: &[(&str, &str)], body: &[u8]| {
+        assert_eq!(post(&l.addr, headers, body).status, 200);
+        l.record()["duplicate"].clone()
+    };
+    assert_eq!(duplicate(&[], &autox3_body()), false);
+    // Within the bound a re-delivery is still a duplicate.
+    assert_eq!(duplicate(&[], &autox3_body()), true);
+    // A second id fills the one place: the AutoX3 id is forgotten, and processed again.
+    assert_eq!(duplicate(&[("Dayu-Sign", &sign)], &body), false);
+    assert_eq!(duplicate(&[], &autox3_body()), false);
+    let (code, out, err) = l.finish();
+    assert_eq!(code, 0, "{err}");
+    let store: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        store,
+        serde_json::json!({"event": "store", "limit": 1, "forgotten_ids": 2})
+    );
+    assert!(
+        err.contains("(--store-limit 1): it forgot its 2 oldest ids"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_slow_request_head_times_out_without_stopping_the_server() {
     let mut l = listen(&["--read-timeout", "300ms"]);
     let mut slow = TcpStream::connect(&l.addr).unwrap();

@@ -24,6 +24,7 @@ pub fn run(args: ListenArgs, output: &mut Output) -> Result<i32> {
     let forced = args.vendor.map(super::vendor_for);
     check_vendors(&creds, forced, output)?;
     let seen = open_store(&args, output)?;
+    let forgotten = seen.forgotten();
     let faults = FaultPlan::new(
         args.fail_first,
         args.fail_rate,
@@ -38,10 +39,14 @@ pub fn run(args: ListenArgs, output: &mut Output) -> Result<i32> {
         .enable_all()
         .build()
         .map_err(|e| Error::new(format!("cannot start the server runtime: {e}")))?;
-    if args.forward.is_some() {
-        return runtime.block_on(super::listen_forward::serve(args, receiver, saver, output));
-    }
-    runtime.block_on(serve(args, receiver, saver, output))
+    let log = Log { json: args.json };
+    let code = if args.forward.is_some() {
+        runtime.block_on(super::listen_forward::serve(args, receiver, saver, output))?
+    } else {
+        runtime.block_on(serve(args, receiver, saver, output))?
+    };
+    log.forgotten(&forgotten, output);
+    Ok(code)
 }
 
 /// A receiver reachable from other machines answers anyone: only on request.
@@ -94,9 +99,9 @@ fn check_vendors(
 
 fn open_store(args: &ListenArgs, output: &mut Output) -> Result<SeenIds> {
     let Some(path) = &args.store else {
-        return Ok(SeenIds::in_memory());
+        return Ok(SeenIds::bounded(args.store_limit));
     };
-    let (seen, loaded) = SeenIds::open(path)?;
+    let (seen, loaded) = SeenIds::open(path, args.store_limit)?;
     if loaded.torn_bytes > 0 {
         output.warn(format!(
             "{}: dropped an unfinished last line ({} bytes; it was never acknowledged)",
@@ -110,6 +115,15 @@ fn open_store(args: &ListenArgs, output: &mut Output) -> Result<SeenIds> {
         path.display(),
         loaded.ids
     );
+    if loaded.forgotten > 0 {
+        let _ = writeln!(
+            output.err,
+            "{}: {} older ids not loaded (--store-limit {})",
+            path.display(),
+            loaded.forgotten,
+            args.store_limit
+        );
+    }
     Ok(seen)
 }
 

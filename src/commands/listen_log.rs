@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::terminal::Json;
 use super::terminal::Kind;
 use super::Output;
+use crate::listen::store::Forgotten;
 use crate::listen::{Decision, Record, Tally};
 
 pub struct Log {
@@ -51,6 +52,36 @@ impl Log {
             }));
         }
     }
+
+    /// The end of the summary when the id store was full: how many ids it forgot (an exact
+    /// count), since a re-delivery of one of them is processed again, not answered as a
+    /// duplicate. Nothing when it forgot none.
+    pub fn forgotten(&self, forgotten: &Forgotten, output: &mut Output) {
+        let n = forgotten.get();
+        if n == 0 {
+            return;
+        }
+        let _ = writeln!(
+            output.stream(Kind::Note),
+            "listen: the id store was full (--store-limit {}): it forgot its {n} oldest ids; a re-delivery of one of them is processed again",
+            forgotten.limit
+        );
+        if self.json {
+            output.line(Json(StoreJson {
+                event: "store",
+                limit: forgotten.limit,
+                forgotten_ids: n,
+            }));
+        }
+    }
+}
+
+/// The line after the summary when the id store forgot ids (`listen --store-limit`).
+#[derive(Serialize)]
+struct StoreJson {
+    event: &'static str,
+    limit: usize,
+    forgotten_ids: u64,
 }
 
 /// The first line of `listen --json`.

@@ -5,31 +5,74 @@
 //! The file holds one JSON string a line. A new id is appended and synced to disk before
 //! the claim returns, so an acknowledged id survives a kill; a torn last line (a kill in
 //! the middle of a write) was never acknowledged and is cut off on open.
+//!
+//! The store remembers at most `limit` ids (`--store-limit`, default [`DEFAULT_LIMIT`]):
+//! a receiver left running for days must not grow without bound, in memory or on disk.
+//! When it is full, the oldest id is forgotten first — a sender retries a callback within
+//! minutes, so the newest ids are the ones a duplicate can still hit — and every id
+//! forgotten is counted exactly ([`Forgotten`]), for listen's closing summary. The file
+//! is rewritten with just the remembered ids once it holds twice the limit, so it stays
+//! bounded too.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
 
-/// A set of seen ids, optionally persisted.
+/// How many ids a store remembers unless told otherwise. A million ids of 43 characters
+/// (`autox3:` and a UUID) grew a process's resident memory by 131,592 kB (the text, a set
+/// entry and a queue entry each; measured once with a debug build), and a million
+/// callbacks is more than a test run delivers within the hours a sender keeps retrying.
+pub const DEFAULT_LIMIT: usize = 1_000_000;
+
+/// A set of seen ids, optionally persisted, holding at most `limit` of them.
 ///
 /// What waits here is bounded by the server: a claim holds the lock across the fsync,
 /// so claims queue on the mutex, one per connection at most (`--max-connections`).
-/// The set itself grows only with ids whose signature held, so only with callbacks a
-/// holder of the credential sent, never with a flood of forged or malformed requests;
-/// forgetting an id would break de-duplication, the store's one promise.
+/// The set grows only with ids whose signature held, so only with callbacks a holder of
+/// the credential sent, never with a flood of forged or malformed requests; and it grows
+/// only to its limit.
 pub struct SeenIds {
     inner: Mutex<Inner>,
     /// Backed by a file: every claim of a new id waits for an fsync.
     durable: bool,
+    forgotten: Forgotten,
 }
 
 struct Inner {
-    seen: HashSet<String>,
-    file: Option<File>,
+    seen: HashSet<Arc<str>>,
+    /// The same ids, oldest first: the next one to forget is at the front.
+    order: VecDeque<Arc<str>>,
+    limit: usize,
+    file: Option<StoreFile>,
+}
+
+struct StoreFile {
+    file: File,
+    path: PathBuf,
+    /// Id lines in the file, remembered or not.
+    lines: usize,
+    /// Rewrite the file once it holds this many lines.
+    compact_at: usize,
+}
+
+/// The exact number of ids a store has forgotten because it was full (including, for a
+/// file, the older ids it held past the limit when opened): a handle that stays readable
+/// after the store has moved into the server.
+#[derive(Debug, Clone)]
+pub struct Forgotten {
+    count: Arc<AtomicU64>,
+    pub limit: usize,
+}
+
+impl Forgotten {
+    pub fn get(&self) -> u64 {
+        self.count.load(Ordering::Relaxed)
+    }
 }
 
 /// What opening a store found, for the command to report.
@@ -38,24 +81,42 @@ pub struct Loaded {
     pub ids: usize,
     /// Bytes of an unfinished last line that were dropped.
     pub torn_bytes: usize,
+    /// Older ids in the file beyond the limit, not loaded.
+    pub forgotten: usize,
 }
 
 impl SeenIds {
     pub fn in_memory() -> Self {
+        Self::bounded(DEFAULT_LIMIT)
+    }
+
+    /// An in-memory store that remembers at most `limit` ids (at least one).
+    pub fn bounded(limit: usize) -> Self {
+        Self::new(Vec::new(), limit.max(1), None, 0)
+    }
+
+    fn new(ids: Vec<Arc<str>>, limit: usize, file: Option<StoreFile>, forgotten: u64) -> Self {
         SeenIds {
+            durable: file.is_some(),
             inner: Mutex::new(Inner {
-                seen: HashSet::new(),
-                file: None,
+                seen: ids.iter().cloned().collect(),
+                order: ids.into(),
+                limit,
+                file,
             }),
-            durable: false,
+            forgotten: Forgotten {
+                count: Arc::new(AtomicU64::new(forgotten)),
+                limit,
+            },
         }
     }
 
-    /// Opens (or creates) the store file and loads the ids it holds.
-    pub fn open(path: &Path) -> Result<(Self, Loaded)> {
+    /// Opens (or creates) the store file and loads the newest `limit` ids it holds.
+    pub fn open(path: &Path, limit: usize) -> Result<(Self, Loaded)> {
         let fail = |what: &str, e: std::io::Error| {
             Error::new(format!("{}: cannot {what} the store: {e}", path.display()))
         };
+        let limit = limit.max(1);
         let created = !path.exists();
         let mut file = OpenOptions::new()
             .create(true)
@@ -65,7 +126,7 @@ impl SeenIds {
             .map_err(|e| fail("open", e))?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(|e| fail("read", e))?;
-        let (seen, complete) = parse(path, &bytes)?;
+        let (lines, complete) = parse(path, &bytes)?;
         let torn_bytes = bytes.len() - complete;
         if torn_bytes > 0 {
             file.set_len(complete as u64)
@@ -75,17 +136,19 @@ impl SeenIds {
         if created {
             sync_parent(path);
         }
+        let (ids, forgotten) = newest(&lines, limit);
         let loaded = Loaded {
-            ids: seen.len(),
+            ids: ids.len(),
             torn_bytes,
+            forgotten,
         };
-        let store = SeenIds {
-            inner: Mutex::new(Inner {
-                seen,
-                file: Some(file),
-            }),
-            durable: true,
+        let file = StoreFile {
+            file,
+            path: path.to_path_buf(),
+            lines: lines.len(),
+            compact_at: 2 * limit,
         };
+        let store = Self::new(ids, limit, Some(file), forgotten as u64);
         Ok((store, loaded))
     }
 
@@ -96,14 +159,29 @@ impl SeenIds {
         if inner.seen.contains(id) {
             return Ok(false);
         }
-        if let Some(file) = inner.file.as_mut() {
+        if let Some(store) = inner.file.as_mut() {
             let mut line = serde_json::Value::from(id).to_string();
             line.push('\n');
-            file.write_all(line.as_bytes())?;
-            file.sync_data()?;
+            store.file.write_all(line.as_bytes())?;
+            store.file.sync_data()?;
+            store.lines += 1;
         }
-        inner.seen.insert(id.to_string());
+        let id: Arc<str> = Arc::from(id);
+        inner.seen.insert(Arc::clone(&id));
+        inner.order.push_back(id);
+        while inner.order.len() > inner.limit {
+            if let Some(oldest) = inner.order.pop_front() {
+                inner.seen.remove(&oldest);
+                self.forgotten.count.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        inner.compact_if_due();
         Ok(true)
+    }
+
+    /// The count of forgotten ids, readable after the store has moved into the server.
+    pub fn forgotten(&self) -> Forgotten {
+        self.forgotten.clone()
     }
 
     /// Whether claiming an id writes to disk (and so blocks on an fsync).
@@ -124,9 +202,67 @@ impl SeenIds {
     }
 }
 
-/// The ids of every complete line, and where the complete lines end.
-fn parse(path: &Path, bytes: &[u8]) -> Result<(HashSet<String>, usize)> {
-    let mut seen = HashSet::new();
+impl Inner {
+    /// Rewrites the file with the remembered ids once it holds twice the limit (so the
+    /// cost, one write of the remembered ids, comes once per `limit` new ids). The new file
+    /// is complete and synced before it replaces the old one, so a kill at any point
+    /// leaves every remembered id on disk. A failure leaves the old file growing, and is
+    /// tried again `limit` ids later.
+    fn compact_if_due(&mut self) {
+        let Some(store) = self.file.as_mut() else {
+            return;
+        };
+        if store.lines < store.compact_at {
+            return;
+        }
+        let mut temporary = store.path.clone().into_os_string();
+        temporary.push(".compacting");
+        let temporary = PathBuf::from(temporary);
+        match rewrite(&temporary, &store.path, &self.order) {
+            Ok(file) => {
+                store.file = file;
+                store.lines = self.order.len();
+                store.compact_at = 2 * self.limit;
+            }
+            Err(_) => {
+                let _ = std::fs::remove_file(&temporary);
+                store.compact_at = store.lines + self.limit;
+            }
+        }
+    }
+}
+
+fn rewrite(temporary: &Path, path: &Path, ids: &VecDeque<Arc<str>>) -> std::io::Result<File> {
+    let mut out = BufWriter::new(File::create(temporary)?);
+    for id in ids {
+        writeln!(out, "{}", serde_json::Value::from(id.as_ref()))?;
+    }
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    std::fs::rename(temporary, path)?;
+    sync_parent(path);
+    OpenOptions::new().append(true).open(path)
+}
+
+/// The newest `limit` distinct ids of the file's lines, oldest first (an id given twice,
+/// claimed again after it was forgotten, counts at its last line), and how many older
+/// distinct ids did not fit.
+fn newest(lines: &[String], limit: usize) -> (Vec<Arc<str>>, usize) {
+    let mut distinct = HashSet::new();
+    let mut latest_first: Vec<&str> = lines
+        .iter()
+        .rev()
+        .filter(|id| distinct.insert(id.as_str()))
+        .map(String::as_str)
+        .collect();
+    let forgotten = latest_first.len().saturating_sub(limit);
+    latest_first.truncate(limit);
+    let ids = latest_first.into_iter().rev().map(Arc::from).collect();
+    (ids, forgotten)
+}
+
+/// The id of every complete line, in order, and where the complete lines end.
+fn parse(path: &Path, bytes: &[u8]) -> Result<(Vec<String>, usize)> {
+    let mut ids = Vec::new();
     let mut complete = 0;
     for (index, line) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
         let Some(text) = line.strip_suffix(b"\n") else {
@@ -143,9 +279,9 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<(HashSet<String>, usize)> {
                 index + 1
             ))
         })?;
-        seen.insert(id);
+        ids.push(id);
     }
-    Ok((seen, complete))
+    Ok((ids, complete))
 }
 
 /// Makes a new file's directory entry durable too; best effort, as not every platform
@@ -161,62 +297,5 @@ fn sync_parent(path: &Path) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::Arc;
-
-    #[test]
-    fn exactly_one_of_many_concurrent_claims_wins() {
-        let dir = tempfile::tempdir().unwrap();
-        let (store, _) = SeenIds::open(&dir.path().join("seen")).unwrap();
-        let store = Arc::new(store);
-        let wins: usize = (0..20)
-            .map(|_| {
-                let store = Arc::clone(&store);
-                std::thread::spawn(move || store.claim("hooksy:m1").unwrap())
-            })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .map(|t| usize::from(t.join().unwrap()))
-            .sum();
-        assert_eq!(wins, 1);
-        assert_eq!(store.len(), 1);
-    }
-
-    #[test]
-    fn ids_survive_reopen_and_a_torn_line_is_dropped() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("seen");
-        {
-            let (store, loaded) = SeenIds::open(&path).unwrap();
-            assert_eq!(loaded.ids, 0);
-            assert!(store.claim("a\nb").unwrap());
-            assert!(store.claim("c").unwrap());
-        }
-        // A kill in the middle of a write leaves half a line.
-        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
-        f.write_all(b"\"half").unwrap();
-        let (store, loaded) = SeenIds::open(&path).unwrap();
-        assert_eq!(
-            loaded,
-            Loaded {
-                ids: 2,
-                torn_bytes: 5
-            }
-        );
-        assert!(!store.claim("a\nb").unwrap());
-        assert!(store.claim("half").unwrap());
-        drop(store);
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(text, "\"a\\nb\"\n\"c\"\n\"half\"\n");
-    }
-
-    #[test]
-    fn a_corrupt_complete_line_is_an_error_with_its_line() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("seen");
-        std::fs::write(&path, "\"a\"\nnot json\n").unwrap();
-        let e = SeenIds::open(&path).err().unwrap();
-        assert!(e.message().contains("seen:2: not a store line"), "{e}");
-    }
-}
+#[path = "store_tests.rs"]
+mod tests;

@@ -6,6 +6,8 @@
 //! signed string (`--signed-string`), so the names come from what the bytes show, not
 //! from which knob of the search produced them.
 
+use std::collections::{HashMap, VecDeque};
+
 use super::numbers;
 use super::tree::{self, Node};
 
@@ -89,20 +91,27 @@ fn walk(a: &Node, b: &Node, found: &mut Found) -> Option<()> {
 type Members<'a> = [(std::borrow::Cow<'a, str>, Node<'a>)];
 
 fn objects(ma: &Members, mb: &Members, found: &mut Found) -> Option<()> {
+    // Each key's values on the other side, in order: a key given twice (JSON allows it,
+    // and every writer keeps both) pairs its n-th occurrence with the other's n-th, so a
+    // text compared with itself is always the same value.
+    let mut theirs: HashMap<&str, VecDeque<&Node>> = HashMap::new();
+    for (key, value) in mb {
+        theirs.entry(key.as_ref()).or_default().push_back(value);
+    }
     let mut kept = Vec::with_capacity(ma.len());
     for (key, value) in ma {
-        if mb.iter().any(|(k, _)| k == key) {
-            kept.push((key, value));
-        } else if *value == Node::Null {
-            found.add("nulls_dropped", format!("\"{key}\":null was left out"));
-        } else {
-            return None;
+        match theirs.get_mut(key.as_ref()).and_then(VecDeque::pop_front) {
+            Some(other) => kept.push((key.as_ref(), value, other)),
+            None if *value == Node::Null => {
+                found.add("nulls_dropped", format!("\"{key}\":null was left out"))
+            }
+            None => return None,
         }
     }
     if kept.len() != mb.len() {
         return None;
     }
-    let order_a: Vec<&str> = kept.iter().map(|(k, _)| k.as_ref()).collect();
+    let order_a: Vec<&str> = kept.iter().map(|(k, _, _)| *k).collect();
     let order_b: Vec<&str> = mb.iter().map(|(k, _)| k.as_ref()).collect();
     if order_a != order_b {
         let sorted = order_b.windows(2).all(|w| w[0] <= w[1]);
@@ -115,11 +124,8 @@ fn objects(ma: &Members, mb: &Members, found: &mut Found) -> Option<()> {
             format!("{} became {}", keys_head(&order_a), keys_head(&order_b)),
         );
     }
-    for (key, value) in kept {
-        let (_, other) = mb.iter().find(|(k, _)| k == key)?;
-        walk(value, other, found)?;
-    }
-    Some(())
+    kept.into_iter()
+        .try_for_each(|(_, value, other)| walk(value, other, found))
 }
 
 fn keys_head(keys: &[&str]) -> String {
@@ -343,6 +349,18 @@ mod tests {
         assert!(differences(r#"{"a":"x"}"#, r#"{"a":"y"}"#).is_none());
         assert!(differences(r#"{"a":1}"#, r#"{"b":1}"#).is_none());
         assert_eq!(differences(r#"{"a":1}"#, r#"{"a":1}"#), Some(vec![]));
+    }
+
+    #[test]
+    fn a_repeated_key_pairs_occurrence_by_occurrence() {
+        // Found by the minify fuzz target (fuzz/regressions/minify-duplicate-key.json):
+        // a text with a key given twice did not compare equal to itself.
+        let body = r#"{"c":{"":-1.5,"m":"x","":2}}"#;
+        assert_eq!(differences(body, body), Some(vec![]));
+        let sorted = r#"{"c":{"":-1.5,"":2,"m":"x"}}"#;
+        assert_eq!(families(body, sorted), ["sorted_keys"]);
+        assert!(differences(body, r#"{"c":{"":2,"m":"x","":-1.5}}"#).is_none());
+        assert!(differences(body, r#"{"c":{"":-1.5,"m":"x"}}"#).is_none());
     }
 
     #[test]
