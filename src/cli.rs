@@ -39,20 +39,20 @@ const GLOBAL: &str = "Global options";
 pub struct Cli {
     /// When to colour human output: auto (only on a terminal, and not when NO_COLOR is set), always, never
     #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto, help_heading = GLOBAL)]
-    pub color: ColorArg,
+    pub(crate) color: ColorArg,
     /// Print only errors (JSON reports are still printed; the exit code tells the outcome)
     #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
     /// Print extra detail (verify: the signed string even when the signature is valid)
     #[arg(short, long, global = true, help_heading = GLOBAL)]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 /// `--color`: whether human output is coloured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorArg {
+pub(crate) enum ColorArg {
     /// Colour only on a terminal, unless NO_COLOR is set
     Auto,
     /// Always colour (e.g. for a CI log that renders ANSI)
@@ -62,7 +62,7 @@ pub enum ColorArg {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Run the main job on the bundled fixtures: a receiver on loopback, every callback replayed with faults and retries
     #[command(
         after_help = "Examples:\n  cbtool demo\n  cbtool demo --time-scale 0.001 --json > demo.json\n  cbtool demo --real-time"
@@ -125,7 +125,7 @@ pub enum Command {
 impl Command {
     /// Whether standard output carries data (a JSON report, a signature, keys, a schema)
     /// rather than human chatter: `--quiet` keeps data and silences chatter.
-    pub fn prints_data(&self) -> bool {
+    pub(crate) fn prints_data(&self) -> bool {
         match self {
             Command::Verify(a) => a.json,
             Command::Validate(a) => a.json || a.print_schema.is_some(),
@@ -144,7 +144,7 @@ impl Command {
 impl Command {
     /// Whether `--json` was given: an error that stops the command is then also a JSON
     /// document on stdout.
-    pub fn json(&self) -> bool {
+    pub(crate) fn json(&self) -> bool {
         match self {
             Command::Verify(a) => a.json,
             Command::Validate(a) => a.json,
@@ -161,31 +161,31 @@ impl Command {
 }
 
 #[derive(Debug, Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell to complete for
     #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    pub(crate) shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
-pub struct ManArgs {
+pub(crate) struct ManArgs {
     /// A command whose own page to print (cbtool-verify(1), …); without it, cbtool(1)
     #[arg(value_name = "COMMAND")]
-    pub command: Option<String>,
+    pub(crate) command: Option<String>,
 }
 
 /// The credentials given on the command line or in the environment, for every credential
 /// the registry's vendors declare (see `credentials::CredentialSpec`). Never required on the
 /// command line: each has a variable, and secrets can come from files.
 #[derive(Debug, Clone, Default)]
-pub struct CredentialArgs {
+pub(crate) struct CredentialArgs {
     /// (spec id, value or path) as given; a file flag's value is marked as a path.
-    pub given: Vec<(&'static str, GivenArg)>,
+    pub(crate) given: Vec<(&'static str, GivenArg)>,
 }
 
 /// A credential value as clap read it: still unread and unparsed.
 #[derive(Debug, Clone)]
-pub enum GivenArg {
+pub(crate) enum GivenArg {
     Value(String),
     File(PathBuf),
 }
@@ -270,7 +270,7 @@ impl clap::FromArgMatches for CredentialArgs {
 
 /// A vendor named on the command line; the possible values are the registry's ids.
 #[derive(Clone, Copy)]
-pub struct VendorArg(pub &'static dyn crate::vendors::Vendor);
+pub(crate) struct VendorArg(pub(crate) &'static dyn crate::vendors::Vendor);
 
 impl std::fmt::Debug for VendorArg {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -287,7 +287,7 @@ impl PartialEq for VendorArg {
 /// Parses `--vendor`: built from the registry when the command line is, so `--help`, a
 /// wrong value's error and the completions list exactly the registered vendors.
 #[derive(Clone)]
-pub struct VendorParser;
+pub(crate) struct VendorParser;
 
 impl clap::builder::TypedValueParser for VendorParser {
     type Value = VendorArg;
@@ -319,78 +319,78 @@ impl clap::builder::TypedValueParser for VendorParser {
 
 /// How the input is read; all are detected by default.
 #[derive(Debug, Args)]
-pub struct InputArgs {
+pub(crate) struct InputArgs {
     /// Payload file: JSON, JSON Lines, a request envelope or a raw HTTP request; - for
     /// stdin (the default when something is piped in)
     #[arg(value_name = "FILE")]
-    pub file: Option<String>,
+    pub(crate) file: Option<String>,
     /// Treat the input as JSON Lines: one callback a line, streamed
     #[arg(long, conflicts_with = "request", help_heading = INPUT)]
-    pub jsonl: bool,
+    pub(crate) jsonl: bool,
     /// Treat FILE as a raw HTTP request (request line, headers, blank line, body)
     #[arg(long, help_heading = INPUT)]
-    pub request: bool,
+    pub(crate) request: bool,
     /// Force the vendor instead of detecting it from the payload
     #[arg(long, value_parser = VendorParser, help_heading = INPUT)]
-    pub vendor: Option<VendorArg>,
+    pub(crate) vendor: Option<VendorArg>,
     /// Largest callback (or JSON Lines line) accepted, in bytes
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE, help_heading = INPUT)]
-    pub max_size: usize,
+    pub(crate) max_size: usize,
 }
 
 #[derive(Debug, Args)]
-pub struct SignArgs {
+pub(crate) struct SignArgs {
     #[command(flatten)]
-    pub input: InputArgs,
+    pub(crate) input: InputArgs,
     #[command(flatten, next_help_heading = CREDENTIALS)]
-    pub credentials: CredentialArgs,
+    pub(crate) credentials: CredentialArgs,
     /// Print the whole signed request (AutoX3: compact body with msgSignature; Dayu: an envelope with the Dayu-Sign header)
     #[arg(long, help_heading = OUTPUT)]
-    pub embed: bool,
+    pub(crate) embed: bool,
     /// Print one JSON object per callback instead of text
     #[arg(long, help_heading = OUTPUT)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct VerifyArgs {
+pub(crate) struct VerifyArgs {
     #[command(flatten)]
-    pub input: InputArgs,
+    pub(crate) input: InputArgs,
     #[command(flatten, next_help_heading = CREDENTIALS)]
-    pub credentials: CredentialArgs,
+    pub(crate) credentials: CredentialArgs,
     /// Check this signature instead of the one the callback carries (e.g. what your code computed)
     #[arg(long, value_name = "SIG", help_heading = DIAGNOSIS)]
-    pub signature: Option<String>,
+    pub(crate) signature: Option<String>,
     /// Diagnose a mismatch: show the signed string and name the mistake that reproduces the signature
     #[arg(long, help_heading = DIAGNOSIS)]
-    pub explain: bool,
+    pub(crate) explain: bool,
     /// Compare the string your code signed (a file) with the correct one, byte by byte
     #[arg(long, value_name = "FILE", help_heading = DIAGNOSIS)]
-    pub signed_string: Option<PathBuf>,
+    pub(crate) signed_string: Option<PathBuf>,
     /// Print one JSON document on stdout instead of text
     #[arg(long, help_heading = OUTPUT)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct KeygenArgs {
+pub(crate) struct KeygenArgs {
     /// Key size in bits (under 2048 only for tests)
     #[arg(long, default_value_t = 2048, value_parser = clap::value_parser!(u32).range(512..=8192), help_heading = GENERATION)]
-    pub bits: u32,
+    pub(crate) bits: u32,
     /// Directory to write private.pem, public.pem, private.b64 and public.b64 into; without it, all are printed
     #[arg(long, value_name = "DIR", help_heading = OUTPUT)]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
     /// Overwrite existing key files
     #[arg(long, help_heading = OUTPUT)]
-    pub force: bool,
+    pub(crate) force: bool,
     /// Print a JSON summary instead of text
     #[arg(long, help_heading = OUTPUT)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 /// How a Dayu order's history ends (`sample --lifecycle`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LifecyclePathArg {
+pub(crate) enum LifecyclePathArg {
     /// Served, submitted and accepted by Dayu (progress 0,1,2,3,5,6,7,8)
     Complete,
     /// Cancelled before the service starts (progress 0, …, 10)
@@ -400,41 +400,41 @@ pub enum LifecyclePathArg {
 }
 
 #[derive(Debug, Args)]
-pub struct SampleArgs {
+pub(crate) struct SampleArgs {
     /// Which vendor's callbacks to generate
     #[arg(value_parser = VendorParser)]
-    pub vendor: VendorArg,
+    pub(crate) vendor: VendorArg,
     #[command(flatten, next_help_heading = CREDENTIALS)]
-    pub credentials: CredentialArgs,
+    pub(crate) credentials: CredentialArgs,
     /// How many callbacks to generate, one JSON document a line
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1_000_000), conflicts_with = "lifecycle", help_heading = GENERATION)]
-    pub count: u64,
+    pub(crate) count: u64,
     /// Seed: the same seed gives the same bytes (without it, a random one, printed on stderr)
     #[arg(long, value_name = "S", help_heading = GENERATION)]
-    pub seed: Option<u64>,
+    pub(crate) seed: Option<u64>,
     /// Dayu: every callback of one work order, from creation to its end (see --path)
     #[arg(long, help_heading = GENERATION)]
-    pub lifecycle: bool,
+    pub(crate) lifecycle: bool,
     /// With --lifecycle: how the order ends
     #[arg(long, value_enum, default_value = "complete", requires = "lifecycle", help_heading = GENERATION)]
-    pub path: LifecyclePathArg,
+    pub(crate) path: LifecyclePathArg,
     /// Write one file per callback into DIR, named in order (01-created.json, …)
     #[arg(long, value_name = "DIR", help_heading = OUTPUT)]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
     /// With --out: overwrite files that exist
     #[arg(long, requires = "out", help_heading = OUTPUT)]
-    pub force: bool,
+    pub(crate) force: bool,
     /// Print, per callback, a curl command that POSTs exactly these bytes to URL
     #[arg(long, value_name = "URL", conflicts_with_all = ["out", "json"], help_heading = OUTPUT)]
-    pub curl: Option<String>,
+    pub(crate) curl: Option<String>,
     /// JSON on stdout: the callbacks as JSON Lines (the default anyway); with --out, a summary
     #[arg(long, help_heading = OUTPUT)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 /// How `listen` misbehaves on a faulted delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailMode {
+pub(crate) enum FailMode {
     /// Answer HTTP 500
     Http500,
     /// Answer the vendor's refusal (AutoX3: HTTP 200 with status 1)
@@ -449,75 +449,75 @@ pub enum FailMode {
 }
 
 #[derive(Debug, Args)]
-pub struct ListenArgs {
+pub(crate) struct ListenArgs {
     #[command(flatten, next_help_heading = CREDENTIALS)]
-    pub credentials: CredentialArgs,
+    pub(crate) credentials: CredentialArgs,
     /// Address to listen on (IP or host name, e.g. localhost:8080); port 0 picks a free
     /// port (the bound address is printed first)
     #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080", value_parser = listen_address, help_heading = RECEIVER)]
-    pub addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
     /// Allow an address other than loopback: the receiver then answers other machines
     #[arg(long, help_heading = RECEIVER)]
-    pub allow_remote: bool,
+    pub(crate) allow_remote: bool,
     /// Force the vendor instead of detecting it from each body
     #[arg(long, value_parser = VendorParser, help_heading = RECEIVER)]
-    pub vendor: Option<VendorArg>,
+    pub(crate) vendor: Option<VendorArg>,
     /// Largest body accepted; larger ones get 413
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 20, help_heading = RECEIVER)]
-    pub max_body: usize,
+    pub(crate) max_body: usize,
     /// Keep the ids already processed in FILE, so they stay duplicates across restarts
     #[arg(long, value_name = "FILE", help_heading = RECEIVER)]
-    pub store: Option<PathBuf>,
+    pub(crate) store: Option<PathBuf>,
     /// Remember at most N processed ids (with or without --store), forgetting the oldest first; the summary counts the ids forgotten
     #[arg(long, value_name = "N", default_value_t = crate::listen::store::DEFAULT_LIMIT, value_parser = at_least_one)]
-    pub store_limit: usize,
+    pub(crate) store_limit: usize,
     /// Write every received callback into DIR as a raw HTTP request (read back by verify --request)
     #[arg(long, value_name = "DIR", help_heading = RECEIVER)]
-    pub save: Option<PathBuf>,
+    pub(crate) save: Option<PathBuf>,
     /// Fault the first N deliveries of each message (by msgId, or orderId/serviceProgessTimeNum)
     #[arg(long, value_name = "N", default_value_t = 0, help_heading = FAULTS)]
-    pub fail_first: u32,
+    pub(crate) fail_first: u32,
     /// Fault this share of deliveries, 0 to 1, drawn from --seed
     #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = probability, help_heading = FAULTS)]
-    pub fail_rate: f64,
+    pub(crate) fail_rate: f64,
     /// Seed for --fail-rate, so that a run can be repeated
     #[arg(long, value_name = "N", default_value_t = 0, help_heading = FAULTS)]
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// What a faulted delivery gets
     #[arg(long, value_enum, default_value = "http500", help_heading = FAULTS)]
-    pub fail_mode: FailMode,
+    pub(crate) fail_mode: FailMode,
     /// How long a `timeout` fault holds the connection before closing it
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_wait, help_heading = FAULTS)]
-    pub fail_hold: Duration,
+    pub(crate) fail_hold: Duration,
     /// Wait before every answer (`250ms`, `2s`; a bare number is seconds)
     #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_wait, help_heading = FAULTS)]
-    pub delay: Duration,
+    pub(crate) delay: Duration,
     /// Time allowed for a request's head, and again for its body
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_wait, help_heading = RECEIVER)]
-    pub read_timeout: Duration,
+    pub(crate) read_timeout: Duration,
     /// Connections served at once; more wait to be accepted
     #[arg(long, value_name = "N", default_value_t = 256, help_heading = RECEIVER)]
-    pub max_connections: usize,
+    pub(crate) max_connections: usize,
     /// Stop after answering N requests
     #[arg(long, value_name = "N", help_heading = RUN)]
-    pub max_requests: Option<u64>,
+    pub(crate) max_requests: Option<u64>,
     /// Stop after this long (e.g. 30s)
     #[arg(long, value_name = "DURATION", value_parser = parse_wait, help_heading = RUN)]
-    pub exit_after: Option<Duration>,
+    pub(crate) exit_after: Option<Duration>,
     /// Print JSON Lines on stdout: the bound address, one object per request, a summary
     #[arg(long, help_heading = OUTPUT)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Stand in front of your app: forward every request to URL (http or https) byte for
     /// byte, relay its answer, and judge the answer as the vendor's sender reads it
     #[arg(long, value_name = "URL", conflicts_with_all = ["store", "delay"], help_heading = FORWARDING)]
-    pub forward: Option<String>,
+    pub(crate) forward: Option<String>,
     /// With --forward: how long the app has to answer; then the sender gets 504
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_wait, help_heading = FORWARDING)]
-    pub forward_timeout: Duration,
+    pub(crate) forward_timeout: Duration,
     /// With --forward: exit 1 if the app acknowledged a forged callback, or did not
     /// acknowledge a valid one (a duplicate included)
     #[arg(long, requires = "forward", help_heading = FORWARDING)]
-    pub expect_app_correct: bool,
+    pub(crate) expect_app_correct: bool,
 }
 
 /// An IP address and port, or a host name that resolves (`localhost:8080`). Of a name's
@@ -591,71 +591,71 @@ fn at_least_one(text: &str) -> Result<usize, String> {
 }
 
 #[derive(Debug, Args)]
-pub struct ReplayArgs {
+pub(crate) struct ReplayArgs {
     /// Callbacks: files (JSON, JSON Lines, envelopes, raw HTTP requests), directories (their .json, .jsonl, .ndjson and .http files, by name), or - for stdin
     #[arg(value_name = "FILE|DIR", required = true)]
-    pub inputs: Vec<String>,
+    pub(crate) inputs: Vec<String>,
     /// Where to POST the callbacks (http or https)
     #[arg(long, value_name = "URL", help_heading = DELIVERY)]
-    pub url: String,
+    pub(crate) url: String,
     /// An extra request header, `Name: value` (repeatable; replaces a carried header of that name)
     #[arg(long = "header", short = 'H', value_name = "'K: V'", help_heading = DELIVERY)]
-    pub headers: Vec<String>,
+    pub(crate) headers: Vec<String>,
     /// Time allowed for each attempt (`10`, `2s`, `500ms`)
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = attempt_timeout, help_heading = DELIVERY)]
-    pub timeout: Duration,
+    pub(crate) timeout: Duration,
     /// Waits between attempts: seconds (`2,4,8`) or with units (`500ms,2s`) [default: 2,4,8,16,32,64]
     #[arg(long, value_name = "LIST", conflicts_with = "no_retry", value_parser = Schedule::parse, help_heading = DELIVERY)]
-    pub schedule: Option<Schedule>,
+    pub(crate) schedule: Option<Schedule>,
     /// One attempt per message, no retries
     #[arg(long, help_heading = DELIVERY)]
-    pub no_retry: bool,
+    pub(crate) no_retry: bool,
     /// Multiply every wait by F (0.01 runs the vendor sequence in 1.26 s of waits)
     #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = time_scale, help_heading = DELIVERY)]
-    pub time_scale: f64,
+    pub(crate) time_scale: f64,
     /// Messages in flight at once (callbacks of one Dayu order always go one after another)
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=256), help_heading = DELIVERY)]
-    pub concurrency: u32,
+    pub(crate) concurrency: u32,
     /// How an acknowledgement is recognised [default: per vendor]
     #[arg(long, value_parser = ack_values(), help_heading = DELIVERY)]
-    pub ack: Option<String>,
+    pub(crate) ack: Option<String>,
     /// Give each message a new identity before signing (AutoX3: msgId and createTime; Dayu: createTime), so de-duplicating receivers take repeated runs
     #[arg(long, help_heading = DELIVERY)]
-    pub fresh: bool,
+    pub(crate) fresh: bool,
     /// After an acknowledgement, send the identical message N more times; each must be acknowledged
     #[arg(long, value_name = "N", default_value_t = 0, help_heading = DELIVERY)]
-    pub duplicate: u32,
+    pub(crate) duplicate: u32,
     /// Write the JSON report to FILE
     #[arg(long, value_name = "FILE", help_heading = OUTPUT)]
-    pub report: Option<PathBuf>,
+    pub(crate) report: Option<PathBuf>,
     /// Write a JUnit XML report to FILE (one test case per message)
     #[arg(long, value_name = "FILE", help_heading = OUTPUT)]
-    pub junit: Option<PathBuf>,
+    pub(crate) junit: Option<PathBuf>,
     /// Print the JSON report on stdout
     #[arg(long, help_heading = OUTPUT)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Trust the CA certificates in this PEM file (besides the built-in roots)
     #[arg(long, value_name = "FILE", help_heading = CONNECTION)]
-    pub cacert: Option<PathBuf>,
+    pub(crate) cacert: Option<PathBuf>,
     /// Do not verify the receiver's TLS certificate (tests only)
     #[arg(long, help_heading = CONNECTION)]
-    pub insecure: bool,
+    pub(crate) insecure: bool,
     /// Reuse connections between requests, for bulk replays; by default every attempt
     /// opens a fresh connection, as the vendors' senders do
     #[arg(long, help_heading = CONNECTION)]
-    pub keep_alive: bool,
+    pub(crate) keep_alive: bool,
     /// Force the vendor instead of detecting it from each payload
     #[arg(long, value_parser = VendorParser, help_heading = INPUT)]
-    pub vendor: Option<VendorArg>,
+    pub(crate) vendor: Option<VendorArg>,
     /// Largest callback (or JSON Lines line) accepted, in bytes
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE, help_heading = INPUT)]
-    pub max_size: usize,
+    pub(crate) max_size: usize,
     #[command(flatten, next_help_heading = CREDENTIALS)]
-    pub credentials: CredentialArgs,
+    pub(crate) credentials: CredentialArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct DemoArgs {
+pub(crate) struct DemoArgs {
     /// Multiply every wait of the vendor's retry schedule by F (0.01: the 126 s of waits in 1.26 s)
     #[arg(
         long,
@@ -665,24 +665,24 @@ pub struct DemoArgs {
         value_parser = time_scale,
         help_heading = RUN
     )]
-    pub time_scale: f64,
+    pub(crate) time_scale: f64,
     /// Wait the vendor's real intervals, 2 s to 64 s (the run takes over two minutes)
     #[arg(long, help_heading = RUN)]
-    pub real_time: bool,
+    pub(crate) real_time: bool,
     /// Size of the fresh Dayu RSA key pair (under 2048 only for quicker tests)
     #[arg(long, default_value_t = 2048, value_parser = clap::value_parser!(u32).range(512..=8192), help_heading = RUN)]
-    pub bits: u32,
+    pub(crate) bits: u32,
     /// Use this AutoX3 secret instead of a random one (for tests that it is never printed)
     #[arg(long, value_name = "S", hide = true, help_heading = RUN)]
-    pub secret: Option<String>,
+    pub(crate) secret: Option<String>,
     /// Print one JSON report on stdout (the live lines and the summary stay on stderr)
     #[arg(long, help_heading = OUTPUT)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 /// The languages `cbtool snippet` has receivers in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SnippetLanguage {
+pub(crate) enum SnippetLanguage {
     /// Java 17+: com.sun.net.httpserver, run as `java FILE.java`
     Java,
     /// Python 3.11+: http.server
@@ -697,25 +697,25 @@ pub enum SnippetLanguage {
 }
 
 #[derive(Debug, Args)]
-pub struct SnippetArgs {
+pub(crate) struct SnippetArgs {
     /// The language of the receiver
     #[arg(value_enum, required_unless_present = "list")]
-    pub language: Option<SnippetLanguage>,
+    pub(crate) language: Option<SnippetLanguage>,
     /// Whose callbacks the receiver verifies
     #[arg(long, value_parser = VendorParser, required_unless_present = "list", help_heading = SELECTION)]
-    pub vendor: Option<VendorArg>,
+    pub(crate) vendor: Option<VendorArg>,
     /// List the snippets there are (of LANG and --vendor, when given) and how to run each
     #[arg(long, help_heading = SELECTION)]
-    pub list: bool,
+    pub(crate) list: bool,
     /// Write the code to FILE instead of printing it
     #[arg(long, value_name = "FILE", conflicts_with = "list", help_heading = OUTPUT)]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
     /// With --out: overwrite FILE if it exists
     #[arg(long, requires = "out", help_heading = OUTPUT)]
-    pub force: bool,
+    pub(crate) force: bool,
     /// Print JSON: with --list, the snippets; otherwise the snippet's file name, run command and code
     #[arg(long, help_heading = OUTPUT)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 /// The JSON Schemas cbtool ships (`cbtool validate --print-schema NAME`): built from the
@@ -729,31 +729,31 @@ fn schema_names() -> clap::builder::PossibleValuesParser {
 }
 
 #[derive(Debug, Args)]
-pub struct ValidateArgs {
+pub(crate) struct ValidateArgs {
     /// Files or directories (read recursively, sorted by name: *.json, *.jsonl, *.ndjson, *.http); - for stdin
     #[arg(value_name = "FILE", required_unless_present = "print_schema")]
-    pub files: Vec<String>,
+    pub(crate) files: Vec<String>,
     /// Print one embedded JSON Schema and exit
     #[arg(long, value_parser = schema_names(), value_name = "NAME", conflicts_with_all = ["files", "sequence"], help_heading = OUTPUT)]
-    pub print_schema: Option<String>,
+    pub(crate) print_schema: Option<String>,
     /// Also check that the callbacks, in the order given, are one Dayu order's legal history
     #[arg(long, help_heading = CHECKS)]
-    pub sequence: bool,
+    pub(crate) sequence: bool,
     /// Fail (exit 1) on warnings too
     #[arg(long, help_heading = CHECKS)]
-    pub strict: bool,
+    pub(crate) strict: bool,
     /// Treat every input as JSON Lines: one callback a line
     #[arg(long, help_heading = INPUT)]
-    pub jsonl: bool,
+    pub(crate) jsonl: bool,
     /// Force the vendor instead of detecting it from the payload
     #[arg(long, value_parser = VendorParser, help_heading = INPUT)]
-    pub vendor: Option<VendorArg>,
+    pub(crate) vendor: Option<VendorArg>,
     /// Largest callback (or JSON Lines line) accepted, in bytes
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_SIZE, help_heading = INPUT)]
-    pub max_size: usize,
+    pub(crate) max_size: usize,
     /// Print one JSON document on stdout instead of text
     #[arg(long, help_heading = OUTPUT)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 #[cfg(test)]

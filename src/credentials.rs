@@ -122,7 +122,7 @@ impl Credentials {
     }
 
     /// The private key `spec` names, read and parsed once.
-    pub fn private_key(&self, spec: &CredentialSpec) -> Result<&RsaPrivateKey> {
+    pub(crate) fn private_key(&self, spec: &CredentialSpec) -> Result<&RsaPrivateKey> {
         let entry = self.entry(spec).ok_or_else(|| Error::new(spec.missing))?;
         entry
             .private
@@ -141,7 +141,7 @@ impl Credentials {
 
     /// The public key `spec` names; when only the private key `half_of` was given, its
     /// public half (a sender's own key checks what it signed).
-    pub fn public_key(
+    pub(crate) fn public_key(
         &self,
         spec: &CredentialSpec,
         half_of: Option<&CredentialSpec>,
@@ -176,7 +176,7 @@ impl Credentials {
     }
 
     /// Warnings gathered while loading, for the command to print once.
-    pub fn take_warnings(&self) -> Vec<String> {
+    pub(crate) fn take_warnings(&self) -> Vec<String> {
         std::mem::take(&mut *self.warnings.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
@@ -223,7 +223,7 @@ fn secret_file_error(spec: &CredentialSpec, path: &std::path::Path, e: &std::io:
 
 /// Reads a secret file. One trailing newline is dropped: editors and `echo` add it, and
 /// a secret with a newline in it is never intended.
-pub fn read_secret_file(spec: &CredentialSpec, path: &std::path::Path) -> Result<Secret> {
+pub(crate) fn read_secret_file(spec: &CredentialSpec, path: &std::path::Path) -> Result<Secret> {
     let mut bytes = std::fs::read(path).map_err(|e| secret_file_error(spec, path, &e))?;
     if bytes.ends_with(b"\n") {
         bytes.pop();

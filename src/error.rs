@@ -4,11 +4,11 @@
 use std::fmt;
 
 /// Exit code when the check held.
-pub const EXIT_OK: i32 = 0;
+pub(crate) const EXIT_OK: i32 = 0;
 /// Exit code when the check failed (bad signature, not acknowledged, schema violation).
-pub const EXIT_CHECK_FAILED: i32 = 1;
+pub(crate) const EXIT_CHECK_FAILED: i32 = 1;
 /// Exit code for usage and input errors.
-pub const EXIT_USAGE: i32 = 2;
+pub(crate) const EXIT_USAGE: i32 = 2;
 
 /// A failure that stops a command. Every variant is a usage or input problem
 /// (exit 2): a failed *check* is not an error, it is an outcome.
@@ -24,11 +24,11 @@ pub struct Error {
 /// caller who knows where that input lies in a larger file (a JSON Lines line, a request's
 /// body) can move the position there.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Place {
-    pub source: String,
-    pub position: Position,
+pub(crate) struct Place {
+    pub(crate) source: String,
+    pub(crate) position: Position,
     /// The message without its `source:line:column: ` prefix.
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 impl Error {
@@ -41,7 +41,7 @@ impl Error {
     }
 
     /// An error about a named input (file path or `<stdin>`), optionally at a position.
-    pub fn at(source: &str, position: Option<Position>, message: impl fmt::Display) -> Self {
+    pub(crate) fn at(source: &str, position: Option<Position>, message: impl fmt::Display) -> Self {
         match position {
             Some(p) => Error {
                 message: format!("{source}:{}:{}: {message}", p.line, p.column),
@@ -63,12 +63,12 @@ impl Error {
         &self.message
     }
 
-    pub fn place(&self) -> Option<&Place> {
+    pub(crate) fn place(&self) -> Option<&Place> {
         self.place.as_ref()
     }
 
     /// The named input (file path, `file:line` of JSON Lines, `<stdin>`), when known.
-    pub fn file(&self) -> Option<&str> {
+    pub(crate) fn file(&self) -> Option<&str> {
         self.file.as_deref()
     }
 }
@@ -85,14 +85,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A 1-based line and column in a text input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Position {
-    pub line: usize,
-    pub column: usize,
+pub(crate) struct Position {
+    pub(crate) line: usize,
+    pub(crate) column: usize,
 }
 
 impl Position {
     /// The line and column (in characters) of a byte offset in `text`.
-    pub fn of_offset(text: &[u8], offset: usize) -> Position {
+    pub(crate) fn of_offset(text: &[u8], offset: usize) -> Position {
         let before = &text[..offset.min(text.len())];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
         let line_start = before
@@ -108,7 +108,7 @@ impl Position {
 
     /// The position `inner` (counted from the start of a span) takes when the span
     /// starts at `self`: a span's first line continues the line it starts on.
-    pub fn then(self, inner: Position) -> Position {
+    pub(crate) fn then(self, inner: Position) -> Position {
         if inner.line == 1 {
             Position {
                 line: self.line,

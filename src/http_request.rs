@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawRequest {
     pub method: String,
-    pub path: String,
+    pub(crate) path: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
@@ -25,7 +25,7 @@ impl RawRequest {
 }
 
 /// Whether `bytes` begins like an HTTP/1.x request line.
-pub fn looks_like_request(bytes: &[u8]) -> bool {
+pub(crate) fn looks_like_request(bytes: &[u8]) -> bool {
     let line_end = bytes
         .iter()
         .position(|&b| b == b'\n')

@@ -14,7 +14,7 @@ use rsa::{RsaPrivateKey, RsaPublicKey};
 use crate::error::{Error, Result};
 
 /// Below this size a key is breakable; tests may use one, production should not.
-pub const WEAK_BITS: usize = 2048;
+pub(crate) const WEAK_BITS: usize = 2048;
 
 const OID_RSA: &str = "1.2.840.113549.1.1.1";
 const OID_RSA_PSS: &str = "1.2.840.113549.1.1.10";
@@ -30,19 +30,19 @@ pub enum LoadedKey {
 
 /// A public key loaded for verification, with any warnings about it.
 pub struct PublicKeyFile {
-    pub key: RsaPublicKey,
-    pub warnings: Vec<String>,
+    pub(crate) key: RsaPublicKey,
+    pub(crate) warnings: Vec<String>,
 }
 
 /// An RSA public key ready for fast verification: ring verifies SHA1WithRSA about ten
 /// times faster than the `rsa` crate, but only for keys of 1024 to 8192 bits.
-pub struct VerifyingKey {
-    pub key: RsaPublicKey,
+pub(crate) struct VerifyingKey {
+    pub(crate) key: RsaPublicKey,
     ring: Option<ring::signature::RsaPublicKeyComponents<Vec<u8>>>,
 }
 
 impl VerifyingKey {
-    pub fn new(key: RsaPublicKey) -> Self {
+    pub(crate) fn new(key: RsaPublicKey) -> Self {
         let bits = key.n().bits();
         let ring = (1024..=8192)
             .contains(&bits)
@@ -54,7 +54,7 @@ impl VerifyingKey {
     }
 
     /// Whether `signature` is a PKCS#1 v1.5 SHA-1 signature of `message` by this key.
-    pub fn verify_sha1(&self, message: &[u8], signature: &[u8]) -> bool {
+    pub(crate) fn verify_sha1(&self, message: &[u8], signature: &[u8]) -> bool {
         match &self.ring {
             Some(components) => components
                 .verify(
@@ -74,15 +74,15 @@ impl VerifyingKey {
     }
 
     /// The modulus size in bytes: every signature by this key has exactly this length.
-    pub fn size(&self) -> usize {
+    pub(crate) fn size(&self) -> usize {
         self.key.size()
     }
 }
 
 /// A private key loaded for signing, with any warnings about it.
-pub struct PrivateKeyFile {
-    pub key: RsaPrivateKey,
-    pub warnings: Vec<String>,
+pub(crate) struct PrivateKeyFile {
+    pub(crate) key: RsaPrivateKey,
+    pub(crate) warnings: Vec<String>,
 }
 
 /// Loads a key meant for verification. A private key is accepted with a warning, since
@@ -102,7 +102,7 @@ pub fn public_key(source: &str, bytes: &[u8]) -> Result<PublicKeyFile> {
 }
 
 /// Loads a key meant for signing.
-pub fn private_key(source: &str, bytes: &[u8]) -> Result<PrivateKeyFile> {
+pub(crate) fn private_key(source: &str, bytes: &[u8]) -> Result<PrivateKeyFile> {
     match load(source, bytes)? {
         LoadedKey::Private(key) => {
             let key = *key;
@@ -316,7 +316,7 @@ fn is_base64_byte(b: u8) -> bool {
 
 /// Standard or URL-safe base64, with or without padding, whitespace ignored: Java
 /// encoders wrap at 76 columns and some tools drop the padding.
-pub fn decode_base64_lenient(text: &[u8]) -> std::result::Result<Vec<u8>, String> {
+pub(crate) fn decode_base64_lenient(text: &[u8]) -> std::result::Result<Vec<u8>, String> {
     let cleaned: Vec<u8> = text
         .iter()
         .copied()
@@ -341,17 +341,17 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// A freshly generated key pair in every form `keygen` writes.
-pub struct GeneratedPair {
-    pub private_pem: String,
-    pub public_pem: String,
+pub(crate) struct GeneratedPair {
+    pub(crate) private_pem: String,
+    pub(crate) public_pem: String,
     /// One-line base64 of the PKCS#8 DER, as Java's `PKCS8EncodedKeySpec` takes it.
-    pub private_java: String,
+    pub(crate) private_java: String,
     /// One-line base64 of the SubjectPublicKeyInfo DER, as `X509EncodedKeySpec` takes it.
-    pub public_java: String,
+    pub(crate) public_java: String,
 }
 
 /// Generates an RSA key pair from the operating system's random source.
-pub fn generate(bits: usize) -> Result<GeneratedPair> {
+pub(crate) fn generate(bits: usize) -> Result<GeneratedPair> {
     let key = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, bits)
         .map_err(|e| Error::new(format!("cannot generate a {bits}-bit RSA key: {e}")))?;
     let encode_err = |e: &dyn std::fmt::Display| Error::new(format!("cannot encode the key: {e}"));
@@ -370,11 +370,6 @@ pub fn generate(bits: usize) -> Result<GeneratedPair> {
         private_java: b64.encode(private_der.as_bytes()),
         public_java: b64.encode(public_der.as_bytes()),
     })
-}
-
-/// The key size in bits.
-pub fn bits(key: &RsaPublicKey) -> usize {
-    key.n().bits()
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 pub mod cli;
 mod commands;
 pub mod credentials;
-pub mod demo;
+mod demo;
 pub mod error;
 pub mod http_request;
 pub mod input;

@@ -20,12 +20,12 @@ impl Secret {
     }
 
     /// The same secret, shown under the vendor's name for it.
-    pub fn labelled(mut self, label: &'static str) -> Self {
+    pub(crate) fn labelled(mut self, label: &'static str) -> Self {
         self.label = label;
         self
     }
 
-    pub fn label(&self) -> &'static str {
+    pub(crate) fn label(&self) -> &'static str {
         self.label
     }
 
@@ -33,22 +33,18 @@ impl Secret {
         &self.bytes
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.bytes.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.bytes.is_empty()
-    }
-
     /// How the secret appears wherever a signed string is shown.
-    pub fn placeholder(&self) -> String {
+    pub(crate) fn placeholder(&self) -> String {
         placeholder(self.label, self.bytes.len())
     }
 }
 
 /// `<LABEL: N bytes>`: a secret as it is shown.
-pub fn placeholder(label: &str, len: usize) -> String {
+pub(crate) fn placeholder(label: &str, len: usize) -> String {
     let unit = if len == 1 { "byte" } else { "bytes" };
     format!("<{label}: {len} {unit}>")
 }

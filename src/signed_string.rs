@@ -24,7 +24,7 @@ impl SignedString {
     }
 
     /// Builds a string from parts, one of which may be the secret.
-    pub fn from_parts(parts: &[Part]) -> Self {
+    pub(crate) fn from_parts(parts: &[Part]) -> Self {
         let total = parts
             .iter()
             .map(|p| match p {
@@ -50,39 +50,32 @@ impl SignedString {
     }
 
     /// The same string, its secret shown under the vendor's name for it (`appSecret`).
-    pub fn shown_as(mut self, label: &'static str) -> Self {
+    pub(crate) fn shown_as(mut self, label: &'static str) -> Self {
         self.label = label;
         self
     }
 
-    pub fn secret_label(&self) -> &'static str {
+    pub(crate) fn secret_label(&self) -> &'static str {
         self.label
     }
 
-    pub fn bytes(&self) -> &[u8] {
+    pub(crate) fn bytes(&self) -> &[u8] {
         &self.bytes
     }
 
-    pub fn secret_range(&self) -> Option<Range<usize>> {
+    pub(crate) fn secret_range(&self) -> Option<Range<usize>> {
         self.secret.clone()
-    }
-
-    /// A copy with `suffix` appended after everything (including the secret).
-    pub fn with_suffix(&self, suffix: &[u8]) -> Self {
-        let mut copy = self.clone();
-        copy.bytes.extend_from_slice(suffix);
-        copy
     }
 
     /// The string for a person to read, the secret replaced by a placeholder naming its
     /// length and every invisible character made visible (see [`visible`]).
-    pub fn visible(&self) -> String {
+    pub(crate) fn visible(&self) -> String {
         self.render(visible)
     }
 
     /// The exact string, the secret replaced by its placeholder: for JSON reports, whose
     /// own escaping keeps every character. Invalid UTF-8 becomes U+FFFD.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         self.render(|bytes| String::from_utf8_lossy(bytes).into_owned())
     }
 
@@ -106,7 +99,7 @@ impl std::fmt::Debug for SignedString {
 }
 
 /// A piece of a signed string.
-pub enum Part<'p> {
+pub(crate) enum Part<'p> {
     Text(&'p [u8]),
     Secret(&'p [u8]),
 }
@@ -117,7 +110,7 @@ pub enum Part<'p> {
 /// Line feed, carriage return and tab become the Unicode control pictures `␊` `␍` `␉`;
 /// other control and invisible characters (zero-width, no-break and wide spaces, BOM,
 /// bidirectional marks) become `⟨U+200B⟩`; invalid UTF-8 bytes become `⟨0xFF⟩`.
-pub fn visible(bytes: &[u8]) -> String {
+pub(crate) fn visible(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
     for chunk in bytes.utf8_chunks() {
         for c in chunk.valid().chars() {
@@ -201,13 +194,13 @@ mod tests {
 }
 
 /// What [`compare`] says when the strings are the same bytes.
-pub const IDENTICAL: &str = "your signed string is identical to the correct one: any difference is in how it is hashed, encoded or keyed";
+pub(crate) const IDENTICAL: &str = "your signed string is identical to the correct one: any difference is in how it is hashed, encoded or keyed";
 
 /// Compares the string a user's code hashed with the correct one and describes the first
 /// difference with a little context. The secret never shows: context stops where the
 /// secret begins (it is last in both strings when the rule is followed), and any copy of
 /// the secret in the user's string is masked.
-pub fn compare(expected: &SignedString, theirs: &[u8]) -> String {
+pub(crate) fn compare(expected: &SignedString, theirs: &[u8]) -> String {
     let want = expected.bytes();
     if want == theirs {
         return IDENTICAL.to_string();

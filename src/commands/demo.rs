@@ -28,7 +28,7 @@ use crate::secret::Secret;
 /// Length of the random secret made for each vendor that signs with one.
 const SECRET_LEN: usize = 32;
 
-pub fn run(args: DemoArgs, output: &mut Output) -> Result<i32> {
+pub(crate) fn run(args: DemoArgs, output: &mut Output) -> Result<i32> {
     let scale = if args.real_time { 1.0 } else { args.time_scale };
     let schedule = Schedule::default().scaled(scale).map_err(Error::new)?;
     let secret = Secret::new(match &args.secret {

@@ -17,13 +17,13 @@ use crate::replay::report::json::{JsonExporter, ReportJson};
 use crate::replay::report::{Exporter, Report};
 
 /// Both sides of a finished run.
-pub struct Run {
-    pub addr: SocketAddr,
-    pub report: Report,
-    pub records: Vec<Record>,
+pub(crate) struct Run {
+    pub(crate) addr: SocketAddr,
+    pub(crate) report: Report,
+    pub(crate) records: Vec<Record>,
 }
 
-pub fn render(
+pub(crate) fn render(
     run: &Run,
     verdict: &Verdict,
     scale: f64,

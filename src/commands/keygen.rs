@@ -13,7 +13,7 @@ use crate::keys::{self, GeneratedPair, WEAK_BITS};
 
 const FILES: [&str; 4] = ["private.pem", "public.pem", "private.b64", "public.b64"];
 
-pub fn run(args: KeygenArgs, output: &mut Output) -> Result<i32> {
+pub(crate) fn run(args: KeygenArgs, output: &mut Output) -> Result<i32> {
     let bits = args.bits as usize;
     if bits < WEAK_BITS {
         output.warn(format!(

@@ -18,7 +18,7 @@ use crate::vendors::{self, Vendor};
 /// How long shutdown waits for answers in flight.
 const GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 
-pub fn run(args: ListenArgs, output: &mut Output) -> Result<i32> {
+pub(crate) fn run(args: ListenArgs, output: &mut Output) -> Result<i32> {
     check_address(&args, output)?;
     let creds = credentials(&args.credentials)?;
     let forced = args.vendor.map(super::vendor_for);

@@ -13,13 +13,13 @@ use crate::listen::judge::Flag;
 
 /// The first line.
 #[derive(serde::Serialize)]
-pub struct ListeningJson<'a> {
+pub(crate) struct ListeningJson<'a> {
     event: &'static str,
     addr: String,
     forward: &'a str,
 }
 
-pub fn listening(addr: SocketAddr, target: &str) -> ListeningJson<'_> {
+pub(crate) fn listening(addr: SocketAddr, target: &str) -> ListeningJson<'_> {
     ListeningJson {
         event: "listening",
         addr: addr.to_string(),
@@ -29,7 +29,7 @@ pub fn listening(addr: SocketAddr, target: &str) -> ListeningJson<'_> {
 
 /// A line per request: what cbtool found, what the app answered, what the sender makes of it.
 #[derive(serde::Serialize)]
-pub struct RequestJson<'a> {
+pub(crate) struct RequestJson<'a> {
     #[serde(flatten)]
     head: RequestHead<'a>,
     attempt: u32,
@@ -63,7 +63,7 @@ fn saved_parts(
     }
 }
 
-pub fn record(r: &Relayed) -> RequestJson<'_> {
+pub(crate) fn record(r: &Relayed) -> RequestJson<'_> {
     let d = r.decision.as_ref();
     let (saved, save_error) = saved_parts(&r.saved);
     let (saved_answer, answer_error) = saved_parts(&r.saved_answer);
@@ -110,7 +110,7 @@ pub fn record(r: &Relayed) -> RequestJson<'_> {
 
 /// The last line: the counts, whether the app was right throughout, and a count per flag.
 #[derive(serde::Serialize)]
-pub struct SummaryJson<'a> {
+pub(crate) struct SummaryJson<'a> {
     event: &'static str,
     reason: &'a str,
     requests: u64,
@@ -137,7 +137,7 @@ impl Serialize for FlagCounts<'_> {
     }
 }
 
-pub fn summary<'a>(t: &'a ForwardTally, reason: &'a str) -> SummaryJson<'a> {
+pub(crate) fn summary<'a>(t: &'a ForwardTally, reason: &'a str) -> SummaryJson<'a> {
     SummaryJson {
         event: "summary",
         reason,

@@ -11,28 +11,28 @@ use super::Output;
 use crate::listen::forward::{ack_of, AppSide, Relayed};
 use crate::listen::judge::{ack_needs, Flag};
 
-pub struct ForwardLog {
-    pub json: bool,
+pub(crate) struct ForwardLog {
+    pub(crate) json: bool,
     /// Colour the flags on stderr.
-    pub colour: bool,
+    pub(crate) colour: bool,
 }
 
 /// Counts for the closing summary.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct ForwardTally {
-    pub requests: u64,
-    pub forwarded: u64,
-    pub app_acked: u64,
+pub(crate) struct ForwardTally {
+    pub(crate) requests: u64,
+    pub(crate) forwarded: u64,
+    pub(crate) app_acked: u64,
     /// The app gave no answer (the sender got 502 or 504).
-    pub app_unanswered: u64,
-    pub duplicates: u64,
-    pub faults: u64,
+    pub(crate) app_unanswered: u64,
+    pub(crate) duplicates: u64,
+    pub(crate) faults: u64,
     /// Per [`Flag::ALL`], in that order.
-    pub flags: [u64; 4],
+    pub(crate) flags: [u64; 4],
 }
 
 impl ForwardTally {
-    pub fn add(&mut self, record: &Relayed) {
+    pub(crate) fn add(&mut self, record: &Relayed) {
         self.requests += 1;
         match &record.app {
             AppSide::NotForwarded(_) => {}
@@ -59,7 +59,7 @@ impl ForwardTally {
     }
 
     /// Callbacks the app got wrong, of every kind.
-    pub fn app_errors(&self) -> u64 {
+    pub(crate) fn app_errors(&self) -> u64 {
         self.flags.iter().sum()
     }
 
@@ -72,7 +72,7 @@ impl ForwardTally {
 }
 
 impl ForwardLog {
-    pub fn listening(&self, addr: SocketAddr, target: &str, output: &mut Output) {
+    pub(crate) fn listening(&self, addr: SocketAddr, target: &str, output: &mut Output) {
         let _ = writeln!(
             output.stream(Kind::Note),
             "listening on http://{addr}, forwarding to {target}"
@@ -82,7 +82,7 @@ impl ForwardLog {
         }
     }
 
-    pub fn record(&self, record: &Relayed, output: &mut Output) {
+    pub(crate) fn record(&self, record: &Relayed, output: &mut Output) {
         if self.json {
             output.line(Json(listen_forward_json::record(record)));
         } else {
@@ -93,7 +93,7 @@ impl ForwardLog {
         }
     }
 
-    pub fn summary(&self, t: &ForwardTally, reason: &str, output: &mut Output) {
+    pub(crate) fn summary(&self, t: &ForwardTally, reason: &str, output: &mut Output) {
         let _ = writeln!(
             output.stream(Kind::Note),
             "listen: stopped ({reason}): {} requests, {} forwarded, {} acknowledged by the app, {} unanswered, {} duplicates, {} faults",

@@ -11,12 +11,12 @@ use super::Output;
 use crate::listen::store::Forgotten;
 use crate::listen::{Decision, Record, Tally};
 
-pub struct Log {
-    pub json: bool,
+pub(crate) struct Log {
+    pub(crate) json: bool,
 }
 
 impl Log {
-    pub fn listening(&self, addr: SocketAddr, output: &mut Output) {
+    pub(crate) fn listening(&self, addr: SocketAddr, output: &mut Output) {
         let _ = writeln!(output.stream(Kind::Note), "listening on http://{addr}");
         if self.json {
             output.line(Json(ListeningJson {
@@ -26,7 +26,7 @@ impl Log {
         }
     }
 
-    pub fn record(&self, record: &Record, output: &mut Output) {
+    pub(crate) fn record(&self, record: &Record, output: &mut Output) {
         if self.json {
             output.line(Json(record_json(record)));
         } else {
@@ -34,7 +34,7 @@ impl Log {
         }
     }
 
-    pub fn summary(&self, tally: &Tally, reason: &str, output: &mut Output) {
+    pub(crate) fn summary(&self, tally: &Tally, reason: &str, output: &mut Output) {
         let _ = writeln!(
             output.stream(Kind::Note),
             "listen: stopped ({reason}): {} requests, {} processed, {} duplicates, {} rejected, {} faults",
@@ -56,7 +56,7 @@ impl Log {
     /// The end of the summary when the id store was full: how many ids it forgot (an exact
     /// count), since a re-delivery of one of them is processed again, not answered as a
     /// duplicate. Nothing when it forgot none.
-    pub fn forgotten(&self, forgotten: &Forgotten, output: &mut Output) {
+    pub(crate) fn forgotten(&self, forgotten: &Forgotten, output: &mut Output) {
         let n = forgotten.get();
         if n == 0 {
             return;

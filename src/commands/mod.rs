@@ -17,7 +17,7 @@ mod shell;
 mod sign;
 mod signals;
 mod snippet;
-pub mod terminal;
+pub(crate) mod terminal;
 mod validate;
 mod validate_report;
 mod verify;
@@ -36,24 +36,24 @@ use terminal::{paint, Kind, Tone, Verbosity};
 /// Where a command writes: the report on `out`, diagnostics on `err`; and how:
 /// which stream is coloured, how much to say. Every stderr message goes through here
 /// with its [`Kind`], so `-q` is decided by the kind, never by reading the text.
-pub struct Output<'a> {
+pub(crate) struct Output<'a> {
     out: &'a mut dyn Write,
     err: &'a mut dyn Write,
     /// Where what the verbosity hides is written.
     hidden: std::io::Sink,
     /// Standard output carries only human text, which `-q` hides too.
     out_hidden: bool,
-    pub colour_out: bool,
-    pub colour_err: bool,
+    pub(crate) colour_out: bool,
+    pub(crate) colour_err: bool,
     /// Standard input is a terminal, so reading it by default would wait on the user.
-    pub in_is_tty: bool,
-    pub verbosity: Verbosity,
+    pub(crate) in_is_tty: bool,
+    pub(crate) verbosity: Verbosity,
 }
 
 impl<'a> Output<'a> {
     /// Uncoloured output on two streams. `prints_data`: stdout carries data (a JSON
     /// report, a signature, keys), which `-q` keeps, rather than human text, which it hides.
-    pub fn new(
+    pub(crate) fn new(
         out: &'a mut dyn Write,
         err: &'a mut dyn Write,
         verbosity: Verbosity,
@@ -74,7 +74,7 @@ impl<'a> Output<'a> {
 
 impl Output<'_> {
     /// Standard output: the report.
-    pub fn out(&mut self) -> &mut dyn Write {
+    pub(crate) fn out(&mut self) -> &mut dyn Write {
         if self.out_hidden {
             &mut self.hidden
         } else {
@@ -83,7 +83,7 @@ impl Output<'_> {
     }
 
     /// Standard error for messages of `kind`; a sink when the verbosity hides them.
-    pub fn stream(&mut self, kind: Kind) -> &mut dyn Write {
+    pub(crate) fn stream(&mut self, kind: Kind) -> &mut dyn Write {
         if self.shows(kind) {
             &mut *self.err
         } else {
@@ -92,18 +92,18 @@ impl Output<'_> {
     }
 
     /// Whether messages of `kind` are shown (e.g. to skip drawing countdowns at all).
-    pub fn shows(&self, kind: Kind) -> bool {
+    pub(crate) fn shows(&self, kind: Kind) -> bool {
         self.verbosity.shows(kind)
     }
 
     /// Writes a line of the report. A closed pipe (`| head`) is not an error worth
     /// reporting, so write failures are ignored.
-    pub fn line(&mut self, text: impl std::fmt::Display) {
+    pub(crate) fn line(&mut self, text: impl std::fmt::Display) {
         let _ = writeln!(self.out(), "{text}");
     }
 
     /// A report line opening with `valid:` or `invalid:`, coloured on a terminal.
-    pub fn verdict(&mut self, valid: bool, rest: impl std::fmt::Display) {
+    pub(crate) fn verdict(&mut self, valid: bool, rest: impl std::fmt::Display) {
         let word = if valid {
             paint("valid:", Tone::Good, self.colour_out)
         } else {
@@ -113,33 +113,33 @@ impl Output<'_> {
     }
 
     /// A severity word (`error`, `warning`) for a report line on `out`.
-    pub fn severity(&self, word: &str, error: bool) -> String {
+    pub(crate) fn severity(&self, word: &str, error: bool) -> String {
         let tone = if error { Tone::Bad } else { Tone::Warning };
         paint(word, tone, self.colour_out)
     }
 
     /// A word that says a check held (`valid`), for a report line on `out`.
-    pub fn good(&self, word: &str) -> String {
+    pub(crate) fn good(&self, word: &str) -> String {
         paint(word, Tone::Good, self.colour_out)
     }
 
-    pub fn verbose(&self) -> bool {
+    pub(crate) fn verbose(&self) -> bool {
         self.verbosity == Verbosity::Verbose
     }
 
-    pub fn warn(&mut self, text: impl std::fmt::Display) {
+    pub(crate) fn warn(&mut self, text: impl std::fmt::Display) {
         let prefix = paint("warning:", Tone::Warning, self.colour_err);
         let _ = writeln!(self.stream(Kind::Warning), "{prefix} {text}");
     }
 
-    pub fn error(&mut self, error: &Error) {
+    pub(crate) fn error(&mut self, error: &Error) {
         let prefix = paint("error:", Tone::Bad, self.colour_err);
         let _ = writeln!(self.stream(Kind::Error), "{prefix} {error}");
     }
 }
 
 /// Runs a parsed command and returns its exit code.
-pub fn dispatch(command: Command, output: &mut Output) -> Result<i32> {
+pub(crate) fn dispatch(command: Command, output: &mut Output) -> Result<i32> {
     match command {
         Command::Sign(args) => sign::run(args, output),
         Command::Verify(args) => verify::run(args, output),
@@ -157,7 +157,7 @@ pub fn dispatch(command: Command, output: &mut Output) -> Result<i32> {
 
 /// Builds credentials from flags and variables (clap has already merged the two): each
 /// value goes to the spec that declared its flag.
-pub fn credentials(args: &CredentialArgs) -> Result<Credentials> {
+pub(crate) fn credentials(args: &CredentialArgs) -> Result<Credentials> {
     let mut creds = Credentials::default();
     for (id, given) in &args.given {
         let Some(spec) = vendors::all()
@@ -183,7 +183,7 @@ pub fn credentials(args: &CredentialArgs) -> Result<Credentials> {
 }
 
 /// The vendor forced on the command line, or the one the body's members name.
-pub fn choose_vendor(
+pub(crate) fn choose_vendor(
     forced: Option<VendorArg>,
     source: &str,
     top: &TopLevel,
@@ -195,7 +195,7 @@ pub fn choose_vendor(
 }
 
 /// The vendor a `--vendor`-style argument names.
-pub fn vendor_for(arg: VendorArg) -> &'static dyn Vendor {
+pub(crate) fn vendor_for(arg: VendorArg) -> &'static dyn Vendor {
     arg.0
 }
 
@@ -204,7 +204,7 @@ pub fn vendor_for(arg: VendorArg) -> &'static dyn Vendor {
 /// Without a FILE the input is standard input, but not a terminal's: like jq with no
 /// input and ripgrep, cbtool will not sit waiting on a keyboard nobody means to type on,
 /// which looks like a hang. `-` given explicitly still reads the terminal.
-pub fn input_spec(
+pub(crate) fn input_spec(
     args: &crate::cli::InputArgs,
     output: &Output,
 ) -> Result<(String, crate::input::Format)> {
@@ -229,7 +229,7 @@ pub fn input_spec(
 }
 
 /// Prints the warnings the credentials gathered while loading.
-pub fn flush_warnings(creds: &Credentials, output: &mut Output) {
+pub(crate) fn flush_warnings(creds: &Credentials, output: &mut Output) {
     for warning in creds.take_warnings() {
         output.warn(warning);
     }

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 
 /// A file to be written at the end of the run, known to be writable at the start.
 #[derive(Debug)]
-pub struct OutputFile {
+pub(crate) struct OutputFile {
     path: PathBuf,
     /// What the file is, for errors: `the report`, `the JUnit report`.
     what: &'static str,
@@ -23,7 +23,7 @@ pub struct OutputFile {
 impl OutputFile {
     /// Checks that `path` can be written now, by creating (and removing) the temporary
     /// file its content will later be renamed from.
-    pub fn prepare(path: &Path, what: &'static str) -> Result<OutputFile> {
+    pub(crate) fn prepare(path: &Path, what: &'static str) -> Result<OutputFile> {
         let file = OutputFile {
             path: path.to_path_buf(),
             what,
@@ -38,7 +38,7 @@ impl OutputFile {
     }
 
     /// Writes `bytes` to the temporary file, syncs it and renames it over the target.
-    pub fn write(&self, bytes: &[u8]) -> Result<()> {
+    pub(crate) fn write(&self, bytes: &[u8]) -> Result<()> {
         let temp = self.temp_path();
         let written = create_new(&temp).and_then(|mut f| {
             f.write_all(bytes)?;
@@ -81,12 +81,12 @@ fn create_new(path: &Path) -> std::io::Result<File> {
 }
 
 /// Prepares an optional output file.
-pub fn prepare(path: Option<&Path>, what: &'static str) -> Result<Option<OutputFile>> {
+pub(crate) fn prepare(path: Option<&Path>, what: &'static str) -> Result<Option<OutputFile>> {
     path.map(|p| OutputFile::prepare(p, what)).transpose()
 }
 
 /// Creates `dir` if needed and checks that files can be created in it.
-pub fn writable_dir(dir: &Path, what: &str) -> Result<()> {
+pub(crate) fn writable_dir(dir: &Path, what: &str) -> Result<()> {
     let fail =
         |e: std::io::Error| Error::new(format!("{}: cannot write {what}: {e}", dir.display()));
     std::fs::create_dir_all(dir).map_err(fail)?;

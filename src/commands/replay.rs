@@ -21,7 +21,7 @@ use crate::replay::report::{Exporter, Report};
 use crate::replay::transport::{parse_url, HttpOptions, HttpTransport};
 use crate::replay::{Outgoing, Recorder, Schedule};
 
-pub fn run(args: ReplayArgs, output: &mut Output) -> Result<i32> {
+pub(crate) fn run(args: ReplayArgs, output: &mut Output) -> Result<i32> {
     let settings = settings(&args)?;
     let http = http_options(&args)?;
     // Before anything is sent: a report that cannot be written is refused now.

@@ -33,17 +33,17 @@ const NOT_CARRIED: [&str; 10] = [
 ];
 
 /// What shapes every message.
-pub struct Prepare<'a> {
-    pub vendor: Option<VendorArg>,
+pub(crate) struct Prepare<'a> {
+    pub(crate) vendor: Option<VendorArg>,
     /// `--ack`: a rule of the registry, by id.
-    pub ack: Option<&'a str>,
-    pub fresh: bool,
-    pub max_size: usize,
-    pub creds: &'a Credentials,
+    pub(crate) ack: Option<&'a str>,
+    pub(crate) fresh: bool,
+    pub(crate) max_size: usize,
+    pub(crate) creds: &'a Credentials,
 }
 
 /// The input files in order: directories become their callback files, sorted by name.
-pub fn expand(inputs: &[String]) -> Result<Vec<String>> {
+pub(crate) fn expand(inputs: &[String]) -> Result<Vec<String>> {
     let mut files = Vec::new();
     for input in inputs {
         let path = Path::new(input);
@@ -79,7 +79,7 @@ fn is_callback_file(path: &Path) -> bool {
 }
 
 /// Every callback in `files`, prepared for sending.
-pub fn collect(files: &[String], prepare: &Prepare) -> Result<Vec<Outgoing>> {
+pub(crate) fn collect(files: &[String], prepare: &Prepare) -> Result<Vec<Outgoing>> {
     let mut messages = Vec::new();
     for file in files {
         for doc in Documents::open(file, Format::Auto, prepare.max_size)? {
@@ -148,7 +148,7 @@ impl Prepare<'_> {
 }
 
 /// A new msgId (a UUID, the documents' form) and the current time.
-pub fn fresh() -> Fresh {
+pub(crate) fn fresh() -> Fresh {
     let now_ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
@@ -170,7 +170,7 @@ fn carried(source: &str, headers: Vec<(String, String)>) -> Result<Vec<(String, 
 }
 
 /// Parses `--header 'Name: value'`.
-pub fn parse_header(text: &str) -> Result<(String, String)> {
+pub(crate) fn parse_header(text: &str) -> Result<(String, String)> {
     let bad = || {
         Error::new(format!(
             "--header '{text}': give a header as 'Name: value', e.g. --header 'X-Trace: 1'"

@@ -13,7 +13,7 @@ use crate::replay::report::human;
 use crate::replay::{Outgoing, State};
 
 /// The engine's observer for people.
-pub struct Live<'w> {
+pub(crate) struct Live<'w> {
     sink: Sink<'w>,
 }
 
@@ -29,7 +29,7 @@ struct Countdowns {
 
 impl<'w> Live<'w> {
     /// Lines to `err`; on a terminal, the countdowns too (drawn by indicatif on stderr).
-    pub fn new(err: &'w mut dyn Write, terminal: bool) -> Self {
+    pub(crate) fn new(err: &'w mut dyn Write, terminal: bool) -> Self {
         let sink = if terminal {
             Sink::Terminal(Countdowns {
                 multi: MultiProgress::with_draw_target(ProgressDrawTarget::stderr()),
@@ -42,7 +42,7 @@ impl<'w> Live<'w> {
     }
 
     /// Moves the countdowns on; never returns (the run ends by dropping it).
-    pub async fn tick(&self) {
+    pub(crate) async fn tick(&self) {
         let Sink::Terminal(countdowns) = &self.sink else {
             return std::future::pending().await;
         };
@@ -57,7 +57,7 @@ impl<'w> Live<'w> {
     }
 
     /// Removes any countdown (before the summary is printed).
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         if let Sink::Terminal(c) = &self.sink {
             for (_, (bar, _, _)) in c.bars.borrow_mut().drain() {
                 bar.finish_and_clear();

@@ -17,7 +17,7 @@ struct Prepared {
     printed: Vec<u8>,
 }
 
-pub fn run(args: SampleArgs, output: &mut Output) -> Result<i32> {
+pub(crate) fn run(args: SampleArgs, output: &mut Output) -> Result<i32> {
     let vendor = vendor_for(args.vendor);
     if let Some(dir) = &args.out {
         // Checked before any work, as every output is.

@@ -7,7 +7,7 @@ use super::Output;
 use crate::cli::{Cli, CompletionsArgs, ManArgs};
 use crate::error::{Error, Result, EXIT_OK};
 
-pub fn completions(args: CompletionsArgs, output: &mut Output) -> Result<i32> {
+pub(crate) fn completions(args: CompletionsArgs, output: &mut Output) -> Result<i32> {
     let mut command = Cli::command();
     // clap_complete panics when its writer fails, so the script is built in memory and
     // written the way every report line is: a closed pipe (`| head`) ends it quietly.
@@ -17,7 +17,7 @@ pub fn completions(args: CompletionsArgs, output: &mut Output) -> Result<i32> {
     Ok(EXIT_OK)
 }
 
-pub fn man(args: ManArgs, output: &mut Output) -> Result<i32> {
+pub(crate) fn man(args: ManArgs, output: &mut Output) -> Result<i32> {
     let mut command = Cli::command();
     // Building propagates global flags and sets `cbtool verify` as the synopsis name.
     command.build();

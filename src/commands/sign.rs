@@ -8,7 +8,7 @@ use crate::error::{Result, EXIT_OK};
 use crate::input::{Document, Documents};
 use crate::vendors::Message;
 
-pub fn run(args: SignArgs, output: &mut Output) -> Result<i32> {
+pub(crate) fn run(args: SignArgs, output: &mut Output) -> Result<i32> {
     let creds = credentials(&args.credentials)?;
     let (path, format) = input_spec(&args.input, output)?;
     for doc in Documents::open(&path, format, args.input.max_size)? {

@@ -10,15 +10,15 @@
 use tokio::sync::watch;
 
 /// SIGINT: the exit code is 130.
-pub const SIGINT: i32 = 2;
+pub(crate) const SIGINT: i32 = 2;
 
 /// How a stop by signal `n` exits, as shells report it.
-pub fn exit_code(signal: i32) -> i32 {
+pub(crate) fn exit_code(signal: i32) -> i32 {
     128 + signal
 }
 
 /// The name of a signal, for the stop reason shown to people.
-pub fn name(signal: i32) -> &'static str {
+pub(crate) fn name(signal: i32) -> &'static str {
     match signal {
         1 => "SIGHUP",
         2 => "SIGINT",
@@ -28,14 +28,14 @@ pub fn name(signal: i32) -> &'static str {
 }
 
 /// Watches for the first stop signal; a second one exits the process with 128+N.
-pub struct Signals {
+pub(crate) struct Signals {
     first: watch::Receiver<i32>,
 }
 
 impl Signals {
     /// Starts watching. Until this is called the signals keep their default effect
     /// (the process ends), which is right before anything has been sent or received.
-    pub fn install() -> Signals {
+    pub(crate) fn install() -> Signals {
         let (tx, first) = watch::channel(0);
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let spawned = std::thread::Builder::new()
@@ -50,7 +50,7 @@ impl Signals {
     }
 
     /// Resolves with the number of the first stop signal; never if none comes.
-    pub async fn received(&self) -> i32 {
+    pub(crate) async fn received(&self) -> i32 {
         let mut first = self.first.clone();
         let caught = first.wait_for(|&n| n != 0).await.map(|n| *n);
         match caught {
@@ -60,7 +60,7 @@ impl Signals {
     }
 
     /// The first stop signal, if one has come.
-    pub fn caught(&self) -> Option<i32> {
+    pub(crate) fn caught(&self) -> Option<i32> {
         Some(*self.first.borrow()).filter(|&n| n != 0)
     }
 }

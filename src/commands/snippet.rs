@@ -12,7 +12,7 @@ use crate::cli::{SnippetArgs, SnippetLanguage};
 use crate::error::{Error, Result, EXIT_OK};
 use crate::snippet::{self, Snippet, LANGUAGES};
 
-pub fn run(args: SnippetArgs, output: &mut Output) -> Result<i32> {
+pub(crate) fn run(args: SnippetArgs, output: &mut Output) -> Result<i32> {
     let language = args.language.map(language_id);
     let vendor = args.vendor.map(|v| vendor_for(v).id());
     if args.list {

@@ -22,7 +22,7 @@ pub struct Terminal {
 
 impl Terminal {
     /// Whether a stream gets colour: `--color` wins, else only a terminal without `NO_COLOR`.
-    pub fn colour(&self, choice: ColorArg, is_tty: bool) -> bool {
+    pub(crate) fn colour(&self, choice: ColorArg, is_tty: bool) -> bool {
         match choice {
             ColorArg::Always => true,
             ColorArg::Never => false,
@@ -33,7 +33,7 @@ impl Terminal {
 
 /// How much human text a command prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verbosity {
+pub(crate) enum Verbosity {
     /// Only errors (`-q`); JSON reports are still printed.
     Quiet,
     Normal,
@@ -44,7 +44,7 @@ pub enum Verbosity {
 /// What a message on stderr is. Commands say which kind they write, and the verbosity
 /// alone decides what is shown: nothing has to read the text back to tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// What stopped the command or made it fail; always shown.
     Error,
     /// Something the user should fix although the command went on.
@@ -57,7 +57,7 @@ pub enum Kind {
 
 impl Verbosity {
     /// The flags' verbosity: `-q` wins (clap refuses both anyway).
-    pub fn from_flags(quiet: bool, verbose: bool) -> Verbosity {
+    pub(crate) fn from_flags(quiet: bool, verbose: bool) -> Verbosity {
         match (quiet, verbose) {
             (true, _) => Verbosity::Quiet,
             (false, true) => Verbosity::Verbose,
@@ -66,14 +66,14 @@ impl Verbosity {
     }
 
     /// Whether a message of `kind` reaches stderr: `-q` keeps only errors.
-    pub fn shows(self, kind: Kind) -> bool {
+    pub(crate) fn shows(self, kind: Kind) -> bool {
         self != Verbosity::Quiet || kind == Kind::Error
     }
 }
 
 /// The words cbtool colours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tone {
+pub(crate) enum Tone {
     Good,
     Bad,
     Warning,
@@ -91,7 +91,7 @@ impl Tone {
 }
 
 /// A `Serialize` document shown as its compact JSON, so that a report line can be one.
-pub struct Json<T>(pub T);
+pub(crate) struct Json<T>(pub(crate) T);
 
 impl<T: serde::Serialize> std::fmt::Display for Json<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -104,14 +104,14 @@ impl<T: serde::Serialize> std::fmt::Display for Json<T> {
 /// What `--json` prints on stdout for an error that stopped the command:
 /// `{"error": {"message", "file", "line", "column"}}`, the members null when unknown.
 #[derive(serde::Serialize)]
-pub struct ErrorDocument<'a> {
+pub(crate) struct ErrorDocument<'a> {
     error: ErrorJson<'a>,
 }
 
 /// An error as JSON, where it is known: the document above, and `validate`'s entry for
 /// an input it could not read.
 #[derive(serde::Serialize)]
-pub struct ErrorJson<'a> {
+pub(crate) struct ErrorJson<'a> {
     /// The `error:` line's text.
     message: &'a str,
     file: Option<&'a str>,
@@ -120,7 +120,7 @@ pub struct ErrorJson<'a> {
 }
 
 impl<'a> ErrorDocument<'a> {
-    pub fn of(error: &'a Error) -> Self {
+    pub(crate) fn of(error: &'a Error) -> Self {
         ErrorDocument {
             error: ErrorJson::of(error),
         }
@@ -128,7 +128,7 @@ impl<'a> ErrorDocument<'a> {
 }
 
 impl<'a> ErrorJson<'a> {
-    pub fn of(error: &'a Error) -> Self {
+    pub(crate) fn of(error: &'a Error) -> Self {
         let place = error.place();
         ErrorJson {
             message: error.message(),
@@ -140,7 +140,7 @@ impl<'a> ErrorJson<'a> {
 }
 
 /// `word` in its tone's colour, or plain when `colour` is off.
-pub fn paint(word: &str, tone: Tone, colour: bool) -> String {
+pub(crate) fn paint(word: &str, tone: Tone, colour: bool) -> String {
     if colour {
         let style = tone.style();
         format!("{style}{word}{style:#}")

@@ -17,7 +17,7 @@ use crate::vendors::{self, Vendor};
 /// File names a directory contributes; files named on the command line are always read.
 const EXTENSIONS: [&str; 4] = ["json", "jsonl", "ndjson", "http"];
 
-pub fn run(args: ValidateArgs, output: &mut Output) -> Result<i32> {
+pub(crate) fn run(args: ValidateArgs, output: &mut Output) -> Result<i32> {
     if let Some(name) = &args.print_schema {
         output.line(print_schema(name)?.trim_end());
         return Ok(EXIT_OK);

@@ -9,33 +9,33 @@ use crate::error::{Error, Position};
 use crate::schema::{locate, Finding, Findings, Severity};
 
 /// One finding and where it is in the input file.
-pub struct Located {
-    pub finding: Finding,
-    pub position: Option<Position>,
+pub(crate) struct Located {
+    pub(crate) finding: Finding,
+    pub(crate) position: Option<Position>,
 }
 
 /// The outcome for one callback (one file, or one line of a JSON Lines file).
-pub struct Checked {
+pub(crate) struct Checked {
     /// The input's name as given.
-    pub file: String,
+    pub(crate) file: String,
     /// `file`, or `file:line` for JSON Lines.
-    pub source: String,
-    pub line: Option<usize>,
-    pub vendor: Option<&'static str>,
-    pub schemas: Vec<&'static str>,
-    pub findings: Vec<Located>,
+    pub(crate) source: String,
+    pub(crate) line: Option<usize>,
+    pub(crate) vendor: Option<&'static str>,
+    pub(crate) schemas: Vec<&'static str>,
+    pub(crate) findings: Vec<Located>,
     /// Why the callback could not be checked at all.
-    pub unreadable: Option<Error>,
+    pub(crate) unreadable: Option<Error>,
     /// The parsed body, kept only for `--sequence` and a vendor whose callbacks form
     /// histories: the history check reads it.
-    pub history: Option<serde_json::Value>,
+    pub(crate) history: Option<serde_json::Value>,
     /// The body, kept only for `--sequence` (to place its finding).
-    pub body: Vec<u8>,
-    pub origin: Option<Position>,
+    pub(crate) body: Vec<u8>,
+    pub(crate) origin: Option<Position>,
 }
 
 impl Checked {
-    pub fn unreadable(file: &str, line: Option<usize>, error: Error) -> Checked {
+    pub(crate) fn unreadable(file: &str, line: Option<usize>, error: Error) -> Checked {
         Checked {
             file: file.to_string(),
             source: file.to_string(),
@@ -50,7 +50,7 @@ impl Checked {
         }
     }
 
-    pub fn add_error(&mut self, path: &str, rule: &str, message: &str) {
+    pub(crate) fn add_error(&mut self, path: &str, rule: &str, message: &str) {
         let mut found = Findings::default();
         found.error(path, rule, message);
         let mut finding = found.items.remove(0);
@@ -72,7 +72,7 @@ impl Checked {
             .count()
     }
 
-    pub fn valid(&self, strict: bool) -> bool {
+    pub(crate) fn valid(&self, strict: bool) -> bool {
         self.unreadable.is_none()
             && self.count(Severity::Error) == 0
             && !(strict && self.count(Severity::Warning) > 0)
@@ -80,14 +80,19 @@ impl Checked {
 }
 
 /// What the history check found.
-pub struct Sequence {
-    pub callbacks: usize,
-    pub order_id: Option<i64>,
+pub(crate) struct Sequence {
+    pub(crate) callbacks: usize,
+    pub(crate) order_id: Option<i64>,
     /// Index (in the reports) of the callback with the first illegal step.
-    pub first_illegal: Option<usize>,
+    pub(crate) first_illegal: Option<usize>,
 }
 
-pub fn print(reports: &[Checked], sequence: Option<&Sequence>, strict: bool, output: &mut Output) {
+pub(crate) fn print(
+    reports: &[Checked],
+    sequence: Option<&Sequence>,
+    strict: bool,
+    output: &mut Output,
+) {
     for report in reports.iter().filter(|r| r.unreadable.is_none()) {
         if report.findings.is_empty() {
             let valid = output.good("valid");
@@ -252,11 +257,11 @@ fn finding_json(located: &Located) -> FindingJson<'_> {
     }
 }
 
-pub fn document_json(report: &Checked, strict: bool) -> Json<impl Serialize + '_> {
+pub(crate) fn document_json(report: &Checked, strict: bool) -> Json<impl Serialize + '_> {
     Json(document(report, strict))
 }
 
-pub fn run_json<'a>(
+pub(crate) fn run_json<'a>(
     reports: &'a [Checked],
     sequence: Option<&Sequence>,
     strict: bool,

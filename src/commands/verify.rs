@@ -12,7 +12,7 @@ use crate::error::{Error, Result, EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE};
 use crate::input::{Block, Document, Documents, Item};
 use crate::vendors::{self, Message};
 
-pub fn run(args: VerifyArgs, output: &mut Output) -> Result<i32> {
+pub(crate) fn run(args: VerifyArgs, output: &mut Output) -> Result<i32> {
     let creds = credentials(&args.credentials)?;
     let theirs = match &args.signed_string {
         Some(path) => Some(std::fs::read(path).map_err(|e| {

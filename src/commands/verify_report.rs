@@ -13,14 +13,14 @@ use crate::vendors::{Diagnosis, Verdict};
 const MAX_KEPT_FAILURES: usize = 10_000;
 
 /// One callback that could be checked.
-pub struct Checked {
-    pub source: String,
-    pub vendor_name: &'static str,
-    pub verdict: Verdict,
-    pub diagnosis: Option<Diagnosis>,
-    pub comparison: Option<String>,
+pub(crate) struct Checked {
+    pub(crate) source: String,
+    pub(crate) vendor_name: &'static str,
+    pub(crate) verdict: Verdict,
+    pub(crate) diagnosis: Option<Diagnosis>,
+    pub(crate) comparison: Option<String>,
     /// Every difference in the user's signed string, by family (`--signed-string`).
-    pub string_diagnosis: Option<Diagnosis>,
+    pub(crate) string_diagnosis: Option<Diagnosis>,
 }
 
 /// What happened to one input document.
@@ -37,30 +37,30 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub fn valid(&self) -> bool {
+    pub(crate) fn valid(&self) -> bool {
         matches!(self, Outcome::Checked { checked, .. } if checked.verdict.valid)
     }
 }
 
 /// Counts for a stream, and the failures worth listing.
 #[derive(Default)]
-pub struct Tally {
-    pub checked: usize,
-    pub valid: usize,
-    pub invalid: usize,
-    pub errors: usize,
-    pub failures: Vec<Outcome>,
-    pub truncated: bool,
+pub(crate) struct Tally {
+    pub(crate) checked: usize,
+    pub(crate) valid: usize,
+    pub(crate) invalid: usize,
+    pub(crate) errors: usize,
+    pub(crate) failures: Vec<Outcome>,
+    pub(crate) truncated: bool,
 }
 
 impl Tally {
     /// Counts a callback that verified and needs no report.
-    pub fn add_passed(&mut self) {
+    pub(crate) fn add_passed(&mut self) {
         self.checked += 1;
         self.valid += 1;
     }
 
-    pub fn add(&mut self, outcome: Outcome) {
+    pub(crate) fn add(&mut self, outcome: Outcome) {
         match &outcome {
             Outcome::Failed { .. } => self.errors += 1,
             o if o.valid() => return self.add_passed(),
@@ -84,7 +84,7 @@ fn headline(c: &Checked) -> String {
     format!("{}: {} {id_name} {id}", c.source, c.vendor_name)
 }
 
-pub fn print_single(outcome: &Outcome, output: &mut Output) {
+pub(crate) fn print_single(outcome: &Outcome, output: &mut Output) {
     let Outcome::Checked { checked: c, .. } = outcome else {
         return;
     };
@@ -155,7 +155,7 @@ fn print_details(c: &Checked, output: &mut Output) {
 }
 
 /// A line (or block, with --explain) for each stream member that is not valid.
-pub fn print_stream_item(outcome: &Outcome, explain: bool, output: &mut Output) {
+pub(crate) fn print_stream_item(outcome: &Outcome, explain: bool, output: &mut Output) {
     match outcome {
         Outcome::Failed { error, .. } => output.error(error),
         Outcome::Checked { checked: c, .. } => {
@@ -169,7 +169,7 @@ pub fn print_stream_item(outcome: &Outcome, explain: bool, output: &mut Output) 
     }
 }
 
-pub fn print_summary(tally: &Tally, output: &mut Output) {
+pub(crate) fn print_summary(tally: &Tally, output: &mut Output) {
     let mut line = format!(
         "checked {} callback{}: {} valid, {} invalid",
         tally.checked,
@@ -324,11 +324,11 @@ fn outcome_json(
     }
 }
 
-pub fn single_json(outcome: &Outcome) -> Json<impl Serialize + '_> {
+pub(crate) fn single_json(outcome: &Outcome) -> Json<impl Serialize + '_> {
     Json(outcome_json(outcome, |_| None))
 }
 
-pub fn stream_json<'a>(source: &'a str, tally: &'a Tally) -> Json<impl Serialize + 'a> {
+pub(crate) fn stream_json<'a>(source: &'a str, tally: &'a Tally) -> Json<impl Serialize + 'a> {
     Json(StreamJson {
         source,
         valid: tally.invalid == 0 && tally.errors == 0,

@@ -8,31 +8,31 @@ use crate::replay::{Outcome, State};
 
 /// One message's expectation against what happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Check {
-    pub source: String,
-    pub id: Option<String>,
-    pub expected: String,
-    pub actual: String,
-    pub ok: bool,
+pub(crate) struct Check {
+    pub(crate) source: String,
+    pub(crate) id: Option<String>,
+    pub(crate) expected: String,
+    pub(crate) actual: String,
+    pub(crate) ok: bool,
 }
 
 /// The whole run judged.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verdict {
-    pub checks: Vec<Check>,
+pub(crate) struct Verdict {
+    pub(crate) checks: Vec<Check>,
     /// What the receiver counted, and what it should have.
-    pub tally: Tally,
-    pub expected_tally: Tally,
+    pub(crate) tally: Tally,
+    pub(crate) expected_tally: Tally,
 }
 
 impl Verdict {
-    pub fn ok(&self) -> bool {
+    pub(crate) fn ok(&self) -> bool {
         self.checks.iter().all(|c| c.ok) && self.tally == self.expected_tally
     }
 }
 
 /// Compares the sender's outcomes (indexed like the scenario) and the receiver's records.
-pub fn check(scenario: &Scenario, outcomes: &[Outcome], records: &[Record]) -> Verdict {
+pub(crate) fn check(scenario: &Scenario, outcomes: &[Outcome], records: &[Record]) -> Verdict {
     let mut tally = Tally::default();
     records.iter().for_each(|r| tally.add(r));
     let max = scenario.schedule.max_attempts();
@@ -150,7 +150,7 @@ fn describe(outcome: Option<&Outcome>, records: &[Record], key: &str) -> String 
 
 /// The receiver's counts if every message goes as planned. A repeat shares its
 /// original's key, so only the original's planned faults count.
-pub fn expected_tally(scenario: &Scenario) -> Tally {
+pub(crate) fn expected_tally(scenario: &Scenario) -> Tally {
     let max = u64::from(scenario.schedule.max_attempts());
     let mut t = Tally::default();
     for p in &scenario.planned {

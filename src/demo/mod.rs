@@ -3,7 +3,7 @@
 //! real receiver and the real replay engine; this module only says what to send and
 //! judges the result ([`check`]), so the expectations are plain data, tested here.
 
-pub mod check;
+pub(crate) mod check;
 
 use crate::credentials::{CredentialKind, Credentials, Given};
 use crate::error::{Error, Result};
@@ -14,7 +14,7 @@ use crate::vendors::{self, Fault, Fixture, Fresh, Message, Vendor};
 
 /// What must happen to one message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Expect {
+pub(crate) enum Expect {
     /// Acknowledged on this attempt, after the injected faults; processed once.
     Delivered { attempts: u32 },
     /// A repeat of an acknowledged message: acknowledged at once, not processed again.
@@ -25,28 +25,28 @@ pub enum Expect {
 
 /// One message of the scenario.
 #[derive(Debug, Clone)]
-pub struct Planned {
-    pub outgoing: Outgoing,
+pub(crate) struct Planned {
+    pub(crate) outgoing: Outgoing,
     /// The faults the receiver answers its first deliveries with.
-    pub faults: Vec<FaultMode>,
-    pub expect: Expect,
+    pub(crate) faults: Vec<FaultMode>,
+    pub(crate) expect: Expect,
 }
 
 /// The whole run: the messages in sending order and the retry schedule they get.
 #[derive(Debug, Clone)]
-pub struct Scenario {
-    pub planned: Vec<Planned>,
-    pub schedule: Schedule,
+pub(crate) struct Scenario {
+    pub(crate) planned: Vec<Planned>,
+    pub(crate) schedule: Schedule,
 }
 
 impl Scenario {
     /// The messages, ready for the replay engine.
-    pub fn messages(&self) -> Vec<Outgoing> {
+    pub(crate) fn messages(&self) -> Vec<Outgoing> {
         self.planned.iter().map(|p| p.outgoing.clone()).collect()
     }
 
     /// The receiver's faults: each scripted message by its de-duplication key.
-    pub fn fault_plan(&self) -> FaultPlan {
+    pub(crate) fn fault_plan(&self) -> FaultPlan {
         self.planned
             .iter()
             .filter(|p| !p.faults.is_empty())
@@ -57,13 +57,13 @@ impl Scenario {
 }
 
 /// How the receiver keys a message (`vendor:id`), for its faults and de-duplication.
-pub fn key(message: &Outgoing) -> String {
+pub(crate) fn key(message: &Outgoing) -> String {
     format!("{}:{}", message.vendor, message.id.as_deref().unwrap_or(""))
 }
 
 /// Builds the scenario from every vendor's demo steps. `creds` sign (the sender's side);
 /// `fresh` gives a step its own identity where several share a document's id.
-pub fn scenario(
+pub(crate) fn scenario(
     creds: &Credentials,
     schedule: Schedule,
     fresh: &mut dyn FnMut() -> Fresh,
@@ -107,7 +107,7 @@ pub fn scenario(
 /// Every vendor's credentials, made up for the run: the random secret for each secret,
 /// the fresh key pair for each key. The sender signs with the private key; the receiver
 /// holds only the public one. Also the line that says what was made.
-pub fn credentials(
+pub(crate) fn credentials(
     secret: &Secret,
     private: &rsa::RsaPrivateKey,
     bits: usize,

@@ -38,14 +38,14 @@ pub enum Item<'b> {
 /// One non-blank line, without its line break, borrowed from its block.
 pub struct Line<'b> {
     name: &'b str,
-    pub number: usize,
-    pub bytes: &'b [u8],
+    pub(crate) number: usize,
+    pub(crate) bytes: &'b [u8],
 }
 
 impl Line<'_> {
     /// The line as [`Documents`] yields it one at a time.
     /// Its name in messages: `file:line`.
-    pub fn source(&self) -> String {
+    pub(crate) fn source(&self) -> String {
         line_source(self.name, self.number)
     }
 

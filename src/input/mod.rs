@@ -15,7 +15,7 @@ use crate::json::{JsonKind, TopLevel};
 
 /// The largest document or line read by default: far above any real callback, far below
 /// what would exhaust memory.
-pub const DEFAULT_MAX_SIZE: usize = 16 * 1024 * 1024;
+pub(crate) const DEFAULT_MAX_SIZE: usize = 16 * 1024 * 1024;
 
 /// How to read an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -31,7 +31,7 @@ pub enum Format {
 #[derive(Debug, Clone)]
 pub struct Document {
     /// The input's name, with `:line` for JSON Lines.
-    pub source: String,
+    pub(crate) source: String,
     /// The line number for JSON Lines input.
     pub line: Option<usize>,
     pub body: Vec<u8>,
@@ -39,9 +39,9 @@ pub struct Document {
     /// Where the body's first byte sits in the input, so that positions inside the body
     /// can be reported as positions in the file; `None` when the body was decoded from a
     /// JSON string (an envelope's `"body": "…"`) or a chunked request and maps to no span.
-    pub origin: Option<Position>,
+    pub(crate) origin: Option<Position>,
     /// What reading it found worth saying, shown with the verdict.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 impl Document {
@@ -60,7 +60,7 @@ impl Document {
     }
 
     /// The position in the input of byte `offset` of the body, if the body maps to a span.
-    pub fn position(&self, offset: usize) -> Option<Position> {
+    pub(crate) fn position(&self, offset: usize) -> Option<Position> {
         let origin = self.origin?;
         let inner = Position::of_offset(&self.body, offset);
         Some(origin.then(inner))
@@ -69,7 +69,7 @@ impl Document {
     /// Moves an error positioned inside the body (`source:L:C: …`, as parsers and vendors
     /// report it) to where that byte sits in the input, so that every command names the
     /// same `file:line:column` an editor would jump to.
-    pub fn locate(&self, error: Error) -> Error {
+    pub(crate) fn locate(&self, error: Error) -> Error {
         locate(&self.source, self.line, self.origin, error)
     }
 
@@ -110,7 +110,12 @@ impl Document {
 }
 
 /// [`Document::locate`] for callers that have already taken the document apart.
-pub fn locate(source: &str, line: Option<usize>, origin: Option<Position>, error: Error) -> Error {
+pub(crate) fn locate(
+    source: &str,
+    line: Option<usize>,
+    origin: Option<Position>,
+    error: Error,
+) -> Error {
     let Some(place) = error.place().filter(|p| p.source == source) else {
         return error;
     };
@@ -156,7 +161,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// Opens a path, or standard input for `-`.
-pub fn open(path: &str) -> Result<Box<dyn BufRead + Send>> {
+pub(crate) fn open(path: &str) -> Result<Box<dyn BufRead + Send>> {
     if path == "-" {
         return Ok(Box::new(BufReader::with_capacity(1 << 16, io::stdin())));
     }
@@ -185,7 +190,7 @@ fn line_source(name: &str, line: usize) -> String {
 }
 
 /// The name an input has in messages.
-pub fn display_name(path: &str) -> String {
+pub(crate) fn display_name(path: &str) -> String {
     if path == "-" {
         "<stdin>".to_string()
     } else {
@@ -202,7 +207,7 @@ fn io_reason(e: &io::Error) -> String {
 }
 
 /// Reads the whole input (up to `max`), for inputs that are one document.
-pub fn read_all(name: &str, reader: &mut dyn Read, max: usize) -> Result<Vec<u8>> {
+pub(crate) fn read_all(name: &str, reader: &mut dyn Read, max: usize) -> Result<Vec<u8>> {
     read_rest(name, reader, max, max)
 }
 
@@ -233,7 +238,7 @@ fn too_large(name: &str, line: Option<usize>, max: usize) -> Error {
 
 /// A byte count as people set it: in KiB or MiB only when that is exact, otherwise in
 /// bytes (with the rounded size beside it), so a limit of 100 never reads as "0 MiB".
-pub fn size(bytes: usize) -> String {
+pub(crate) fn size(bytes: usize) -> String {
     const KIB: usize = 1024;
     const MIB: usize = 1024 * 1024;
     match bytes {
@@ -267,7 +272,7 @@ pub struct Documents {
 
 impl Documents {
     /// Reads `path` (or stdin for `-`) in the given format.
-    pub fn open(path: &str, format: Format, max: usize) -> Result<Documents> {
+    pub(crate) fn open(path: &str, format: Format, max: usize) -> Result<Documents> {
         let name = display_name(path);
         let reader = open(path)?;
         let format = match format {

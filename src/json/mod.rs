@@ -28,15 +28,15 @@ pub struct TopLevel<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct RawField<'a> {
     pub text: &'a str,
-    pub offset: usize,
+    pub(crate) offset: usize,
 }
 
 impl<'a> RawField<'a> {
-    pub fn end(&self) -> usize {
+    pub(crate) fn end(&self) -> usize {
         self.offset + self.text.len()
     }
 
-    pub fn kind(&self) -> JsonKind {
+    pub(crate) fn kind(&self) -> JsonKind {
         JsonKind::of(self.text)
     }
 
@@ -48,7 +48,7 @@ impl<'a> RawField<'a> {
     /// The decoded value when this is a JSON string, borrowed from the input when it has
     /// no escapes (ids and signatures never do, and verifying a stream reads several per
     /// line).
-    pub fn as_str(&self) -> Option<Cow<'a, str>> {
+    pub(crate) fn as_str(&self) -> Option<Cow<'a, str>> {
         if self.kind() != JsonKind::String {
             return None;
         }
@@ -66,7 +66,7 @@ impl<'a> RawField<'a> {
 
 /// The JSON type of a raw value, read from its first byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JsonKind {
+pub(crate) enum JsonKind {
     Object,
     Array,
     String,
@@ -76,7 +76,7 @@ pub enum JsonKind {
 }
 
 impl JsonKind {
-    pub fn of(raw: &str) -> JsonKind {
+    pub(crate) fn of(raw: &str) -> JsonKind {
         match raw.as_bytes().first() {
             Some(b'{') => JsonKind::Object,
             Some(b'[') => JsonKind::Array,
@@ -87,7 +87,7 @@ impl JsonKind {
         }
     }
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             JsonKind::Object => "an object",
             JsonKind::Array => "an array",
@@ -166,7 +166,7 @@ impl<'a> TopLevel<'a> {
     }
 
     /// The position of a byte offset, for error messages.
-    pub fn position(&self, offset: usize) -> Position {
+    pub(crate) fn position(&self, offset: usize) -> Position {
         Position::of_offset(self.text.as_bytes(), offset)
     }
 
@@ -178,7 +178,7 @@ impl<'a> TopLevel<'a> {
 }
 
 /// Checks UTF-8 and names the first bad byte's position.
-pub fn utf8<'a>(source: &str, bytes: &'a [u8]) -> Result<&'a str> {
+pub(crate) fn utf8<'a>(source: &str, bytes: &'a [u8]) -> Result<&'a str> {
     // The SIMD check is several times faster on text that is not all ASCII (most
     // callbacks carry names in Chinese); the standard one finds where a bad byte sits.
     if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
@@ -198,7 +198,7 @@ pub fn utf8<'a>(source: &str, bytes: &'a [u8]) -> Result<&'a str> {
 }
 
 /// Turns a serde_json error into one line naming the input and the position.
-pub fn json_error(source: &str, e: &serde_json::Error) -> Error {
+pub(crate) fn json_error(source: &str, e: &serde_json::Error) -> Error {
     let message = e.to_string();
     // serde_json appends " at line L column C"; the position goes in front instead.
     let message = match message.rfind(" at line ") {

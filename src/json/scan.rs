@@ -25,7 +25,7 @@ const HIGH: u64 = !LOW7;
 
 /// The top-level members of `text`, which must be one JSON object and nothing else,
 /// as (key, raw value) in source order; `None` when the fast path does not apply.
-pub fn members(text: &str) -> Option<Vec<(&str, &str)>> {
+pub(crate) fn members(text: &str) -> Option<Vec<(&str, &str)>> {
     // The quotes of a text up to 2 KiB (most callbacks) fit on the stack.
     let blocks = text.len() / 64 + 1;
     let (mut short, mut long) = ([0u64; 32], Vec::new());

@@ -24,13 +24,13 @@ use super::server::{accept, Accept, Dropped};
 pub struct Record {
     /// Arrival number, from 1.
     pub seq: u64,
-    pub method: String,
-    pub path: String,
+    pub(crate) method: String,
+    pub(crate) path: String,
     pub decision: Decision,
     /// The status answered; none when the connection was closed or left hanging.
     pub http_status: Option<u16>,
     /// Where `--save` wrote the request, or why it could not.
-    pub saved: Option<Result<PathBuf, String>>,
+    pub(crate) saved: Option<Result<PathBuf, String>>,
 }
 
 /// The server's bounds and timing.
@@ -52,16 +52,16 @@ pub struct Limits {
 
 /// What every connection shares.
 pub struct Shared {
-    pub receiver: Receiver,
-    pub saver: Option<Saver>,
-    pub limits: Limits,
-    pub local_addr: SocketAddr,
-    pub events: mpsc::Sender<Record>,
-    pub seq: AtomicU64,
+    pub(crate) receiver: Receiver,
+    pub(crate) saver: Option<Saver>,
+    pub(crate) limits: Limits,
+    pub(crate) local_addr: SocketAddr,
+    pub(crate) events: mpsc::Sender<Record>,
+    pub(crate) seq: AtomicU64,
 }
 
 impl Shared {
-    pub fn new(
+    pub(crate) fn new(
         receiver: Receiver,
         saver: Option<Saver>,
         limits: Limits,
@@ -99,7 +99,7 @@ struct Read {
 }
 
 /// Handles one request from arrival to answer.
-pub async fn exchange(
+pub(crate) async fn exchange(
     request: Request<Incoming>,
     shared: Arc<Shared>,
 ) -> Result<Response<Full<Bytes>>, Dropped> {

@@ -24,7 +24,7 @@ pub enum FaultMode {
 }
 
 impl FaultMode {
-    pub fn id(self) -> &'static str {
+    pub(crate) fn id(self) -> &'static str {
         match self {
             FaultMode::Http500 => "http500",
             FaultMode::Status1 => "status1",
@@ -72,17 +72,17 @@ impl FaultPlan {
 
     /// Scripts message `key` (`vendor:id`): its n-th delivery gets `faults[n-1]`, later
     /// ones none. A scripted message ignores the other rules.
-    pub fn with_script(mut self, key: impl Into<String>, faults: Vec<FaultMode>) -> Self {
+    pub(crate) fn with_script(mut self, key: impl Into<String>, faults: Vec<FaultMode>) -> Self {
         self.script.insert(key.into(), faults);
         self
     }
 
-    pub fn is_active(&self) -> bool {
+    pub(crate) fn is_active(&self) -> bool {
         self.fail_first > 0 || self.fail_rate > 0.0 || !self.script.is_empty()
     }
 
     /// Counts one delivery of message `key` and says whether it gets the fault.
-    pub fn decide(&self, key: &str) -> Option<FaultMode> {
+    pub(crate) fn decide(&self, key: &str) -> Option<FaultMode> {
         if !self.is_active() {
             return None;
         }

@@ -34,7 +34,7 @@ const LOG_QUEUE: usize = 1024;
 
 /// What the app side of one request came to.
 #[derive(Debug, Clone)]
-pub enum AppSide {
+pub(crate) enum AppSide {
     /// Not sent to the app: a fault was injected, or the body could not be read.
     NotForwarded(String),
     Answered {
@@ -49,39 +49,39 @@ pub enum AppSide {
 
 /// One relayed request, for the log.
 #[derive(Debug, Clone)]
-pub struct Relayed {
-    pub seq: u64,
-    pub method: String,
-    pub path: String,
+pub(crate) struct Relayed {
+    pub(crate) seq: u64,
+    pub(crate) method: String,
+    pub(crate) path: String,
     /// What the checks found; none for a request that is not a POST (forwarded unjudged).
-    pub decision: Option<Decision>,
+    pub(crate) decision: Option<Decision>,
     /// Which delivery of this message since the app last acknowledged it.
-    pub attempt: u32,
-    pub app: AppSide,
+    pub(crate) attempt: u32,
+    pub(crate) app: AppSide,
     /// The verdict on the app's answer, when the vendor is known.
-    pub judgement: Option<Judgement>,
+    pub(crate) judgement: Option<Judgement>,
     /// The status the sender got; none when its connection was closed or left hanging.
-    pub http_status: Option<u16>,
+    pub(crate) http_status: Option<u16>,
     /// Where `--save` wrote the request, and the app's answer beside it.
-    pub saved: Option<Result<PathBuf, String>>,
-    pub saved_answer: Option<Result<PathBuf, String>>,
+    pub(crate) saved: Option<Result<PathBuf, String>>,
+    pub(crate) saved_answer: Option<Result<PathBuf, String>>,
 }
 
 /// What every forwarded connection shares.
-pub struct Forwarder {
-    pub receiver: Receiver,
-    pub saver: Option<Saver>,
-    pub limits: Limits,
-    pub app: AppClient,
+pub(crate) struct Forwarder {
+    pub(crate) receiver: Receiver,
+    pub(crate) saver: Option<Saver>,
+    pub(crate) limits: Limits,
+    pub(crate) app: AppClient,
     deliveries: Deliveries,
     events: mpsc::Sender<Relayed>,
     seq: AtomicU64,
 }
 
 /// A forwarder serving in the background until [`Forwarding::stop`].
-pub struct Forwarding {
-    pub addr: SocketAddr,
-    pub records: mpsc::Receiver<Relayed>,
+pub(crate) struct Forwarding {
+    pub(crate) addr: SocketAddr,
+    pub(crate) records: mpsc::Receiver<Relayed>,
     stop: watch::Sender<bool>,
     server: JoinHandle<()>,
 }
@@ -125,7 +125,7 @@ pub async fn start(
 impl Forwarding {
     /// Stops accepting, lets requests in flight finish (within the grace period), and
     /// returns the records not yet taken.
-    pub async fn stop(mut self) -> Vec<Relayed> {
+    pub(crate) async fn stop(mut self) -> Vec<Relayed> {
         let _ = self.stop.send(true);
         let _ = self.server.await;
         let mut rest = Vec::new();
@@ -393,7 +393,7 @@ fn render_answer(head: &hyper::http::response::Parts, body: &[u8]) -> Vec<u8> {
 }
 
 /// The acknowledgement rule of a judged record, for the log's advice.
-pub fn ack_of(record: &Relayed) -> Option<Ack> {
+pub(crate) fn ack_of(record: &Relayed) -> Option<Ack> {
     let vendor = vendors::by_id(record.decision.as_ref()?.vendor?)?;
     Some(vendor.default_ack())
 }

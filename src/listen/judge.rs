@@ -12,7 +12,7 @@ use crate::replay::{Ack, Reply, Schedule};
 
 /// What the app got wrong, in the sender's eyes. Every kind fails `--expect-app-correct`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Flag {
+pub(crate) enum Flag {
     /// It acknowledged a callback whose signature is invalid: anyone can forge callbacks.
     AckedForged,
     /// It answered a new callback with a valid signature, but not with an acknowledgement.
@@ -24,7 +24,7 @@ pub enum Flag {
 }
 
 impl Flag {
-    pub const ALL: [Flag; 4] = [
+    pub(crate) const ALL: [Flag; 4] = [
         Flag::AckedForged,
         Flag::RefusedValid,
         Flag::DuplicateRefused,
@@ -32,7 +32,7 @@ impl Flag {
     ];
 
     /// The id in JSON lines and the summary.
-    pub fn id(self) -> &'static str {
+    pub(crate) fn id(self) -> &'static str {
         match self {
             Flag::AckedForged => "acked_forged",
             Flag::RefusedValid => "refused_valid",
@@ -44,7 +44,7 @@ impl Flag {
 
 /// Whether and when the sender delivers the callback again.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Retry {
+pub(crate) enum Retry {
     /// Acknowledged: the sender stops.
     Stops,
     /// Not acknowledged: attempt `next` comes after `wait`.
@@ -57,7 +57,7 @@ pub enum Retry {
 
 impl Retry {
     /// After a delivery that was not acknowledged: `attempt` is 1-based.
-    pub fn after_failure(schedule: Option<&Schedule>, attempt: u32) -> Retry {
+    pub(crate) fn after_failure(schedule: Option<&Schedule>, attempt: u32) -> Retry {
         let Some(schedule) = schedule else {
             return Retry::Undocumented;
         };
@@ -72,7 +72,7 @@ impl Retry {
     }
 
     /// One clause for the log line.
-    pub fn describe(&self, vendor: &str) -> String {
+    pub(crate) fn describe(&self, vendor: &str) -> String {
         match self {
             Retry::Stops => "the sender stops".to_string(),
             Retry::After { wait, next, of } => {
@@ -91,7 +91,7 @@ impl Retry {
     }
 
     /// Seconds until the next attempt, for JSON; none when no attempt follows.
-    pub fn wait_secs(&self) -> Option<f64> {
+    pub(crate) fn wait_secs(&self) -> Option<f64> {
         match self {
             Retry::After { wait, .. } => Some(wait.as_secs_f64()),
             _ => None,
@@ -110,32 +110,32 @@ fn spoken(wait: Duration) -> String {
 
 /// What the judge is told about one forwarded callback.
 #[derive(Debug, Clone)]
-pub struct Facts<'a> {
+pub(crate) struct Facts<'a> {
     /// The vendor's acknowledgement rule.
-    pub ack: Ack,
+    pub(crate) ack: Ack,
     /// The vendor's documented retries, if it documents any.
-    pub schedule: Option<&'a Schedule>,
+    pub(crate) schedule: Option<&'a Schedule>,
     /// `None` when the signature could not be checked (no credential, not a callback).
-    pub signature_valid: Option<bool>,
+    pub(crate) signature_valid: Option<bool>,
     /// The app had acknowledged this message before.
-    pub duplicate: bool,
+    pub(crate) duplicate: bool,
     /// Which delivery of the message this is since the app last acknowledged it, from 1.
-    pub attempt: u32,
+    pub(crate) attempt: u32,
 }
 
 /// The verdict on the app's answer to one callback.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Judgement {
+pub(crate) struct Judgement {
     /// The sender takes the answer as an acknowledgement.
-    pub app_acked: bool,
+    pub(crate) app_acked: bool,
     /// Why it does not, when it does not (the acknowledgement rule's words).
-    pub not_acked: Option<String>,
-    pub flag: Option<Flag>,
-    pub retry: Retry,
+    pub(crate) not_acked: Option<String>,
+    pub(crate) flag: Option<Flag>,
+    pub(crate) retry: Retry,
 }
 
 /// Judges the app's answer (`Reply::Failed` when it gave none).
-pub fn judge(facts: &Facts, reply: &Reply) -> Judgement {
+pub(crate) fn judge(facts: &Facts, reply: &Reply) -> Judgement {
     let verdict = facts.ack.judge(reply);
     let app_acked = verdict.is_ok();
     let answered = matches!(reply, Reply::Response { .. });
@@ -160,14 +160,14 @@ pub fn judge(facts: &Facts, reply: &Reply) -> Judgement {
 }
 
 /// What a receiver must answer for the sender to stop, in words.
-pub fn ack_needs(ack: Ack) -> String {
+pub(crate) fn ack_needs(ack: Ack) -> String {
     ack.needs()
 }
 
 /// The deliveries seen of each message (`vendor:id`): which attempt this is, and
 /// whether the app acknowledged the message before (the next delivery is a duplicate).
 #[derive(Debug, Default)]
-pub struct Deliveries {
+pub(crate) struct Deliveries {
     seen: Mutex<HashMap<String, Seen>>,
 }
 
@@ -179,14 +179,14 @@ struct Seen {
 
 /// One delivery's place in its message's history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Arrival {
-    pub attempt: u32,
-    pub duplicate: bool,
+pub(crate) struct Arrival {
+    pub(crate) attempt: u32,
+    pub(crate) duplicate: bool,
 }
 
 impl Deliveries {
     /// Counts a delivery of `key`.
-    pub fn arrive(&self, key: &str) -> Arrival {
+    pub(crate) fn arrive(&self, key: &str) -> Arrival {
         let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
         let entry = seen.entry(key.to_string()).or_default();
         entry.since_ack = entry.since_ack.saturating_add(1);
@@ -198,7 +198,7 @@ impl Deliveries {
 
     /// Records the outcome of a delivery of `key`: an acknowledgement starts a new count,
     /// as the sender's next delivery of it is a new sequence.
-    pub fn settle(&self, key: &str, acked: bool) {
+    pub(crate) fn settle(&self, key: &str, acked: bool) {
         if !acked {
             return;
         }

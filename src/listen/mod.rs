@@ -9,15 +9,15 @@
 //! [`upstream`] reaches the app, [`judge`] says what the vendor's sender makes of its answer.
 
 mod exchange;
-pub mod faults;
+pub(crate) mod faults;
 pub(crate) mod forward;
 pub(crate) mod judge;
-pub mod receiver;
+pub(crate) mod receiver;
 mod running;
-pub mod save;
+pub(crate) mod save;
 mod schema_check;
-pub mod server;
-pub mod store;
+pub(crate) mod server;
+pub(crate) mod store;
 mod tally;
 pub(crate) mod upstream;
 
@@ -25,7 +25,7 @@ pub use exchange::{serve, Limits, Record, Shared};
 pub use faults::{FaultMode, FaultPlan};
 pub use receiver::{Action, Decision, MessageCheck, Receiver};
 pub use running::{start, Running};
-pub use save::Saver;
-pub use schema_check::SchemaCheck;
+pub(crate) use save::Saver;
+pub(crate) use schema_check::SchemaCheck;
 pub use store::SeenIds;
-pub use tally::Tally;
+pub(crate) use tally::Tally;

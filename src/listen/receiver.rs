@@ -38,7 +38,7 @@ pub struct Decision {
 
 impl Decision {
     /// A refusal before any vendor was involved.
-    pub fn generic(status: u16, error: String) -> Decision {
+    pub(crate) fn generic(status: u16, error: String) -> Decision {
         Decision {
             vendor: None,
             id: None,
@@ -68,7 +68,7 @@ pub struct Receiver {
 
 impl Receiver {
     /// Whether handling a request may wait on the disk (an fsync of the `--store`).
-    pub fn writes_to_disk(&self) -> bool {
+    pub(crate) fn writes_to_disk(&self) -> bool {
         self.seen.is_durable()
     }
 

@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 /// request per connection, `--max-connections`), and no callback is acknowledged whose
 /// record could still be lost. Dropping records instead would keep answering fast, but a
 /// test receiver's log is its evidence, and a sender held back only retries later.
-pub const LOG_QUEUE: usize = 1024;
+pub(crate) const LOG_QUEUE: usize = 1024;
 
 /// A receiver serving in the background until [`Running::stop`].
 pub struct Running {
@@ -67,7 +67,7 @@ pub(crate) async fn bind(addr: SocketAddr) -> Result<(TcpListener, SocketAddr)> 
 impl Running {
     /// Stops accepting, lets answers in flight finish (within the grace period), and
     /// returns the records not yet taken from [`Running::records`].
-    pub async fn stop(mut self) -> Vec<Record> {
+    pub(crate) async fn stop(mut self) -> Vec<Record> {
         let _ = self.stop.send(true);
         let mut rest = Vec::new();
         // Answers in flight may be waiting for room in the queue: keep taking records

@@ -13,18 +13,18 @@ pub struct Saver {
 }
 
 /// One request as received.
-pub struct Received<'a> {
-    pub seq: u64,
-    pub path: &'a str,
-    pub host: &'a str,
-    pub headers: &'a [(String, String)],
-    pub body: &'a [u8],
+pub(crate) struct Received<'a> {
+    pub(crate) seq: u64,
+    pub(crate) path: &'a str,
+    pub(crate) host: &'a str,
+    pub(crate) headers: &'a [(String, String)],
+    pub(crate) body: &'a [u8],
 }
 
 impl Saver {
     /// Creates the directory if needed and checks that files can be written in it, so
     /// that `listen` refuses to start rather than answer callbacks it cannot save.
-    pub fn new(dir: &Path) -> Result<Saver> {
+    pub(crate) fn new(dir: &Path) -> Result<Saver> {
         let fail = |what: &str, e: std::io::Error| {
             Error::new(format!(
                 "{}: cannot {what} the --save directory: {e}",
@@ -41,7 +41,11 @@ impl Saver {
     }
 
     /// Writes `request`; `vendor` (or `unknown`) is part of the name for `ls` readers.
-    pub fn save(&self, request: &Received, vendor: Option<&str>) -> std::io::Result<PathBuf> {
+    pub(crate) fn save(
+        &self,
+        request: &Received,
+        vendor: Option<&str>,
+    ) -> std::io::Result<PathBuf> {
         let name = format!("{:08}-{}.http", request.seq, vendor.unwrap_or("unknown"));
         let path = self.dir.join(name);
         // The body is stored decoded, so a chunked transfer coding no longer applies.
@@ -59,7 +63,7 @@ impl Saver {
     /// Writes the answer to request `seq` (`listen --forward`: the app's raw HTTP response)
     /// beside it, as `NNNNNNNN-vendor.response`: not `.http`, so that `verify --request
     /// DIR/*.http` reads the requests only.
-    pub fn save_answer(
+    pub(crate) fn save_answer(
         &self,
         seq: u64,
         vendor: Option<&str>,

@@ -21,7 +21,7 @@ use tokio::task::JoinSet;
 
 /// The service error that makes hyper drop the connection without an answer.
 #[derive(Debug)]
-pub struct Dropped;
+pub(crate) struct Dropped;
 
 impl std::fmt::Display for Dropped {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -34,12 +34,12 @@ impl std::error::Error for Dropped {}
 /// How connections are accepted and served, whatever answers them.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Accept {
-    pub max_connections: usize,
-    pub read_timeout: Duration,
-    pub grace: Duration,
+    pub(crate) max_connections: usize,
+    pub(crate) read_timeout: Duration,
+    pub(crate) grace: Duration,
     /// A proxy's connections: header names keep their case and no `Date` is added, so
     /// that what is relayed is what the other side wrote.
-    pub transparent: bool,
+    pub(crate) transparent: bool,
 }
 
 /// Accepts connections until `shutdown`, each answered by `service`; then stops

@@ -27,7 +27,7 @@ use crate::error::{Error, Result};
 /// (`autox3:` and a UUID) grew a process's resident memory by 131,592 kB (the text, a set
 /// entry and a queue entry each; measured once with a debug build), and a million
 /// callbacks is more than a test run delivers within the hours a sender keeps retrying.
-pub const DEFAULT_LIMIT: usize = 1_000_000;
+pub(crate) const DEFAULT_LIMIT: usize = 1_000_000;
 
 /// A set of seen ids, optionally persisted, holding at most `limit` of them.
 ///
@@ -64,25 +64,25 @@ struct StoreFile {
 /// file, the older ids it held past the limit when opened): a handle that stays readable
 /// after the store has moved into the server.
 #[derive(Debug, Clone)]
-pub struct Forgotten {
+pub(crate) struct Forgotten {
     count: Arc<AtomicU64>,
-    pub limit: usize,
+    pub(crate) limit: usize,
 }
 
 impl Forgotten {
-    pub fn get(&self) -> u64 {
+    pub(crate) fn get(&self) -> u64 {
         self.count.load(Ordering::Relaxed)
     }
 }
 
 /// What opening a store found, for the command to report.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Loaded {
-    pub ids: usize,
+pub(crate) struct Loaded {
+    pub(crate) ids: usize,
     /// Bytes of an unfinished last line that were dropped.
-    pub torn_bytes: usize,
+    pub(crate) torn_bytes: usize,
     /// Older ids in the file beyond the limit, not loaded.
-    pub forgotten: usize,
+    pub(crate) forgotten: usize,
 }
 
 impl SeenIds {
@@ -91,7 +91,7 @@ impl SeenIds {
     }
 
     /// An in-memory store that remembers at most `limit` ids (at least one).
-    pub fn bounded(limit: usize) -> Self {
+    pub(crate) fn bounded(limit: usize) -> Self {
         Self::new(Vec::new(), limit.max(1), None, 0)
     }
 
@@ -112,7 +112,7 @@ impl SeenIds {
     }
 
     /// Opens (or creates) the store file and loads the newest `limit` ids it holds.
-    pub fn open(path: &Path, limit: usize) -> Result<(Self, Loaded)> {
+    pub(crate) fn open(path: &Path, limit: usize) -> Result<(Self, Loaded)> {
         let fail = |what: &str, e: std::io::Error| {
             Error::new(format!("{}: cannot {what} the store: {e}", path.display()))
         };
@@ -154,7 +154,7 @@ impl SeenIds {
 
     /// Records `id` and says whether it is new. The lock is held across the disk write so
     /// that of many simultaneous claims exactly one wins, and wins only once it is durable.
-    pub fn claim(&self, id: &str) -> std::io::Result<bool> {
+    pub(crate) fn claim(&self, id: &str) -> std::io::Result<bool> {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if inner.seen.contains(id) {
             return Ok(false);
@@ -180,25 +180,22 @@ impl SeenIds {
     }
 
     /// The count of forgotten ids, readable after the store has moved into the server.
-    pub fn forgotten(&self) -> Forgotten {
+    pub(crate) fn forgotten(&self) -> Forgotten {
         self.forgotten.clone()
     }
 
     /// Whether claiming an id writes to disk (and so blocks on an fsync).
-    pub fn is_durable(&self) -> bool {
+    pub(crate) fn is_durable(&self) -> bool {
         self.durable
     }
 
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.inner
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .seen
             .len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

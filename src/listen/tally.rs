@@ -5,16 +5,16 @@ use super::exchange::Record;
 
 /// Counts for the closing summary.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Tally {
-    pub requests: u64,
-    pub processed: u64,
-    pub duplicates: u64,
-    pub rejected: u64,
-    pub faults: u64,
+pub(crate) struct Tally {
+    pub(crate) requests: u64,
+    pub(crate) processed: u64,
+    pub(crate) duplicates: u64,
+    pub(crate) rejected: u64,
+    pub(crate) faults: u64,
 }
 
 impl Tally {
-    pub fn add(&mut self, record: &Record) {
+    pub(crate) fn add(&mut self, record: &Record) {
         let d = &record.decision;
         self.requests += 1;
         if d.fault.is_some() {

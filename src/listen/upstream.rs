@@ -39,7 +39,7 @@ const HOP_BY_HOP: [&str; 10] = [
 
 /// Where the app is: scheme, authority and a base path, from `--forward URL`.
 #[derive(Debug, Clone)]
-pub struct Upstream {
+pub(crate) struct Upstream {
     scheme: String,
     authority: String,
     base: String,
@@ -50,7 +50,7 @@ pub struct Upstream {
 
 impl Upstream {
     /// Checks `--forward URL`: http or https, a host, no user, query or fragment.
-    pub fn parse(text: &str) -> Result<Upstream> {
+    pub(crate) fn parse(text: &str) -> Result<Upstream> {
         let bad = |why: &str| {
             Error::new(format!(
                 "--forward {text}: {why}; give the app's URL, such as http://127.0.0.1:3000"
@@ -91,13 +91,13 @@ impl Upstream {
     }
 
     /// The URL as given (normalised), for the log.
-    pub fn url(&self) -> &str {
+    pub(crate) fn url(&self) -> &str {
         &self.url
     }
 
     /// The app's URI for a request to `path_and_query`: always the app's address; only the
     /// path and query come from the request, appended to the URL's path.
-    pub fn uri_for(&self, path_and_query: &str) -> std::result::Result<Uri, String> {
+    pub(crate) fn uri_for(&self, path_and_query: &str) -> std::result::Result<Uri, String> {
         let separator = if path_and_query.starts_with('/') {
             ""
         } else {
@@ -113,7 +113,7 @@ impl Upstream {
 }
 
 /// Removes hop-by-hop headers, and any header the `Connection` header names.
-pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
+pub(crate) fn strip_hop_by_hop(headers: &mut HeaderMap) {
     let named: Vec<HeaderName> = headers
         .get_all(CONNECTION)
         .iter()
@@ -140,7 +140,7 @@ pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
 
 /// What the app did with one request.
 #[derive(Debug)]
-pub enum AppAnswer {
+pub(crate) enum AppAnswer {
     Answered {
         head: ResponseParts,
         body: Bytes,
@@ -155,7 +155,7 @@ pub enum AppAnswer {
 }
 
 /// The client that talks to the app.
-pub struct AppClient {
+pub(crate) struct AppClient {
     client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     upstream: Upstream,
     timeout: Duration,
@@ -164,7 +164,7 @@ pub struct AppClient {
 }
 
 impl AppClient {
-    pub fn new(upstream: Upstream, timeout: Duration, max_answer: usize) -> AppClient {
+    pub(crate) fn new(upstream: Upstream, timeout: Duration, max_answer: usize) -> AppClient {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);
@@ -186,13 +186,13 @@ impl AppClient {
         }
     }
 
-    pub fn upstream(&self) -> &Upstream {
+    pub(crate) fn upstream(&self) -> &Upstream {
         &self.upstream
     }
 
     /// Sends the request head `parts` (as received) with `body` to the app and reads its
     /// answer, all within the forward time-out.
-    pub async fn send(&self, mut parts: Parts, body: Bytes) -> AppAnswer {
+    pub(crate) async fn send(&self, mut parts: Parts, body: Bytes) -> AppAnswer {
         let started = Instant::now();
         let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
         parts.uri = match self.upstream.uri_for(path) {

@@ -59,14 +59,14 @@ impl Clock for TokioClock {
 /// One attempt as it happened, for live display.
 #[derive(Debug)]
 pub struct AttemptEvent<'a> {
-    pub index: usize,
-    pub message: &'a Outgoing,
-    pub attempt: &'a Attempt,
+    pub(crate) index: usize,
+    pub(crate) message: &'a Outgoing,
+    pub(crate) attempt: &'a Attempt,
     /// `n` of `of`: attempt n/7, or duplicate n/N for `--duplicate` re-sends.
-    pub ordinal: u32,
-    pub of: u32,
+    pub(crate) ordinal: u32,
+    pub(crate) of: u32,
     /// When the attempt started, since the run started (to the millisecond).
-    pub offset: Duration,
+    pub(crate) offset: Duration,
 }
 
 /// Hears what the engine does, as it does it (the terminal display, or nothing).
@@ -237,7 +237,7 @@ fn millis(d: Duration) -> u64 {
 
 /// Groups messages into lanes: one per lane key (in order of first appearance, messages
 /// in input order), and one per message without a key.
-pub fn lanes(messages: &[Outgoing]) -> Vec<Vec<usize>> {
+pub(crate) fn lanes(messages: &[Outgoing]) -> Vec<Vec<usize>> {
     let mut lanes: Vec<Vec<usize>> = Vec::new();
     let mut by_key: HashMap<&str, usize> = HashMap::new();
     for (index, message) in messages.iter().enumerate() {

@@ -6,8 +6,8 @@
 //! instantly and exactly, and the command wires in reqwest, tokio and the terminal.
 
 pub mod engine;
-pub mod outcome;
-pub mod report;
+pub(crate) mod outcome;
+pub(crate) mod report;
 pub mod transport;
 
 // The acknowledgement rule, the schedule and what an attempt gets back are the

@@ -9,20 +9,20 @@ use super::Outgoing;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attempt {
     /// 1-based, counting retries and duplicates alike.
-    pub attempt: u32,
+    pub(crate) attempt: u32,
     /// Since the message's first attempt started.
-    pub started_ms: u64,
-    pub elapsed_ms: u64,
-    pub http_status: Option<u16>,
-    pub acked: bool,
+    pub(crate) started_ms: u64,
+    pub(crate) elapsed_ms: u64,
+    pub(crate) http_status: Option<u16>,
+    pub(crate) acked: bool,
     /// Why the attempt failed; `None` when acknowledged.
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
     /// A `--duplicate` re-send of an acknowledged message.
-    pub duplicate: bool,
+    pub(crate) duplicate: bool,
     /// `ordinal` of `of` within its series (attempt 2/7, duplicate 1/1), kept with the
     /// attempt so that every report numbers it as the console did.
-    pub ordinal: u32,
-    pub of: u32,
+    pub(crate) ordinal: u32,
+    pub(crate) of: u32,
 }
 
 /// Where a message stands.
@@ -38,7 +38,7 @@ pub enum State {
 }
 
 impl State {
-    pub fn id(self) -> &'static str {
+    pub(crate) fn id(self) -> &'static str {
         match self {
             State::NotSent => "not_sent",
             State::InProgress => "in_progress",
@@ -51,15 +51,15 @@ impl State {
 /// One message's record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
-    pub source: String,
-    pub vendor: &'static str,
-    pub id: Option<String>,
-    pub state: State,
-    pub attempts: Vec<Attempt>,
+    pub(crate) source: String,
+    pub(crate) vendor: &'static str,
+    pub(crate) id: Option<String>,
+    pub(crate) state: State,
+    pub(crate) attempts: Vec<Attempt>,
 }
 
 impl Outcome {
-    pub fn delivered(&self) -> bool {
+    pub(crate) fn delivered(&self) -> bool {
         self.state == State::Delivered
     }
 }
@@ -88,16 +88,16 @@ impl Recorder {
         }
     }
 
-    pub fn set_state(&self, index: usize, state: State) {
+    pub(crate) fn set_state(&self, index: usize, state: State) {
         self.with(index, |o| o.state = state);
     }
 
-    pub fn push(&self, index: usize, attempt: Attempt) {
+    pub(crate) fn push(&self, index: usize, attempt: Attempt) {
         self.with(index, |o| o.attempts.push(attempt));
     }
 
     /// A copy of every outcome, in input order.
-    pub fn snapshot(&self) -> Vec<Outcome> {
+    pub(crate) fn snapshot(&self) -> Vec<Outcome> {
         self.outcomes
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 
 /// How much of a response body is kept: enough to show and judge any real
 /// acknowledgement, small enough that an endless body cannot exhaust memory.
-pub const BODY_CAP: usize = 64 * 1024;
+pub(crate) const BODY_CAP: usize = 64 * 1024;
 
 /// Where and how to send.
 #[derive(Debug, Clone)]
@@ -56,7 +56,7 @@ pub fn parse_url(text: &str) -> Result<reqwest::Url> {
 }
 
 /// Checks one header for sending, naming it in the error.
-pub fn check_header(name: &str, value: &str) -> std::result::Result<(), String> {
+pub(crate) fn check_header(name: &str, value: &str) -> std::result::Result<(), String> {
     HeaderName::from_bytes(name.as_bytes())
         .map_err(|_| format!("`{name}` is not a valid header name"))?;
     HeaderValue::from_str(value)

@@ -2,14 +2,14 @@
 //! staging endpoint from a shell.
 
 /// `text` as one POSIX shell word: single quotes, with each `'` written as `'\''`.
-pub fn shell_quote(text: &str) -> String {
+pub(crate) fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 /// `curl` posting `body` to `url` with `headers`. `--data-binary` keeps every byte
 /// (plain `-d` would strip newlines); the body is compact JSON, so it never starts with
 /// `@` (which would make curl read a file).
-pub fn command(url: &str, headers: &[(String, String)], body: &str) -> String {
+pub(crate) fn command(url: &str, headers: &[(String, String)], body: &str) -> String {
     let mut parts = vec![
         "curl".to_string(),
         "-sS".to_string(),

@@ -4,20 +4,20 @@
 //! `Vendor::sample`). Generation only; signing and printing are the command's job, so this
 //! module does no I/O and reads no clock.
 
-pub mod curl;
-pub mod people;
+pub(crate) mod curl;
+pub(crate) mod people;
 
 use serde_json::{Map, Value};
 
 // What `Vendor::sample` takes and returns is the trait's vocabulary, so it lives in the
 // core; these keep its old paths.
 pub use crate::vendors::sample_kit::{Generator, LifecyclePath, Plan, Sample};
-pub use crate::vendors::sample_rng::{self as rng, Rng};
-pub use crate::vendors::sample_time as time;
+pub(crate) use crate::vendors::sample_rng::{self as rng, Rng};
+pub(crate) use crate::vendors::sample_time as time;
 
 /// A JSON object with its members in alphabetical order, as the vendors' Java
 /// serializers (fastjson) write them.
-pub fn sorted(members: Vec<(&str, Value)>) -> Value {
+pub(crate) fn sorted(members: Vec<(&str, Value)>) -> Value {
     let mut members = members;
     members.sort_by(|a, b| a.0.cmp(b.0));
     Value::Object(
@@ -30,12 +30,12 @@ pub fn sorted(members: Vec<(&str, Value)>) -> Value {
 
 /// A whole number written as a Java `double` prints it (`67000.0`): the documents'
 /// odometer readings are doubles.
-pub fn java_double(n: i64) -> Value {
+pub(crate) fn java_double(n: i64) -> Value {
     Value::from(n as f64)
 }
 
 /// Compact JSON bytes. Serializing a `Value` cannot fail (its keys are strings).
-pub fn compact(value: &Value) -> Vec<u8> {
+pub(crate) fn compact(value: &Value) -> Vec<u8> {
     value.to_string().into_bytes()
 }
 

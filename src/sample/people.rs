@@ -4,13 +4,13 @@ use super::rng::Rng;
 
 /// The language a sample's free text is written in; the documents come in both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Locale {
+pub(crate) enum Locale {
     Zh,
     En,
 }
 
 impl Locale {
-    pub fn draw(rng: &mut Rng) -> Locale {
+    pub(crate) fn draw(rng: &mut Rng) -> Locale {
         if rng.chance(50) {
             Locale::Zh
         } else {
@@ -19,7 +19,7 @@ impl Locale {
     }
 
     /// The text for this locale out of a `(zh, en)` pair.
-    pub fn text<'a>(self, pair: &(&'a str, &'a str)) -> &'a str {
+    pub(crate) fn text<'a>(self, pair: &(&'a str, &'a str)) -> &'a str {
         match self {
             Locale::Zh => pair.0,
             Locale::En => pair.1,
@@ -55,13 +55,13 @@ const ZH_MOBILE_PREFIXES: &[&str] = &[
 ];
 
 /// A family name and a given name.
-pub struct Name {
-    pub family: String,
-    pub given: String,
+pub(crate) struct Name {
+    pub(crate) family: String,
+    pub(crate) given: String,
 }
 
 impl Name {
-    pub fn draw(rng: &mut Rng, locale: Locale) -> Name {
+    pub(crate) fn draw(rng: &mut Rng, locale: Locale) -> Name {
         let (family, given) = match locale {
             Locale::Zh => (ZH_FAMILY, ZH_GIVEN),
             Locale::En => (EN_FAMILY, EN_GIVEN),
@@ -73,7 +73,7 @@ impl Name {
     }
 
     /// The name as a person signs it: `王伟`, `Oliver Brown`.
-    pub fn full(&self, locale: Locale) -> String {
+    pub(crate) fn full(&self, locale: Locale) -> String {
         match locale {
             Locale::Zh => format!("{}{}", self.family, self.given),
             Locale::En => format!("{} {}", self.given, self.family),
@@ -82,7 +82,7 @@ impl Name {
 }
 
 /// The country calling code and a mobile number without it, as AutoX3 sends them.
-pub fn mobile(rng: &mut Rng, locale: Locale) -> (&'static str, String) {
+pub(crate) fn mobile(rng: &mut Rng, locale: Locale) -> (&'static str, String) {
     match locale {
         Locale::Zh => (
             "+86",
@@ -98,7 +98,7 @@ fn letter(rng: &mut Rng) -> char {
 
 /// A licence plate: `京A·12345` (China; a letter now and then, as on real plates) or
 /// `AB19 CDE` (United Kingdom).
-pub fn plate(rng: &mut Rng, locale: Locale) -> String {
+pub(crate) fn plate(rng: &mut Rng, locale: Locale) -> String {
     match locale {
         Locale::Zh => {
             let province = rng.pick(PROVINCES);

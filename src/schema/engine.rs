@@ -61,7 +61,7 @@ impl SchemaDoc {
 }
 
 /// Violations listed per schema and body; one more finding says the list stops there.
-pub const MAX_VIOLATIONS: usize = 100;
+pub(crate) const MAX_VIOLATIONS: usize = 100;
 
 /// The `description` next to the failing keyword, which says what is expected.
 fn property_description<'a>(schema: &'a Value, keyword_path: &str) -> Option<&'a str> {

@@ -13,12 +13,12 @@ use serde_json::value::RawValue;
 
 /// The byte offset in `text` of the value `pointer` names, or of its deepest existing
 /// ancestor when the pointer goes further than the document (a missing member).
-pub fn offset(text: &str, pointer: &str) -> Option<usize> {
+pub(crate) fn offset(text: &str, pointer: &str) -> Option<usize> {
     Locator::new(text).offset(pointer)
 }
 
 /// Finds many pointers in one text, parsing each container once.
-pub struct Locator<'a> {
+pub(crate) struct Locator<'a> {
     text: &'a str,
     root: Option<&'a str>,
     /// The parsed members of each container walked so far, by its offset.
@@ -31,7 +31,7 @@ enum Children<'a> {
 }
 
 impl<'a> Locator<'a> {
-    pub fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         let root = serde_json::from_str::<&RawValue>(text)
             .ok()
             .map(RawValue::get);
@@ -43,7 +43,7 @@ impl<'a> Locator<'a> {
     }
 
     /// As [`offset`].
-    pub fn offset(&mut self, pointer: &str) -> Option<usize> {
+    pub(crate) fn offset(&mut self, pointer: &str) -> Option<usize> {
         let mut current = self.root?;
         if !pointer.is_empty() && !pointer.starts_with('/') {
             return None;

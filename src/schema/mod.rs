@@ -6,19 +6,21 @@
 //! `sample` can check bodies they hold.
 
 mod engine;
-pub mod locate;
+pub(crate) mod locate;
 pub(crate) mod time;
 
 use serde_json::Value;
 
 #[cfg(test)]
 pub(crate) use engine::assert_declared;
-pub use engine::MAX_VIOLATIONS;
+#[cfg(test)]
+pub(crate) use engine::MAX_VIOLATIONS;
+
 // What `Vendor::rules` returns and what its signatures need are the trait's vocabulary,
 // so they live in the core; these keep their old paths.
 use crate::vendors::findings;
 pub use crate::vendors::findings::{Finding, Findings, Severity};
-pub use crate::vendors::history::{self as sequence, History, Illegal};
+pub(crate) use crate::vendors::history::{History, Illegal};
 pub use crate::vendors::rules::{Rules, SchemaDoc};
 
 use crate::error::{Error, Result};
@@ -34,13 +36,13 @@ pub fn validate(rules: &dyn Rules, text: &str) -> Result<Findings> {
 }
 
 /// The body as the schemas read it.
-pub fn parse(text: &str) -> Result<Value> {
+pub(crate) fn parse(text: &str) -> Result<Value> {
     serde_json::from_str(text).map_err(|e| Error::new(format!("not valid JSON: {e}")))
 }
 
 /// The findings for a body parsed already, bounded, without positions: `listen` names
 /// no position, so it skips [`locate_all`] and its walk of the text.
-pub fn check(rules: &dyn Rules, body: &Value) -> Result<Findings> {
+pub(crate) fn check(rules: &dyn Rules, body: &Value) -> Result<Findings> {
     let mut out = Findings::default();
     rules.check(body, &mut out)?;
     limit(&mut out);
@@ -48,7 +50,7 @@ pub fn check(rules: &dyn Rules, body: &Value) -> Result<Findings> {
 }
 
 /// Sets each finding's `offset` to where its path points in `text`, the body's text.
-pub fn locate_all(found: &mut Findings, text: &str) {
+pub(crate) fn locate_all(found: &mut Findings, text: &str) {
     if found.items.is_empty() {
         return;
     }
@@ -61,7 +63,7 @@ pub fn locate_all(found: &mut Findings, text: &str) {
 /// Findings kept per body. A hostile body can break a rule once per array item
 /// (200,000 `lightInfo` entries in 800 KB); every finding kept costs a position and a
 /// line of output, so the list stops here, with a finding that says so.
-pub const MAX_FINDINGS: usize = 200;
+pub(crate) const MAX_FINDINGS: usize = 200;
 
 fn limit(out: &mut Findings) {
     let total = out.items.len();

@@ -3,7 +3,7 @@
 //! (AutoX3's milliseconds), for the rules in the vendors' folders.
 
 /// A local time as comparable seconds since 0000-01-01 (no zone: the text has none).
-pub fn parse_local(text: &str) -> Result<i64, TimeError> {
+pub(crate) fn parse_local(text: &str) -> Result<i64, TimeError> {
     let b = text.as_bytes();
     let shape = b.len() == 19
         && b.iter().enumerate().all(|(i, c)| match i {
@@ -30,7 +30,7 @@ pub fn parse_local(text: &str) -> Result<i64, TimeError> {
 
 /// Why a local time does not parse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimeError {
+pub(crate) enum TimeError {
     /// Not `yyyy-MM-dd HH:mm:ss` at all (the schema's pattern says so already).
     Shape,
     Date,
@@ -58,14 +58,14 @@ fn days_in_month(year: i64, month: i64) -> i64 {
 
 /// What a Unix timestamp's digit count says about its unit.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Unit {
+pub(crate) enum Unit {
     Milliseconds,
     Seconds,
     Unknown,
 }
 
 /// 13 digits are milliseconds between 2001 and 2286; 10 digits are seconds in that span.
-pub fn unit_of(timestamp: u64) -> Unit {
+pub(crate) fn unit_of(timestamp: u64) -> Unit {
     match timestamp.to_string().len() {
         13 => Unit::Milliseconds,
         10 => Unit::Seconds,

@@ -2,7 +2,8 @@
 //! `Vendor::default_ack`); `--ack` overrides it with any rule of the registry. What every
 //! rule shares lives here: no answer and a redirect never acknowledge.
 
-pub use super::answer::excerpt;
+#[cfg(test)]
+pub(crate) use super::answer::excerpt;
 use super::answer::{AckRule, Http2xx};
 
 /// What came back from one attempt, before it is judged: the sender's view of an answer
@@ -31,17 +32,17 @@ impl Ack {
         Ack(rule)
     }
 
-    pub fn id(self) -> &'static str {
+    pub(crate) fn id(self) -> &'static str {
         self.0.id()
     }
 
     /// What a receiver must answer for the sender to stop, in words.
-    pub fn needs(self) -> String {
+    pub(crate) fn needs(self) -> String {
         self.0.needs()
     }
 
     /// `Ok` when `reply` acknowledges the callback, otherwise why it does not.
-    pub fn judge(self, reply: &Reply) -> Result<(), String> {
+    pub(crate) fn judge(self, reply: &Reply) -> Result<(), String> {
         let (status, body, location) = match reply {
             Reply::Failed(why) => return Err(why.clone()),
             Reply::Response {
@@ -61,7 +62,7 @@ impl Ack {
 }
 
 /// The rule `--ack` names, among every rule of the registry.
-pub fn by_id(id: &str) -> Option<Ack> {
+pub(crate) fn by_id(id: &str) -> Option<Ack> {
     crate::vendors::ack_rules()
         .into_iter()
         .find(|a| a.id() == id)
@@ -69,7 +70,7 @@ pub fn by_id(id: &str) -> Option<Ack> {
 
 /// `--ack`'s choices and their help, in registry order: the rule, then the vendors
 /// whose default it is.
-pub fn choices() -> Vec<(&'static str, String)> {
+pub(crate) fn choices() -> Vec<(&'static str, String)> {
     crate::vendors::ack_rules()
         .into_iter()
         .map(|ack| {

@@ -21,7 +21,7 @@ pub enum Outcome {
 
 impl Outcome {
     /// Whether the sender is told the callback was taken (it stops retrying).
-    pub fn acknowledged(&self) -> bool {
+    pub(crate) fn acknowledged(&self) -> bool {
         matches!(self, Outcome::Processed | Outcome::Duplicate)
     }
 }
@@ -50,7 +50,7 @@ pub trait AckRule: Sync {
 
 /// Any 2xx status: the rule for a vendor that documents no answer.
 #[derive(Debug, Clone, Copy)]
-pub struct Http2xx;
+pub(crate) struct Http2xx;
 
 impl AckRule for Http2xx {
     fn id(&self) -> &'static str {
@@ -80,7 +80,7 @@ impl AckRule for Http2xx {
 /// stays one line and cannot drive the terminal; cut at `max` characters.
 ///
 /// [`visible`]: crate::signed_string::visible
-pub fn excerpt(body: &[u8], max: usize) -> String {
+pub(crate) fn excerpt(body: &[u8], max: usize) -> String {
     if body.is_empty() {
         return "(empty body)".to_string();
     }

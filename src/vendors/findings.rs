@@ -15,31 +15,41 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     #[serde(skip)]
-    pub severity: Severity,
+    pub(crate) severity: Severity,
     /// JSON Pointer (RFC 6901) into the body; for a missing member, the member's would-be path.
-    pub path: String,
+    pub(crate) path: String,
     /// Byte offset in the body of the value at `path`, or of its deepest existing ancestor.
     #[serde(skip)]
-    pub offset: Option<usize>,
+    pub(crate) offset: Option<usize>,
     /// Stable rule id: `schema.<keyword>` for schema violations, `<vendor>.<rule>` otherwise.
-    pub rule: String,
-    pub message: String,
+    pub(crate) rule: String,
+    pub(crate) message: String,
 }
 
 /// Everything found in one callback, errors and warnings apart.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Findings {
     /// The schemas the body was checked against, by name.
-    pub schemas: Vec<&'static str>,
+    pub(crate) schemas: Vec<&'static str>,
     pub items: Vec<Finding>,
 }
 
 impl Findings {
-    pub fn error(&mut self, path: impl Into<String>, rule: &str, message: impl Into<String>) {
+    pub(crate) fn error(
+        &mut self,
+        path: impl Into<String>,
+        rule: &str,
+        message: impl Into<String>,
+    ) {
         self.push(Severity::Error, path, rule, message);
     }
 
-    pub fn warning(&mut self, path: impl Into<String>, rule: &str, message: impl Into<String>) {
+    pub(crate) fn warning(
+        &mut self,
+        path: impl Into<String>,
+        rule: &str,
+        message: impl Into<String>,
+    ) {
         self.push(Severity::Warning, path, rule, message);
     }
 
@@ -59,36 +69,33 @@ impl Findings {
         });
     }
 
-    pub fn errors(&self) -> impl Iterator<Item = &Finding> {
+    pub(crate) fn errors(&self) -> impl Iterator<Item = &Finding> {
         self.items.iter().filter(|f| f.severity == Severity::Error)
     }
 
-    pub fn warnings(&self) -> impl Iterator<Item = &Finding> {
+    #[cfg(test)]
+    pub(crate) fn warnings(&self) -> impl Iterator<Item = &Finding> {
         self.items
             .iter()
             .filter(|f| f.severity == Severity::Warning)
     }
 
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.errors().next().is_some()
     }
 
-    pub fn has_warnings(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn has_warnings(&self) -> bool {
         self.warnings().next().is_some()
-    }
-
-    /// Valid when there are no errors, and with `strict` no warnings either.
-    pub fn valid(&self, strict: bool) -> bool {
-        !(self.has_errors() || (strict && self.has_warnings()))
     }
 }
 
 /// Escapes one reference token for a JSON Pointer (`~` → `~0`, `/` → `~1`).
-pub fn escape_token(token: &str) -> String {
+pub(crate) fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
 /// Joins a pointer and a member name.
-pub fn child(pointer: &str, token: &str) -> String {
+pub(crate) fn child(pointer: &str, token: &str) -> String {
     format!("{pointer}/{}", escape_token(token))
 }

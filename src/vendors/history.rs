@@ -20,9 +20,9 @@ pub trait History: Sync {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Illegal {
     /// Index of the offending callback in the sequence.
-    pub index: usize,
+    pub(crate) index: usize,
     /// JSON Pointer of the offending member.
-    pub path: &'static str,
-    pub rule: &'static str,
-    pub message: String,
+    pub(crate) path: &'static str,
+    pub(crate) rule: &'static str,
+    pub(crate) message: String,
 }

@@ -6,18 +6,18 @@
 //! core, and it imports no feature module; the features re-export what they share with it.
 
 pub mod ack;
-pub mod answer;
+pub(crate) mod answer;
 pub mod autox3;
 pub mod dayu;
-pub mod findings;
-pub mod history;
-pub mod rules;
-pub mod sample_kit;
-pub mod sample_rng;
-pub mod sample_time;
+pub(crate) mod findings;
+pub(crate) mod history;
+pub(crate) mod rules;
+pub(crate) mod sample_kit;
+pub(crate) mod sample_rng;
+pub(crate) mod sample_time;
 pub mod schedule;
-pub mod script;
-pub mod snippets;
+pub(crate) mod script;
+pub(crate) mod snippets;
 
 use ack::Ack;
 pub use answer::{AckRule, Outcome, Reply};
@@ -25,7 +25,7 @@ use rules::{Rules, SchemaDoc};
 use sample_kit::{Generator, Plan, Sample};
 use schedule::Schedule;
 pub use script::{DemoStep, Fault, Fixture};
-pub use snippets::Snippet;
+pub(crate) use snippets::Snippet;
 use std::cell::OnceCell;
 use std::sync::RwLock;
 
@@ -40,7 +40,7 @@ pub struct Message<'a> {
     /// Names the input in messages: a path, `<stdin>`, or `path:line` for JSON Lines.
     pub source: String,
     pub body: &'a [u8],
-    pub headers: Vec<(String, String)>,
+    pub(crate) headers: Vec<(String, String)>,
     /// The body parsed once: detection, the carried signature and verification all need
     /// it, and parsing dominates the cost of verifying a stream.
     parsed: OnceCell<Result<TopLevel<'a>>>,
@@ -351,7 +351,7 @@ pub fn register(vendor: &'static dyn Vendor) -> Result<()> {
 
 /// Every acknowledgement rule `replay --ack` takes: the generic `http-2xx`, then each
 /// vendor's own, in registry order.
-pub fn ack_rules() -> Vec<Ack> {
+pub(crate) fn ack_rules() -> Vec<Ack> {
     let mut rules = vec![Ack::HTTP_2XX];
     rules.extend(all().iter().flat_map(|v| v.ack_rules().iter().copied()));
     rules
@@ -360,7 +360,7 @@ pub fn ack_rules() -> Vec<Ack> {
 /// The answer to a request no vendor owns (not JSON, no known vendor, too large, not
 /// POST): AutoX3's error shape, as the README promises, since it is the only documented
 /// one and it never reads as an acknowledgement (`status` 1, never 2xx for Dayu's rule).
-pub fn unowned_answer(status: u16, reason: &str) -> Reply {
+pub(crate) fn unowned_answer(status: u16, reason: &str) -> Reply {
     autox3::AutoX3.error_answer(status, reason)
 }
 
@@ -421,7 +421,7 @@ pub fn target(
 }
 
 /// Every vendor's schemas, in the order `validate --print-schema` lists them.
-pub fn schemas() -> impl Iterator<Item = &'static SchemaDoc> {
+pub(crate) fn schemas() -> impl Iterator<Item = &'static SchemaDoc> {
     all()
         .iter()
         .flat_map(|v| v.rules().schemas().iter().copied())

@@ -32,10 +32,10 @@ pub trait Rules: Sync {
 #[derive(Debug)]
 pub struct SchemaDoc {
     /// Unique across vendors (it starts with the vendor's id): `--print-schema` takes it.
-    pub name: &'static str,
+    pub(crate) name: &'static str,
     /// One line for `--help`: what the schema describes.
-    pub summary: &'static str,
-    pub text: &'static str,
+    pub(crate) summary: &'static str,
+    pub(crate) text: &'static str,
     /// Filled by the schema engine on first use: the parsed schema and its validator.
     pub(crate) compiled: OnceLock<std::result::Result<(Value, Validator), String>>,
 }

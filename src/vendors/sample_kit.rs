@@ -51,7 +51,7 @@ impl Generator {
     }
 
     /// The simulated time, in epoch milliseconds.
-    pub fn now_ms(&self) -> i64 {
+    pub(crate) fn now_ms(&self) -> i64 {
         self.now_ms
     }
 

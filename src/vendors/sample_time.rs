@@ -4,13 +4,13 @@
 
 /// China Standard Time, the zone both vendors' sample dates are in.
 const CHINA_OFFSET_MS: i64 = 8 * 3600 * 1000;
-pub const SECOND_MS: i64 = 1000;
-pub const MINUTE_MS: i64 = 60 * SECOND_MS;
-pub const HOUR_MS: i64 = 60 * MINUTE_MS;
-pub const DAY_MS: i64 = 24 * HOUR_MS;
+pub(crate) const SECOND_MS: i64 = 1000;
+pub(crate) const MINUTE_MS: i64 = 60 * SECOND_MS;
+pub(crate) const HOUR_MS: i64 = 60 * MINUTE_MS;
+pub(crate) const DAY_MS: i64 = 24 * HOUR_MS;
 
 /// 2024-01-01 00:00:00 China time: samples fall in the year after it.
-pub const BASE_MS: i64 = 1_704_038_400_000;
+pub(crate) const BASE_MS: i64 = 1_704_038_400_000;
 
 /// Year, month, day from days since 1970-01-01 (Hinnant's `civil_from_days`).
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
@@ -27,7 +27,7 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 }
 
 /// Local China date-time parts of an instant: year, month, day, hour, minute, second.
-pub fn china_parts(ms: i64) -> (i64, i64, i64, i64, i64, i64) {
+pub(crate) fn china_parts(ms: i64) -> (i64, i64, i64, i64, i64, i64) {
     let local = ms + CHINA_OFFSET_MS;
     let (year, month, day) = civil_from_days(local.div_euclid(DAY_MS));
     let in_day = local.rem_euclid(DAY_MS) / SECOND_MS;
@@ -42,12 +42,12 @@ pub fn china_parts(ms: i64) -> (i64, i64, i64, i64, i64, i64) {
 }
 
 /// The year of an instant in China time.
-pub fn year(ms: i64) -> i64 {
+pub(crate) fn year(ms: i64) -> i64 {
     china_parts(ms).0
 }
 
 /// Midnight China time at the start of the day holding `ms`.
-pub fn china_midnight(ms: i64) -> i64 {
+pub(crate) fn china_midnight(ms: i64) -> i64 {
     (ms + CHINA_OFFSET_MS).div_euclid(DAY_MS) * DAY_MS - CHINA_OFFSET_MS
 }
 

@@ -9,7 +9,7 @@ use crate::vendors::Vendor;
 
 /// The waits, in seconds, when neither `--schedule` nor the vendor says otherwise:
 /// DESIGN.md's default (an exponential back-off doubling from 2 s, seven attempts).
-pub const DEFAULT_WAITS_SECS: [u64; 6] = [2, 4, 8, 16, 32, 64];
+pub(crate) const DEFAULT_WAITS_SECS: [u64; 6] = [2, 4, 8, 16, 32, 64];
 
 /// The waits after each failed attempt, in order; attempts = waits + 1.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,11 +29,11 @@ impl Default for Schedule {
 
 impl Schedule {
     /// One attempt, no retries.
-    pub fn no_retry() -> Self {
+    pub(crate) fn no_retry() -> Self {
         Schedule::from_waits(Vec::new())
     }
 
-    pub fn from_waits(waits: Vec<Duration>) -> Self {
+    pub(crate) fn from_waits(waits: Vec<Duration>) -> Self {
         Schedule {
             waits,
             per_vendor: None,
@@ -117,12 +117,12 @@ impl Schedule {
     }
 
     /// How many attempts a message gets at most.
-    pub fn max_attempts(&self) -> u32 {
+    pub(crate) fn max_attempts(&self) -> u32 {
         u32::try_from(self.waits.len()).map_or(u32::MAX, |n| n.saturating_add(1))
     }
 
     /// The wait after failed attempt `attempt` (1-based), or `None` after the last one.
-    pub fn wait_after(&self, attempt: u32) -> Option<Duration> {
+    pub(crate) fn wait_after(&self, attempt: u32) -> Option<Duration> {
         let index = usize::try_from(attempt).ok()?.checked_sub(1)?;
         self.waits.get(index).copied()
     }
@@ -144,7 +144,7 @@ impl Schedule {
 /// Parses one duration the way every cbtool flag takes it: a bare number is seconds
 /// (`2`, `1.5`), or a unit follows (`500ms`, `2s`, `1m`). `--schedule`, `replay --timeout`
 /// and listen's duration flags all go through here, so they never disagree.
-pub fn parse_wait(item: &str) -> Result<Duration, String> {
+pub(crate) fn parse_wait(item: &str) -> Result<Duration, String> {
     let item = item.trim();
     if let Ok(secs) = item.parse::<f64>() {
         if secs.is_nan() {
@@ -164,7 +164,7 @@ pub fn parse_wait(item: &str) -> Result<Duration, String> {
 const DURATION_FORMS: &str = "give seconds (`2`) or a number with a unit (`500ms`, `2s`, `1m`)";
 
 /// A wait the way a person writes it: `2s`, `500ms`, `1.5s`.
-pub fn format_wait(wait: Duration) -> String {
+pub(crate) fn format_wait(wait: Duration) -> String {
     let ms = wait.as_secs_f64() * 1000.0;
     if ms < 1000.0 {
         format!("{}ms", trim_float(ms))

@@ -6,8 +6,8 @@
 /// in the binary so that `cbtool demo` works with no checkout around it.
 #[derive(Debug, Clone, Copy)]
 pub struct Fixture {
-    pub path: &'static str,
-    pub body: &'static [u8],
+    pub(crate) path: &'static str,
+    pub(crate) body: &'static [u8],
 }
 
 /// Embeds `fixtures/PATH` (relative to the repository) as a [`Fixture`].
@@ -35,21 +35,21 @@ pub enum Fault {
 /// One callback of the demo.
 #[derive(Debug, Clone, Copy)]
 pub struct DemoStep {
-    pub fixture: Fixture,
+    pub(crate) fixture: Fixture,
     /// Give it a new identity first (several steps share a document's id).
-    pub fresh: bool,
+    pub(crate) fresh: bool,
     /// The receiver's answers to its first deliveries; the next one acknowledges it.
-    pub faults: &'static [Fault],
+    pub(crate) faults: &'static [Fault],
     /// Send it again once acknowledged: the receiver must take the copy as a duplicate.
-    pub again: bool,
+    pub(crate) again: bool,
     /// Change the signed body: `(text, byte offset in it, new byte)`, what a man in the
     /// middle would deliver; the receiver must refuse it.
-    pub tamper: Option<(&'static [u8], usize, u8)>,
+    pub(crate) tamper: Option<(&'static [u8], usize, u8)>,
 }
 
 impl DemoStep {
     /// A step delivered after `faults`.
-    pub const fn new(fixture: Fixture, faults: &'static [Fault]) -> Self {
+    pub(crate) const fn new(fixture: Fixture, faults: &'static [Fault]) -> Self {
         DemoStep {
             fixture,
             fresh: false,

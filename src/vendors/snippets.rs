@@ -4,20 +4,20 @@
 //! exist is the vendor's to say ([`super::Vendor::snippets`]); this is their shape.
 
 /// The languages snippets are written in, by the id `cbtool snippet LANG` takes.
-pub const LANGUAGES: [&str; 5] = ["java", "python", "node", "go", "php"];
+pub(crate) const LANGUAGES: [&str; 5] = ["java", "python", "node", "go", "php"];
 
 /// One receiver: a language, a vendor, and the file's exact text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Snippet {
     /// An id of [`LANGUAGES`].
-    pub language: &'static str,
+    pub(crate) language: &'static str,
     /// The id of the vendor it verifies.
-    pub vendor: &'static str,
+    pub(crate) vendor: &'static str,
     /// The file's name: `--out` suggests it, and Java's single-file launch reads it.
-    pub file: &'static str,
+    pub(crate) file: &'static str,
     /// What the snippet needs, beyond the standard library (nothing) and its runtime.
-    pub runtime: &'static str,
-    pub code: &'static str,
+    pub(crate) runtime: &'static str,
+    pub(crate) code: &'static str,
 }
 
 /// Embeds `snippets/LANGUAGE/FILE` (relative to the repository) as a [`Snippet`].
@@ -43,14 +43,14 @@ macro_rules! snippet {
 
 /// The exact command that prints the snippet for a language and vendor id, for a
 /// diagnosis to point to (`cbtool snippet python --vendor ID`).
-pub fn command_for(language: &str, vendor: &str) -> String {
+pub(crate) fn command_for(language: &str, vendor: &str) -> String {
     format!("cbtool snippet {language} --vendor {vendor}")
 }
 
 impl Snippet {
     /// How to start it, from the file's own first comment (`Run: …`), so that the command
     /// shown by `--list` is the one the file documents.
-    pub fn run(&self) -> &'static str {
+    pub(crate) fn run(&self) -> &'static str {
         self.code
             .lines()
             .take(3)
@@ -58,7 +58,7 @@ impl Snippet {
             .unwrap_or_default()
     }
 
-    pub fn command(&self) -> String {
+    pub(crate) fn command(&self) -> String {
         command_for(self.language, self.vendor)
     }
 }

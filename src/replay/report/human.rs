@@ -6,7 +6,7 @@ use crate::replay::engine::AttemptEvent;
 use crate::replay::Attempt;
 
 /// `+  2.104s  attempt 2/7   HTTP 500    12ms  a.json (id): HTTP 500: oops`.
-pub fn attempt_line(event: &AttemptEvent) -> String {
+pub(crate) fn attempt_line(event: &AttemptEvent) -> String {
     let a = event.attempt;
     let label = if a.duplicate {
         format!("duplicate {}/{}", event.ordinal, event.of)
@@ -26,7 +26,7 @@ pub fn attempt_line(event: &AttemptEvent) -> String {
 }
 
 /// One attempt on one line, for JUnit output.
-pub fn attempt_summary(a: &Attempt) -> String {
+pub(crate) fn attempt_summary(a: &Attempt) -> String {
     let status = a
         .http_status
         .map_or_else(|| "no reply".to_string(), |s| format!("HTTP {s}"));
@@ -49,7 +49,7 @@ fn name(source: &str, id: Option<&str>) -> String {
 }
 
 /// The table printed at the end of a run.
-pub struct HumanExporter;
+pub(crate) struct HumanExporter;
 
 impl Exporter for HumanExporter {
     fn export(&self, report: &Report) -> Result<Vec<u8>> {

@@ -7,11 +7,11 @@ use crate::error::Result;
 use crate::replay::{Attempt, Outcome};
 
 /// `{"summary": {…}, "messages": [{…, "attempts": […]}]}`.
-pub struct JsonExporter;
+pub(crate) struct JsonExporter;
 
 /// The report's document; the demo's JSON embeds it as its `replay` member.
 #[derive(Serialize)]
-pub struct ReportJson<'a> {
+pub(crate) struct ReportJson<'a> {
     summary: SummaryJson,
     messages: Vec<MessageJson<'a>>,
 }
@@ -48,7 +48,7 @@ struct AttemptJson<'a> {
 }
 
 impl JsonExporter {
-    pub fn document(report: &Report) -> ReportJson<'_> {
+    pub(crate) fn document(report: &Report) -> ReportJson<'_> {
         let s = report.summary();
         ReportJson {
             summary: SummaryJson {

@@ -8,7 +8,7 @@ use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 use super::{failure_reason, human, Exporter, Report};
 use crate::error::{Error, Result};
 
-pub struct JunitExporter;
+pub(crate) struct JunitExporter;
 
 impl Exporter for JunitExporter {
     fn export(&self, report: &Report) -> Result<Vec<u8>> {

@@ -1,34 +1,34 @@
 //! The run's record in each output format, behind one tiny trait that returns bytes;
 //! the command decides where the bytes go.
 
-pub mod human;
-pub mod json;
-pub mod junit;
+pub(crate) mod human;
+pub(crate) mod json;
+pub(crate) mod junit;
 
 use crate::error::Result;
 use crate::replay::{Outcome, State};
 
 /// Everything a report shows.
 #[derive(Debug, Clone)]
-pub struct Report {
-    pub outcomes: Vec<Outcome>,
+pub(crate) struct Report {
+    pub(crate) outcomes: Vec<Outcome>,
     /// Stopped by Ctrl-C before every message was finished.
-    pub interrupted: bool,
+    pub(crate) interrupted: bool,
 }
 
 /// The counts every format shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Summary {
-    pub messages: usize,
-    pub delivered: usize,
+pub(crate) struct Summary {
+    pub(crate) messages: usize,
+    pub(crate) delivered: usize,
     /// Not acknowledged, for whatever reason (including an interruption).
-    pub failed: usize,
+    pub(crate) failed: usize,
     /// Of the failed: not finished because the run was interrupted.
-    pub unfinished: usize,
+    pub(crate) unfinished: usize,
 }
 
 impl Report {
-    pub fn summary(&self) -> Summary {
+    pub(crate) fn summary(&self) -> Summary {
         let count = |f: &dyn Fn(&Outcome) -> bool| self.outcomes.iter().filter(|o| f(o)).count();
         let delivered = count(&|o| o.delivered());
         Summary {
@@ -41,12 +41,12 @@ impl Report {
 }
 
 /// One output format.
-pub trait Exporter {
+pub(crate) trait Exporter {
     fn export(&self, report: &Report) -> Result<Vec<u8>>;
 }
 
 /// Why a message was not delivered, in one line.
-pub fn failure_reason(outcome: &Outcome) -> Option<String> {
+pub(crate) fn failure_reason(outcome: &Outcome) -> Option<String> {
     let last_error = outcome.attempts.iter().rev().find_map(|a| a.error.clone());
     match outcome.state {
         State::Delivered => None,
@@ -75,7 +75,7 @@ pub(crate) mod sample {
     use crate::replay::{Attempt, Outcome, State};
 
     /// A delivered message after one failure, a failed one, and one never sent.
-    pub fn report(interrupted: bool) -> super::Report {
+    pub(crate) fn report(interrupted: bool) -> super::Report {
         let attempt = |n, started_ms, status: Option<u16>, error: Option<&str>| Attempt {
             attempt: n,
             started_ms,

@@ -10,19 +10,19 @@ use crate::vendors::answer::{excerpt, AckRule};
 use crate::vendors::{Outcome, Reply};
 
 /// The documented waits between attempts, in seconds: six retries, seven attempts.
-pub const RETRY_WAITS_SECS: [u64; 6] = [2, 4, 8, 16, 32, 64];
+pub(crate) const RETRY_WAITS_SECS: [u64; 6] = [2, 4, 8, 16, 32, 64];
 
 /// The documented waits.
-pub fn retry_waits() -> Vec<Duration> {
+pub(crate) fn retry_waits() -> Vec<Duration> {
     RETRY_WAITS_SECS.map(Duration::from_secs).to_vec()
 }
 
 /// The rule of AutoX3's sender, as `replay` applies it.
-pub const STATUS_ZERO: Ack = Ack::new(&StatusZero);
+pub(crate) const STATUS_ZERO: Ack = Ack::new(&StatusZero);
 
 /// HTTP 200 and a JSON body whose `status` is `0` (the normal response).
 #[derive(Debug, Clone, Copy)]
-pub struct StatusZero;
+pub(crate) struct StatusZero;
 
 impl AckRule for StatusZero {
     fn id(&self) -> &'static str {
@@ -63,7 +63,7 @@ impl AckRule for StatusZero {
 
 /// The documents: the sender retries until it gets [`NORMAL_RESPONSE`]; anything else is
 /// a failure, so every non-acknowledgement carries `status` 1 and a reason.
-pub fn answer(outcome: &Outcome) -> Reply {
+pub(crate) fn answer(outcome: &Outcome) -> Reply {
     let (status, reason) = match outcome {
         Outcome::Processed | Outcome::Duplicate => {
             return Reply {
@@ -80,7 +80,7 @@ pub fn answer(outcome: &Outcome) -> Reply {
 }
 
 /// The documents' error shape: `status` 1 and the reason in `errorInfo`.
-pub fn error_answer(status: u16, reason: &str) -> Reply {
+pub(crate) fn error_answer(status: u16, reason: &str) -> Reply {
     let body = serde_json::json!({"data": null, "errorInfo": reason, "status": 1});
     Reply {
         status,

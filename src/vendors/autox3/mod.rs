@@ -36,7 +36,7 @@ use crate::signed_string::{Part, SignedString};
 pub struct AutoX3;
 
 /// The only message type the documents describe.
-pub const RECEIVEBASE_CREATE: &str = "event.autox3.order.receivebase.create";
+pub(crate) const RECEIVEBASE_CREATE: &str = "event.autox3.order.receivebase.create";
 
 /// The normal response a receiver must give, byte for byte as the documents show it.
 pub const NORMAL_RESPONSE: &str = r#"{"data":null,"errorInfo":"","status":0}"#;

@@ -71,7 +71,7 @@ const REMARKS: &[(&str, &str)] = &[
 ];
 
 /// One receive-base-create callback, unsigned.
-pub fn receivebase_create(g: &mut Generator) -> Sample {
+pub(crate) fn receivebase_create(g: &mut Generator) -> Sample {
     let locale = Locale::draw(&mut g.rng);
     let create_time = g.advance(30 * SECOND_MS, 20 * MINUTE_MS);
     let receive_base_id = g.rng.range(1000, 99_999);

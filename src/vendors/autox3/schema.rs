@@ -10,14 +10,14 @@ use crate::schema::time::{self, Unit};
 use crate::schema::{Findings, Rules, SchemaDoc};
 
 /// The type the documents' own sample carries on the receivebase.create page.
-pub const DETECTION_FINISH: &str = "event.autox3.order.detection.finish";
+pub(crate) const DETECTION_FINISH: &str = "event.autox3.order.detection.finish";
 
-pub static ENVELOPE: SchemaDoc = SchemaDoc::new(
+pub(crate) static ENVELOPE: SchemaDoc = SchemaDoc::new(
     "autox3-envelope",
     "The members every AutoX3 callback carries: msgId, msgType, createTime, msgSignature, staffInfo, content",
     include_str!("autox3-envelope.schema.json"),
 );
-pub static RECEIVEBASE_CREATE_CONTENT: SchemaDoc = SchemaDoc::new(
+pub(crate) static RECEIVEBASE_CREATE_CONTENT: SchemaDoc = SchemaDoc::new(
     "autox3-receivebase-create",
     "The content of event.autox3.order.receivebase.create",
     include_str!("autox3-receivebase-create.schema.json"),
@@ -27,7 +27,7 @@ pub static RECEIVEBASE_CREATE_CONTENT: SchemaDoc = SchemaDoc::new(
 static SCHEMAS: [&SchemaDoc; 2] = [&ENVELOPE, &RECEIVEBASE_CREATE_CONTENT];
 
 /// AutoX3's schemas and rules, as the validation engine takes them.
-pub struct AutoX3Rules;
+pub(crate) struct AutoX3Rules;
 
 impl Rules for AutoX3Rules {
     fn schemas(&self) -> &'static [&'static SchemaDoc] {

@@ -29,7 +29,7 @@ fn value(c: u8) -> Option<u32> {
 }
 
 /// The check digit (`0`–`9` or `X`) for 17 characters; position 9 is ignored.
-pub fn check_digit(vin: &[u8]) -> Option<u8> {
+pub(crate) fn check_digit(vin: &[u8]) -> Option<u8> {
     if vin.len() != 17 {
         return None;
     }
@@ -50,7 +50,7 @@ pub fn is_valid(vin: &str) -> bool {
 }
 
 /// A VIN for the maker `wmi` (three characters), model year code from `year`.
-pub fn generate(rng: &mut Rng, wmi: &str, year: i64) -> String {
+pub(crate) fn generate(rng: &mut Rng, wmi: &str, year: i64) -> String {
     let mut vin: Vec<u8> = wmi.bytes().take(3).collect();
     for _ in 0..5 {
         vin.push(*rng.pick(VIN_CHARS));

@@ -116,11 +116,11 @@ const DIGEST_INFOS: &[(Hash, &[u8])] = &[
 /// RSASSA-PSS parameters read back from a block.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Pss {
-    pub hash: Hash,
-    pub mgf: Hash,
-    pub salt: Vec<u8>,
+    pub(crate) hash: Hash,
+    pub(crate) mgf: Hash,
+    pub(crate) salt: Vec<u8>,
     /// `H = Hash(0x00 * 8 || Hash(M) || salt)`: what a string must reproduce.
-    pub h: Vec<u8>,
+    pub(crate) h: Vec<u8>,
 }
 
 impl Pss {

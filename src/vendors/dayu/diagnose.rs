@@ -15,7 +15,7 @@ use crate::signed_string::SignedString;
 use crate::vendors::{Diagnosis, Target};
 
 /// Every family this search can name, in the order a combined id lists them.
-pub const CAUSES: &[&str] = &[
+pub(crate) const CAUSES: &[&str] = &[
     "wrapped_base64",
     "urlsafe_base64",
     "plus_as_space",

@@ -14,13 +14,13 @@ use crate::vendors::{Diagnosis, SignatureOrigin};
 
 /// A string and scheme that reproduce the signature.
 pub(super) struct Found {
-    pub form: Form,
+    pub(crate) form: Form,
     /// Families, in [`CAUSES`] order.
-    pub causes: Vec<&'static str>,
-    pub signed: SignedString,
-    pub pss: Option<Pss>,
+    pub(crate) causes: Vec<&'static str>,
+    pub(crate) signed: SignedString,
+    pub(crate) pss: Option<Pss>,
     /// For NONEwithRSA: the hash whose bare digest was signed (None: the string itself).
-    pub raw_digest: Option<Hash>,
+    pub(crate) raw_digest: Option<Hash>,
 }
 
 /// How a strict decoder treats wrapped base64, and the sender's fix: both checked with

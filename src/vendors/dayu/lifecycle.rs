@@ -11,7 +11,7 @@ const SERVED: &[Step] = Step::ALL.split_at(7).0;
 /// The steps of a path: complete ends with Dayu's acceptance; cancellation comes after 1
 /// to 4 of the first steps, before the service starts; rework stops at the rework itself,
 /// since the repeated service steps would reuse progress numbers 5–8.
-pub fn steps(g: &mut Generator, path: LifecyclePath) -> Vec<Step> {
+pub(crate) fn steps(g: &mut Generator, path: LifecyclePath) -> Vec<Step> {
     let mut steps = match path {
         LifecyclePath::Complete | LifecyclePath::Rework => SERVED.to_vec(),
         LifecyclePath::Cancel => SERVED[..g.rng.range(1, 4) as usize].to_vec(),
@@ -25,7 +25,7 @@ pub fn steps(g: &mut Generator, path: LifecyclePath) -> Vec<Step> {
 }
 
 /// Every callback of one new order along `path`.
-pub fn history(g: &mut Generator, path: LifecyclePath) -> Vec<Sample> {
+pub(crate) fn history(g: &mut Generator, path: LifecyclePath) -> Vec<Sample> {
     let steps = steps(g, path);
     let mut order = Order::new(g);
     steps
@@ -35,7 +35,7 @@ pub fn history(g: &mut Generator, path: LifecyclePath) -> Vec<Sample> {
 }
 
 /// One callback of a new order at a random step.
-pub fn single(g: &mut Generator) -> Sample {
+pub(crate) fn single(g: &mut Generator) -> Sample {
     let step = *g.rng.pick(&Step::ALL);
     let mut order = Order::new(g);
     dayu::event(g, &mut order, step)

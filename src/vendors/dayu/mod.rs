@@ -29,7 +29,7 @@ use crate::signed_string::SignedString;
 pub struct Dayu;
 
 /// The header that carries the signature.
-pub const SIGNATURE_HEADER: &str = "Dayu-Sign";
+pub(crate) const SIGNATURE_HEADER: &str = "Dayu-Sign";
 
 /// The two values the signature covers, as text.
 struct Fields {

@@ -10,7 +10,7 @@ use crate::sample::{compact, sorted, Generator, Sample};
 
 /// A step of a work order, numbered by its `serviceProgessTimeNum` (进程时刻).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
+pub(crate) enum Step {
     Created = 0,
     Assigned = 1,
     Accepted = 2,
@@ -25,7 +25,7 @@ pub enum Step {
 
 impl Step {
     /// Every step, in the document's order.
-    pub const ALL: [Step; 10] = [
+    pub(crate) const ALL: [Step; 10] = [
         Step::Created,
         Step::Assigned,
         Step::Accepted,
@@ -38,13 +38,13 @@ impl Step {
         Step::Cancelled,
     ];
 
-    pub fn progress(self) -> i64 {
+    pub(crate) fn progress(self) -> i64 {
         self as i64
     }
 
     /// The order's `status` and `subStatus` after this step, as the document's samples
     /// have them (8 待派单, 1 待接单, 2 未预约, 3 已预约, 4 进行中, 5 已完成, 6 已取消).
-    pub fn status(self) -> (i64, Option<i64>) {
+    pub(crate) fn status(self) -> (i64, Option<i64>) {
         match self {
             Step::Created => (8, None),
             Step::Assigned => (1, None),
@@ -59,7 +59,7 @@ impl Step {
     }
 
     /// The step's name in file names, matching `fixtures/dayu/events/`.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Step::Created => "created",
             Step::Assigned => "assigned",
@@ -95,8 +95,8 @@ const CITIES: &[(i64, i64)] = &[
 ];
 
 /// One work order: who handles it and what was agreed so far.
-pub struct Order {
-    pub id: i64,
+pub(crate) struct Order {
+    pub(crate) id: i64,
     number: String,
     admin: &'static str,
     technician: String,
@@ -105,7 +105,7 @@ pub struct Order {
 
 impl Order {
     /// A new order, created a little after the generator's current time.
-    pub fn new(g: &mut Generator) -> Order {
+    pub(crate) fn new(g: &mut Generator) -> Order {
         let created = g.advance(10 * SECOND_MS, 30 * MINUTE_MS);
         let id = g.rng.range(1000, 999_999);
         let number = format!("SP{}{:06}", compact_time(created), g.rng.range(1, 999));
@@ -124,7 +124,7 @@ impl Order {
 type Members = Vec<(&'static str, Value)>;
 
 /// The callback Dayu sends for `step`, after moving the clock to when it happens.
-pub fn event(g: &mut Generator, order: &mut Order, step: Step) -> Sample {
+pub(crate) fn event(g: &mut Generator, order: &mut Order, step: Step) -> Sample {
     let at = advance_for(g, order, step);
     let mut top = Members::new();
     let mut record: Members = vec![("createTime", dayu_time(at).into())];

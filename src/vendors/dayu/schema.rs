@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::schema::time::{self, TimeError};
 use crate::schema::{Findings, History, Rules, SchemaDoc};
 
-pub static ORDER_PROGRESS: SchemaDoc = SchemaDoc::new(
+pub(crate) static ORDER_PROGRESS: SchemaDoc = SchemaDoc::new(
     "dayu-order-progress",
     "Dayu's work-order progress callback",
     include_str!("dayu-order-progress.schema.json"),
@@ -19,7 +19,7 @@ pub static ORDER_PROGRESS: SchemaDoc = SchemaDoc::new(
 static SCHEMAS: [&SchemaDoc; 1] = [&ORDER_PROGRESS];
 
 /// Dayu's schema, rules and order histories, as the validation engine takes them.
-pub struct DayuRules;
+pub(crate) struct DayuRules;
 
 impl Rules for DayuRules {
     fn schemas(&self) -> &'static [&'static SchemaDoc] {
@@ -54,15 +54,15 @@ pub(crate) const SAMPLE_EVENTS: [&str; 10] = [
 
 /// What a progress step (`serviceProgessTimeNum`) means and the status it leaves the
 /// order in, read from the document's field table and its ten samples.
-pub struct Step {
-    pub progress: i64,
+pub(crate) struct Step {
+    pub(crate) progress: i64,
     /// The field table's words for it.
-    pub name: &'static str,
-    pub status: i64,
+    pub(crate) name: &'static str,
+    pub(crate) status: i64,
 }
 
 /// The documented steps. There is no 4.
-pub const STEPS: [Step; 10] = [
+pub(crate) const STEPS: [Step; 10] = [
     step(0, "创建 (created)", 8),
     step(1, "指派/改派 (assigned or reassigned)", 1),
     step(2, "师傅接单 (technician accepted)", 2),
@@ -84,12 +84,12 @@ const fn step(progress: i64, name: &'static str, status: i64) -> Step {
 }
 
 /// The step a progress number names, if it is documented.
-pub fn step_of(progress: i64) -> Option<&'static Step> {
+pub(crate) fn step_of(progress: i64) -> Option<&'static Step> {
     STEPS.iter().find(|s| s.progress == progress)
 }
 
 /// The field table's words for a status.
-pub fn status_name(status: i64) -> &'static str {
+pub(crate) fn status_name(status: i64) -> &'static str {
     match status {
         8 => "8 待派单 (awaiting dispatch)",
         1 => "1 待接单 (awaiting acceptance)",

@@ -9,7 +9,7 @@ use super::schema::step_of;
 use crate::schema::{time, History, Illegal};
 
 /// Dayu's order histories, as `validate --sequence` checks them.
-pub struct OrderHistory;
+pub(crate) struct OrderHistory;
 
 impl History for OrderHistory {
     fn what(&self) -> &'static str {
@@ -28,14 +28,14 @@ impl History for OrderHistory {
 
 /// What the checker needs from one callback.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Event {
-    pub order_id: Option<i64>,
-    pub progress: Option<i64>,
-    pub create_time: Option<String>,
+pub(crate) struct Event {
+    pub(crate) order_id: Option<i64>,
+    pub(crate) progress: Option<i64>,
+    pub(crate) create_time: Option<String>,
 }
 
 impl Event {
-    pub fn from_body(body: &Value) -> Event {
+    pub(crate) fn from_body(body: &Value) -> Event {
         Event {
             order_id: body.get("orderId").and_then(Value::as_i64),
             progress: body
@@ -50,7 +50,7 @@ impl Event {
 }
 
 /// The steps that may follow `previous` (`None`: the history's start).
-pub fn allowed_after(previous: Option<i64>) -> &'static [i64] {
+pub(crate) fn allowed_after(previous: Option<i64>) -> &'static [i64] {
     match previous {
         None => &[0],
         Some(0) => &[1, 10],
@@ -66,7 +66,7 @@ pub fn allowed_after(previous: Option<i64>) -> &'static [i64] {
 }
 
 /// Checks the callbacks in delivery order and returns the first illegal step.
-pub fn check(events: &[Event]) -> Result<(), Illegal> {
+pub(crate) fn check(events: &[Event]) -> Result<(), Illegal> {
     let mut previous: Option<&Event> = None;
     for (index, event) in events.iter().enumerate() {
         let illegal = |path, rule, message| Illegal {

@@ -21,15 +21,15 @@ const ENGLISH_NAME: &str = "serviceProgressTimeNum";
 
 /// A string to try and the families that produce it (none: the rule).
 pub(super) struct Candidate {
-    pub causes: Vec<&'static str>,
-    pub bytes: Vec<u8>,
+    pub(crate) causes: Vec<&'static str>,
+    pub(crate) bytes: Vec<u8>,
 }
 
 /// What the received body offers besides the two signed fields.
 pub(super) struct Context<'a> {
-    pub fields: &'a Fields,
-    pub order_num: Option<String>,
-    pub body: &'a [u8],
+    pub(crate) fields: &'a Fields,
+    pub(crate) order_num: Option<String>,
+    pub(crate) body: &'a [u8],
 }
 
 impl Context<'_> {

@@ -36,7 +36,7 @@ use crate::vendors::{Diagnosis, Target};
 pub(crate) const MAX_CAUSES: usize = 4;
 
 /// Every family this search can name, in the order they are reported.
-pub const CAUSES: &[&str] = &[
+pub(crate) const CAUSES: &[&str] = &[
     "hex_case",
     "compact_json",
     "sorted_keys",
