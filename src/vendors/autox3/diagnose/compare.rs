@@ -94,13 +94,10 @@ fn objects(ma: &Members, mb: &Members, found: &mut Found) -> Option<()> {
     // Each key's values on the other side, in order: a key given twice (JSON allows it,
     // and every writer keeps both) pairs its n-th occurrence with the other's n-th, so a
     // text compared with itself is always the same value.
-    let mut theirs: HashMap<&str, VecDeque<&Node>> = HashMap::new();
-    for (key, value) in mb {
-        theirs.entry(key.as_ref()).or_default().push_back(value);
-    }
+    let mut theirs = Pairing::new(mb);
     let mut kept = Vec::with_capacity(ma.len());
     for (key, value) in ma {
-        match theirs.get_mut(key.as_ref()).and_then(VecDeque::pop_front) {
+        match theirs.take(key.as_ref()) {
             Some(other) => kept.push((key.as_ref(), value, other)),
             None if *value == Node::Null => {
                 found.add("nulls_dropped", format!("\"{key}\":null was left out"))
@@ -126,6 +123,41 @@ fn objects(ma: &Members, mb: &Members, found: &mut Found) -> Option<()> {
     }
     kept.into_iter()
         .try_for_each(|(_, value, other)| walk(value, other, found))
+}
+
+/// The other side's members, each taken once, in order per key. Objects in callbacks
+/// have a handful of members, where a scan beats hashing every key (this runs for each
+/// candidate the search compares); a large object gets a map.
+enum Pairing<'m, 'a> {
+    Scan(&'m Members<'a>, Vec<bool>),
+    Map(HashMap<&'m str, VecDeque<&'m Node<'a>>>),
+}
+
+impl<'m, 'a> Pairing<'m, 'a> {
+    const SCAN_UP_TO: usize = 32;
+
+    fn new(members: &'m Members<'a>) -> Self {
+        if members.len() <= Self::SCAN_UP_TO {
+            return Pairing::Scan(members, vec![false; members.len()]);
+        }
+        let mut map: HashMap<&str, VecDeque<&Node>> = HashMap::new();
+        for (key, value) in members {
+            map.entry(key.as_ref()).or_default().push_back(value);
+        }
+        Pairing::Map(map)
+    }
+
+    /// The first value of `key` not taken yet.
+    fn take(&mut self, key: &str) -> Option<&'m Node<'a>> {
+        match self {
+            Pairing::Scan(members, taken) => {
+                let i = (0..members.len()).find(|&i| !taken[i] && members[i].0 == key)?;
+                taken[i] = true;
+                Some(&members[i].1)
+            }
+            Pairing::Map(map) => map.get_mut(key).and_then(VecDeque::pop_front),
+        }
+    }
 }
 
 fn keys_head(keys: &[&str]) -> String {

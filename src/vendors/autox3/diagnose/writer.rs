@@ -268,8 +268,16 @@ impl Writer<'_, '_> {
     }
 
     fn newline(&mut self, spaces: usize) {
+        // Indents are short: one copy from a run of spaces, not a char at a time (this
+        // runs for every line of every indented candidate the search writes).
+        const SPACES: &str = "                                                                ";
         self.out.push('\n');
-        self.out.extend(std::iter::repeat_n(' ', spaces));
+        let mut left = spaces;
+        while left > 0 {
+            let n = left.min(SPACES.len());
+            self.out.push_str(&SPACES[..n]);
+            left -= n;
+        }
     }
 }
 
