@@ -131,7 +131,7 @@ impl Prepare<'_> {
         let top = msg.top_level()?;
         Ok(Outgoing {
             vendor: vendor.id(),
-            id: vendor.message_id(top),
+            id: vendor.message_id(msg),
             lane: vendor
                 .sequence_key(top)
                 .map(|k| format!("{}:{k}", vendor.id())),

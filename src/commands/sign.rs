@@ -43,7 +43,7 @@ fn sign_one(
         output.line(Json(SignedJson {
             source: &msg.source,
             vendor: vendor.id(),
-            id: vendor.message_id(top),
+            id: vendor.message_id(&msg),
             embedded,
             signature,
             signed_string,

@@ -182,7 +182,7 @@ fn signed(
     Ok(Outgoing {
         source: fixture.path.to_string(),
         vendor: vendor.id(),
-        id: vendor.message_id(top),
+        id: vendor.message_id(&sent),
         lane: vendor
             .sequence_key(top)
             .map(|k| format!("{}:{k}", vendor.id())),

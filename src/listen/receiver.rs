@@ -113,7 +113,7 @@ impl Receiver {
         };
         let mut decision = Decision {
             vendor: Some(vendor.id()),
-            id: vendor.message_id(top),
+            id: vendor.message_id(&msg),
             ..Decision::generic(400, String::new())
         };
         let outcome = self.judge(vendor, &msg, &mut decision);

@@ -44,6 +44,9 @@ pub struct Message<'a> {
     /// The body parsed once: detection, the carried signature and verification all need
     /// it, and parsing dominates the cost of verifying a stream.
     parsed: OnceCell<Result<TopLevel<'a>>>,
+    /// The vendor's own reading of the body (its signed fields), made once: its id,
+    /// signing and verifying all read the same fields (see [`Message::vendor_fields`]).
+    fields: OnceCell<std::sync::Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 impl<'a> Message<'a> {
@@ -61,6 +64,7 @@ impl<'a> Message<'a> {
             body,
             headers,
             parsed: OnceCell::new(),
+            fields: OnceCell::new(),
         }
     }
 
@@ -70,6 +74,31 @@ impl<'a> Message<'a> {
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+
+    /// What `read` makes of the body, made once per message and kept: a vendor reads its
+    /// signed fields with it, so that a message's id, signature and verdict share one
+    /// reading. An error is not kept (it is rare, and says where the body is wrong).
+    pub fn vendor_fields<T: std::any::Any + Send + Sync>(
+        &self,
+        read: impl FnOnce() -> Result<T>,
+    ) -> Result<&T> {
+        if let Some(kept) = self.fields.get().and_then(|f| f.downcast_ref::<T>()) {
+            return Ok(kept);
+        }
+        let value = read()?;
+        if self.fields.get().is_some() {
+            // Another type is kept already (a vendor would use one): nothing to share.
+            return Err(Error::new(format!(
+                "{}: the message's fields were read as another type",
+                self.source
+            )));
+        }
+        let _ = self.fields.set(std::sync::Arc::new(value));
+        self.fields
+            .get()
+            .and_then(|f| f.downcast_ref::<T>())
+            .ok_or_else(|| Error::new(format!("{}: the message's fields are lost", self.source)))
     }
 
     pub fn top_level(&self) -> Result<&TopLevel<'a>> {
@@ -163,7 +192,7 @@ pub trait Vendor: Sync {
     /// body: `msgId/msgSignature`.
     fn detected_by(&self) -> &'static str;
     /// The message's identity for reports and de-duplication.
-    fn message_id(&self, top: &TopLevel) -> Option<String>;
+    fn message_id(&self, msg: &Message) -> Option<String>;
     /// The exact string the signature covers.
     fn signed_string(&self, msg: &Message, creds: &Credentials) -> Result<SignedString>;
     /// The signature alone, as the vendor transmits it.

@@ -279,8 +279,11 @@ impl Vendor for AutoX3 {
         top.contains("msgId") || top.contains("msgSignature")
     }
 
-    fn message_id(&self, top: &TopLevel) -> Option<String> {
-        top.get("msgId").and_then(|f| f.as_string())
+    fn message_id(&self, msg: &Message) -> Option<String> {
+        msg.top_level()
+            .ok()?
+            .get("msgId")
+            .and_then(|f| f.as_string())
     }
 
     fn signed_string(&self, msg: &Message, creds: &Credentials) -> Result<SignedString> {

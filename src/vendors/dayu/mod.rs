@@ -76,6 +76,12 @@ impl Fields {
     }
 }
 
+/// The message's signed fields, read once however many steps need them (its id, the
+/// signed string, signing, verifying).
+fn fields<'m>(msg: &'m Message) -> Result<&'m Fields> {
+    msg.vendor_fields(|| Fields::parse(&msg.source, msg.top_level()?))
+}
+
 fn canonical(order_id: &str, progress: &str) -> String {
     format!("orderId={order_id}&serviceProgessTimeNum={progress}")
 }
@@ -226,14 +232,13 @@ impl Vendor for Dayu {
         top.contains("orderId") || top.contains("orderRecord")
     }
 
-    fn message_id(&self, top: &TopLevel) -> Option<String> {
-        let fields = Fields::parse("", top).ok()?;
+    fn message_id(&self, msg: &Message) -> Option<String> {
+        let fields = fields(msg).ok()?;
         Some(format!("{}/{}", fields.order_id, fields.progress))
     }
 
     fn signed_string(&self, msg: &Message, _creds: &Credentials) -> Result<SignedString> {
-        let top = msg.top_level()?;
-        Ok(Fields::parse(&msg.source, top)?.signed_string())
+        Ok(fields(msg)?.signed_string())
     }
 
     fn sign(&self, msg: &Message, creds: &Credentials) -> Result<String> {
@@ -266,8 +271,7 @@ impl Vendor for Dayu {
     }
 
     fn verify(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Verdict> {
-        let top = msg.top_level()?;
-        let fields = Fields::parse(&msg.source, top)?;
+        let fields = fields(msg)?;
         let signed = fields.signed_string();
         let key = credential::public_key(creds)?;
         let (valid, reason) = match decode_signature(&target.signature) {
@@ -301,9 +305,9 @@ impl Vendor for Dayu {
 
     fn diagnose(&self, msg: &Message, creds: &Credentials, target: &Target) -> Result<Diagnosis> {
         let top = msg.top_level()?;
-        let fields = Fields::parse(&msg.source, top)?;
+        let fields = fields(msg)?;
         let key = credential::public_key(creds)?;
-        Ok(diagnose::diagnose(&fields, top, msg.body, key, target))
+        Ok(diagnose::diagnose(fields, top, msg.body, key, target))
     }
 
     /// Whether the signature covers the user's string, every difference named as a
@@ -317,9 +321,9 @@ impl Vendor for Dayu {
         theirs: &[u8],
     ) -> Result<String> {
         let top = msg.top_level()?;
-        let fields = Fields::parse(&msg.source, top)?;
+        let fields = fields(msg)?;
         let context = strings::Context {
-            fields: &fields,
+            fields,
             order_num: top.get("orderNum").and_then(|f| f.as_string()),
             body: msg.body,
         };
@@ -406,7 +410,7 @@ impl Vendor for Dayu {
     /// is the order and its step, which a new value would turn into another callback.
     fn refresh(&self, msg: &Message, fresh: &Fresh) -> Result<Vec<u8>> {
         let top = msg.top_level()?;
-        Fields::parse(&msg.source, top)?;
+        fields(msg)?;
         let mut edits = Vec::new();
         let mut stamp = |raw: RawField, base: usize| match raw.kind() {
             JsonKind::Number => edits.push((
@@ -478,4 +482,27 @@ mod replay_tests {
             Some("5577")
         );
     }
+
+    /// The id, the signed delivery and the verdict of one message read its fields once:
+    /// the body and its `orderRecord` are each parsed a single time.
+    #[test]
+    fn a_message_is_parsed_once_for_its_id_signature_and_verdict() {
+        use crate::json::parse_count;
+        let record = r#"{"commentInfo":"parse-once","serviceProgessTimeNum":4}"#;
+        let body = format!(r#"{{"orderId":99017,"orderRecord":{record}}}"#);
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/dayu/keys");
+        let creds = credential::key_pair_in(std::path::Path::new(dir));
+        let msg = Message::new("d", body.as_bytes());
+        assert_eq!(Dayu.message_id(&msg).as_deref(), Some("99017/4"));
+        let delivery = Dayu.signed_delivery(&msg, &creds).unwrap();
+        let signature = delivery.headers[0].1.clone();
+        let target = Target {
+            signature,
+            origin: crate::vendors::SignatureOrigin::Sender,
+        };
+        assert!(Dayu.verify(&msg, &creds, &target).unwrap().valid);
+        assert_eq!(parse_count::of(body.as_bytes()), 1);
+        assert_eq!(parse_count::of(record.as_bytes()), 1);
+    }
+
 }
