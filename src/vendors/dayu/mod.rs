@@ -504,5 +504,4 @@ mod replay_tests {
         assert_eq!(parse_count::of(body.as_bytes()), 1);
         assert_eq!(parse_count::of(record.as_bytes()), 1);
     }
-
 }
