@@ -49,6 +49,29 @@ pub struct CredentialSpec {
 }
 
 impl CredentialSpec {
+    /// Whether signing takes it (a public key only verifies).
+    pub(crate) fn signs(&self) -> bool {
+        self.kind != CredentialKind::PublicKey
+    }
+
+    /// The flag to give it with, and its value: `--secret-file PATH` (a secret's file
+    /// flag first, since arguments show in `ps`).
+    pub(crate) fn flag_with_value(&self) -> String {
+        match (self.file_flag, self.kind) {
+            (Some(file), _) => format!("--{file} PATH"),
+            (None, CredentialKind::Secret) => format!("--{} S", self.flag),
+            (None, _) => format!("--{} PATH", self.flag),
+        }
+    }
+
+    /// Every way to give it: `--secret-file (or --secret, VARIABLE)`.
+    pub(crate) fn ways(&self) -> String {
+        match self.file_flag {
+            Some(file) => format!("--{file} (or --{}, {})", self.flag, self.env),
+            None => format!("--{} (or {})", self.flag, self.env),
+        }
+    }
+
     /// How the user names it, in errors about the file it points to.
     fn named_by(&self) -> String {
         format!("--{} or {}", self.flag, self.env)

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 /// command line: each has a variable, and secrets can come from files.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CredentialArgs {
-    /// (spec id, value or path) as given; a file flag's value is marked as a path.
-    pub(crate) given: Vec<(&'static str, GivenArg)>,
+    /// (the vendor's spec, value or path) as given; a file flag's value is a path.
+    pub(crate) given: Vec<(&'static crate::credentials::CredentialSpec, GivenArg)>,
 }
 
 /// A credential value as clap read it: still unread and unparsed.
@@ -80,13 +80,13 @@ impl clap::FromArgMatches for CredentialArgs {
                     .file_flag
                     .and_then(|_| matches.get_one::<PathBuf>(&file_arg_id(spec)).cloned());
                 if let Some(path) = file {
-                    given.push((spec.id, GivenArg::File(path)));
+                    given.push((*spec, GivenArg::File(path)));
                 } else if spec.kind == crate::credentials::CredentialKind::Secret {
                     if let Some(value) = matches.get_one::<String>(spec.id) {
-                        given.push((spec.id, GivenArg::Value(value.clone())));
+                        given.push((*spec, GivenArg::Value(value.clone())));
                     }
                 } else if let Some(path) = matches.get_one::<PathBuf>(spec.id) {
-                    given.push((spec.id, GivenArg::File(path.clone())));
+                    given.push((*spec, GivenArg::File(path.clone())));
                 }
             }
         }

@@ -159,14 +159,7 @@ pub(crate) fn dispatch(command: Command, output: &mut Output) -> Result<i32> {
 /// value goes to the spec that declared its flag.
 pub(crate) fn credentials(args: &CredentialArgs) -> Result<Credentials> {
     let mut creds = Credentials::default();
-    for (id, given) in &args.given {
-        let Some(spec) = vendors::all()
-            .iter()
-            .flat_map(|v| v.credentials().iter().copied())
-            .find(|s| s.id == *id)
-        else {
-            continue;
-        };
+    for &(spec, ref given) in &args.given {
         let given = match (spec.kind, given) {
             (CredentialKind::Secret, GivenArg::File(path)) => {
                 Given::Secret(read_secret_file(spec, path)?)

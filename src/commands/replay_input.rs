@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::input::{Document, Documents, Format};
 use crate::replay::transport::check_header;
 use crate::replay::Outgoing;
-use crate::vendors::{Delivery, Fresh, Message};
+use crate::vendors::{Delivery, Fresh, Message, Vendor};
 
 /// File names a directory contributes.
 const EXTENSIONS: [&str; 4] = ["json", "jsonl", "ndjson", "http"];
@@ -109,7 +109,7 @@ impl Prepare<'_> {
                     "{}: --fresh changes the message, which must then be signed again: give the {} credential ({})",
                     original.source,
                     vendor.name(),
-                    vendor.signing_flag()
+                    signing_flag(vendor)
                 )));
             }
             Some(vendor.refresh(&original, &fresh())?)
@@ -183,6 +183,17 @@ pub(crate) fn parse_header(text: &str) -> Result<(String, String)> {
     }
     check_header(name, value).map_err(|why| Error::new(format!("--header '{text}': {why}")))?;
     Ok((name.to_string(), value.to_string()))
+}
+
+/// The flags that give what `vendor` signs with: `--secret-file PATH`.
+fn signing_flag(vendor: &dyn Vendor) -> String {
+    let flags: Vec<String> = vendor
+        .credentials()
+        .iter()
+        .filter(|spec| spec.signs())
+        .map(|spec| spec.flag_with_value())
+        .collect();
+    flags.join(" or ")
 }
 
 #[cfg(test)]

@@ -205,15 +205,11 @@ fn write_files(
 
 /// How to give what `vendor` signs with: `--secret-file (or --secret, VARIABLE)`.
 fn signing_flags(vendor: &dyn Vendor) -> String {
-    use crate::credentials::CredentialKind;
     let ways: Vec<String> = vendor
         .credentials()
         .iter()
-        .filter(|spec| spec.kind != CredentialKind::PublicKey)
-        .map(|spec| match spec.file_flag {
-            Some(file) => format!("--{file} (or --{}, {})", spec.flag, spec.env),
-            None => format!("--{} (or {})", spec.flag, spec.env),
-        })
+        .filter(|spec| spec.signs())
+        .map(|spec| spec.ways())
         .collect();
     ways.join(" or ")
 }

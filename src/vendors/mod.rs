@@ -281,9 +281,6 @@ pub trait Vendor: Sync {
     /// The vendor's word for the identity [`Vendor::message_id`] gives, in reports:
     /// `msgId`, `order`.
     fn id_word(&self) -> &'static str;
-    /// The flag that gives the credential signing needs, for the advice when it is
-    /// missing (`replay --fresh`): `--secret-file PATH`.
-    fn signing_flag(&self) -> &'static str;
     /// Messages with the same key are delivered one after another, in order.
     fn sequence_key(&self, top: &TopLevel) -> Option<String>;
     /// Whether `creds` hold what signing this vendor's messages needs.

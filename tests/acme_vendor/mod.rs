@@ -212,9 +212,6 @@ impl Vendor for Acme {
     fn id_word(&self) -> &'static str {
         "eventId"
     }
-    fn signing_flag(&self) -> &'static str {
-        "--acme-secret-file PATH"
-    }
     fn sequence_key(&self, _top: &TopLevel) -> Option<String> {
         None
     }

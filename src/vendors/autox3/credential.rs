@@ -23,3 +23,17 @@ pub(crate) static SPECS: [&CredentialSpec; 1] = [&APP_SECRET];
 pub(crate) fn secret(creds: &Credentials) -> Result<&Secret> {
     creds.secret(&APP_SECRET)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advice_names_the_flags_as_before_they_came_from_the_spec() {
+        assert_eq!(APP_SECRET.flag_with_value(), "--secret-file PATH");
+        assert_eq!(
+            APP_SECRET.ways(),
+            "--secret-file (or --secret, CBTOOL_AUTOX3_SECRET)"
+        );
+    }
+}

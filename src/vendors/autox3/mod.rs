@@ -445,10 +445,6 @@ impl Vendor for AutoX3 {
         "msgId"
     }
 
-    fn signing_flag(&self) -> &'static str {
-        "--secret-file PATH"
-    }
-
     fn sequence_key(&self, _top: &TopLevel) -> Option<String> {
         None
     }

@@ -52,3 +52,17 @@ pub fn key_pair_in(dir: &std::path::Path) -> Credentials {
         .with(&PRIVATE_KEY, Given::Path(dir.join("private.pem")))
         .with(&PUBLIC_KEY, Given::Path(dir.join("public.pem")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advice_names_the_flags_as_before_they_came_from_the_spec() {
+        assert_eq!(PRIVATE_KEY.flag_with_value(), "--private-key PATH");
+        assert_eq!(
+            PRIVATE_KEY.ways(),
+            "--private-key (or CBTOOL_DAYU_PRIVATE_KEY)"
+        );
+    }
+}

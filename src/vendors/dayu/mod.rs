@@ -392,10 +392,6 @@ impl Vendor for Dayu {
         "order"
     }
 
-    fn signing_flag(&self) -> &'static str {
-        "--private-key PATH"
-    }
-
     fn sequence_key(&self, top: &TopLevel) -> Option<String> {
         let id = top.get("orderId")?;
         Some(id.as_string().unwrap_or_else(|| id.text.to_string()))
