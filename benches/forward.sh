@@ -6,6 +6,9 @@
 # a signed AutoX3 callback that the forwarder verifies and schema-checks before sending it on.
 # wrk has no fixed rate (wrk2, which has, is not in Debian): examples/fixed_rate schedules
 # requests at exact times and counts latency from when each was due.
+# For context it also measures nginx (Debian's, one worker) as a plain reverse proxy to the
+# same app: it checks nothing and logs nothing, so it shows what any proxy costs on this
+# machine, where wrk, the app and the proxy share the same cores.
 # usage: benches/forward.sh   (also run by benches/compare.sh)
 # Environment: RUNS (3), WRK_SECONDS (5), WRK_CONNECTIONS (64), RATE (1000), RATE_SECONDS (10).
 set -euo pipefail
@@ -25,6 +28,10 @@ trap cleanup EXIT
 if ! command -v wrk > /dev/null; then
     apt-cache policy wrk | grep -q 'Candidate: [0-9]' || apt-get update -qq
     apt-get install -y -qq wrk > /dev/null
+fi
+if ! command -v nginx > /dev/null; then
+    apt-cache policy nginx | grep -q 'Candidate: [0-9]' || apt-get update -qq
+    apt-get install -y -qq nginx > /dev/null
 fi
 cargo build --release --quiet
 cargo build --release --quiet --example minimal_app --example fixed_rate
@@ -47,7 +54,27 @@ ref_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0))
 "$target_dir/cbtool" listen --addr "127.0.0.1:$ref_port" --vendor autox3 \
     --secret-file fixtures/autox3/secret.txt --max-connections 1024 > /dev/null 2>&1 &
 pids+=($!)
-for port in "$fwd_port" "$ref_port"; do
+# nginx: HTTP/1.1 keep-alive to the app, as the forwarder does; no access log.
+ngx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat > "$work/nginx.conf" <<NGX
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $work/nginx-body;
+    upstream app { server 127.0.0.1:$app_port; keepalive 128; }
+    server {
+        listen 127.0.0.1:$ngx_port;
+        location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; }
+    }
+}
+NGX
+nginx -p "$work" -e "$work/nginx-error.log" -c "$work/nginx.conf" &
+pids+=($!)
+for port in "$fwd_port" "$ref_port" "$ngx_port"; do
     for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 done
 fwd_addr=127.0.0.1:$fwd_port
@@ -57,7 +84,7 @@ run_wrk() {
         -s benches/post_callback.lua "$1" | python3 benches/wrk_summary.py
 }
 # Best of RUNS, direct and forwarded in turns so that both see the same machine.
-best_direct=0; best_fwd=0; bad_fwd=0; best_ref=0
+best_direct=0; best_fwd=0; bad_fwd=0; best_ref=0; best_ngx=0
 for _ in $(seq "$RUNS"); do
     read -r rps _ _ < <(run_wrk "http://127.0.0.1:$app_port/callback")
     best_direct=$(python3 -c "print(max($best_direct, $rps))")
@@ -66,6 +93,8 @@ for _ in $(seq "$RUNS"); do
     read -r rps _ bad < <(run_wrk "http://$fwd_addr/callback")
     best_fwd=$(python3 -c "print(max($best_fwd, $rps))")
     bad_fwd=$((bad_fwd + bad))
+    read -r rps _ _ < <(run_wrk "http://127.0.0.1:$ngx_port/callback")
+    best_ngx=$(python3 -c "print(max($best_ngx, $rps))")
 done
 # Fixed rate: the median of RUNS p99s, each way.
 rate_p99() {
@@ -76,13 +105,14 @@ rate_p99() {
 read -r p99_direct err_direct < <(rate_p99 "http://127.0.0.1:$app_port/callback")
 read -r p99_fwd err_fwd < <(rate_p99 "http://$fwd_addr/callback")
 
-python3 - "$best_direct" "$best_fwd" "$bad_fwd" "$p99_direct" "$p99_fwd" "$err_direct" "$err_fwd" "$RATE" "$best_ref" <<'PY'
+python3 - "$best_direct" "$best_fwd" "$bad_fwd" "$p99_direct" "$p99_fwd" "$err_direct" "$err_fwd" "$RATE" "$best_ref" "$best_ngx" <<'PY'
 import sys
-direct, fwd, bad, p99_d, p99_f, err_d, err_f, rate, ref = map(float, sys.argv[1:10])
+direct, fwd, bad, p99_d, p99_f, err_d, err_f, rate, ref, ngx = map(float, sys.argv[1:11])
 rows = [
     ("listen --forward (wrk)", f"{fwd:,.0f} req/s through", f"{fwd / direct:.2f}x direct ({direct:,.0f} req/s)", ">= 0.5x"),
     ("  non-2xx answers", f"{bad:.0f}", "", "0"),
     ("  listen alone (context)", f"{ref:,.0f} verified/s", f"{ref / direct:.2f}x direct; forward is {fwd / ref:.2f}x it", "report"),
+    ("  nginx proxy (context)", f"{ngx:,.0f} req/s, no checks", f"{ngx / direct:.2f}x direct; forward is {fwd / ngx:.2f}x it", "report"),
     (f"  p99 at {rate:,.0f} req/s", f"{p99_f:.2f} ms through", f"+{p99_f - p99_d:.2f} ms over direct ({p99_d:.2f} ms)", "<= +2 ms"),
     ("  failed at fixed rate", f"{err_f:.0f} through", f"{err_d:.0f} direct", "0"),
 ]

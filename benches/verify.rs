@@ -1,8 +1,9 @@
 //! Hot paths: AutoX3 signing input + SHA-1 on a ~1 KB callback (the full verdict, and
 //! the check a stream runs on each line), JSON validation of the top level, Dayu
 //! verification (one RSA-2048 public-key operation), JSON Lines streaming through the
-//! input layer (a line at a time, and in blocks as `verify` reads a file), and schema
-//! validation (what `validate` and `listen` run on every callback).
+//! input layer (a line at a time, and in blocks as `verify` reads a file), schema
+//! validation (what `validate` and `listen` run on every callback), and the decision
+//! `listen` makes of each request, with and without the schema check.
 //! `benches/compare.sh` puts the end-to-end figures next to their anchors.
 
 use std::io::{BufRead, Cursor};
@@ -136,6 +137,38 @@ fn stream(c: &mut Criterion) {
     group.finish();
 }
 
+/// What `listen` (and `listen --forward`) does with each request besides HTTP: the
+/// receiver's decision with and without the schema check. Every iteration is a
+/// duplicate after the first, as under wrk in `benches/forward.sh`.
+fn listen(c: &mut Criterion) {
+    use cbtool::listen::{FaultMode, FaultPlan, Receiver, SchemaCheck, SeenIds};
+    let body = fixture("fixtures/autox3/receivebase-create.compact.json");
+    let headers = vec![("content-type".to_string(), "application/json".to_string())];
+    let receiver = |checked: bool| {
+        let creds = Credentials::default().with(
+            &cbtool::vendors::autox3::credential::APP_SECRET,
+            Given::Secret(Secret::new("cbtool-test-only-secret")),
+        );
+        let faults = FaultPlan::new(0, 0.0, 1, FaultMode::Http500);
+        let r = Receiver::new(creds, None, SeenIds::bounded(1000), faults);
+        if checked {
+            r.with_check(Box::new(SchemaCheck))
+        } else {
+            r
+        }
+    };
+    let mut group = c.benchmark_group("listen");
+    for (name, checked) in [
+        ("decide, signature only", false),
+        ("decide, with the schema check", true),
+    ] {
+        let r = receiver(checked);
+        assert_eq!(r.handle(&headers, &body).signature_valid, Some(true));
+        group.bench_function(name, |b| b.iter(|| r.handle(&headers, &body)));
+    }
+    group.finish();
+}
+
 fn schema(c: &mut Criterion) {
     let cases = [
         ("autox3", "fixtures/autox3/receivebase-create.en.json"),
@@ -154,5 +187,5 @@ fn schema(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, autox3, dayu, stream, schema);
+criterion_group!(benches, autox3, dayu, stream, schema, listen);
 criterion_main!(benches);

@@ -179,7 +179,10 @@ fn a_second_signal_ends_listen_at_once_even_with_its_stdout_stalled() {
     // The first SIGTERM cannot finish: the summary waits on the stalled stdout. The
     // second ends the process (without it, `finish` fails: "listen did not stop").
     // Two signals sent before the first is delivered would merge into one, so the
-    // second waits until the first has left the pending set.
+    // second waits until the first has left the pending set, and a moment more: tokio
+    // also merges a signal its watcher thread has not read yet, and on a busy machine
+    // that thread can wait its turn for milliseconds (a person's second Ctrl-C comes
+    // far later).
     for _ in 0..2 {
         let status = std::process::Command::new("kill")
             .args(["-TERM", &l.child.id().to_string()])
@@ -189,6 +192,7 @@ fn a_second_signal_ends_listen_at_once_even_with_its_stdout_stalled() {
         while sigterm_pending(l.child.id()) {
             std::thread::sleep(Duration::from_millis(5));
         }
+        std::thread::sleep(Duration::from_millis(300));
     }
     let (code, _, _) = l.finish();
     assert_eq!(code, 143);

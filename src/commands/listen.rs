@@ -34,8 +34,11 @@ pub(crate) fn run(args: ListenArgs, output: &mut Output) -> Result<i32> {
     let saver = args.save.as_deref().map(Saver::new).transpose()?;
     // Findings are warnings on the log line; they never change the answer.
     let receiver = Receiver::new(creds, forced, seen, faults).with_check(Box::new(SchemaCheck));
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // One thread serves every connection and prints the log. Each request is a few tens
+    // of microseconds of work; on a multi-threaded runtime the wake-ups between threads
+    // cost more than that (listen --forward: 86 -> 47 us of CPU a request, BENCHMARKS.md).
+    // Bodies large enough to take long are checked on the blocking pool all the same.
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::new(format!("cannot start the server runtime: {e}")))?;
@@ -156,14 +159,11 @@ async fn serve(
     log.listening(running.addr, output);
     let mut tally = Tally::default();
     let signals = Signals::install();
-    let reason = watch_until_stop(
-        &args,
-        &log,
-        &mut running.records,
-        &mut tally,
-        &signals,
-        output,
-    )
+    let reason = watch_until_stop(&args, &mut running.records, &signals, output, |r, o| {
+        log.record(r, o);
+        tally.add(r);
+        tally.requests
+    })
     .await;
     // Answers that were in flight at the stop are still logged.
     for record in running.stop().await {
@@ -174,24 +174,39 @@ async fn serve(
     Ok(signals.caught().map_or(EXIT_OK, signals::exit_code))
 }
 
-/// Logs requests until a stop signal, `--exit-after` or `--max-requests`; returns which.
-async fn watch_until_stop(
+/// At most this many records are logged in one buffered write, so that a flood of
+/// requests cannot keep a stop signal or `--exit-after` waiting.
+const LOG_BATCH: usize = 256;
+
+/// Logs records (with `log`, which counts them and returns the requests so far) until
+/// a stop signal, `--exit-after` or `--max-requests`; returns which. Records that are
+/// already waiting are logged together, in one write.
+pub(super) async fn watch_until_stop<R>(
     args: &ListenArgs,
-    log: &Log,
-    records: &mut mpsc::Receiver<listen::Record>,
-    tally: &mut Tally,
+    records: &mut mpsc::Receiver<R>,
     signals: &Signals,
     output: &mut Output<'_>,
+    mut log: impl FnMut(&R, &mut Output<'_>) -> u64,
 ) -> &'static str {
     let deadline = tokio::time::sleep(args.exit_after.unwrap_or_default());
     tokio::pin!(deadline);
+    let reached = |requests: u64| args.max_requests.is_some_and(|n| requests >= n);
     loop {
         tokio::select! {
             record = records.recv() => {
-                let Some(record) = record else { return "server stopped" };
-                log.record(&record, output);
-                tally.add(&record);
-                if args.max_requests.is_some_and(|n| tally.requests >= n) {
+                let Some(first) = record else { return "server stopped" };
+                let done = output.buffered(|batch| {
+                    let mut next = Some(first);
+                    for _ in 0..LOG_BATCH {
+                        let Some(record) = next.take() else { break };
+                        if reached(log(&record, batch)) {
+                            return true;
+                        }
+                        next = records.try_recv().ok();
+                    }
+                    false
+                });
+                if done {
                     return "--max-requests reached";
                 }
             }

@@ -3,14 +3,12 @@
 //! the verdict on the app's answer until a stop condition, and exit 1 under
 //! `--expect-app-correct` when the app got any callback wrong.
 
-use tokio::sync::mpsc;
-
 use super::listen_forward_log::{ForwardLog, ForwardTally};
 use super::signals::{self, Signals};
 use super::Output;
 use crate::cli::ListenArgs;
 use crate::error::{Result, EXIT_CHECK_FAILED, EXIT_OK};
-use crate::listen::forward::{self, Relayed};
+use crate::listen::forward;
 use crate::listen::upstream::{AppClient, Upstream};
 use crate::listen::{Limits, Receiver, Saver};
 
@@ -44,15 +42,13 @@ pub async fn serve(
     log.listening(running.addr, &target, output);
     let mut tally = ForwardTally::default();
     let signals = Signals::install();
-    let reason = watch_until_stop(
-        &args,
-        &log,
-        &mut running.records,
-        &mut tally,
-        &signals,
-        output,
-    )
-    .await;
+    let reason =
+        super::listen::watch_until_stop(&args, &mut running.records, &signals, output, |r, o| {
+            log.record(r, o);
+            tally.add(r);
+            tally.requests
+        })
+        .await;
     for record in running.stop().await {
         log.record(&record, output);
         tally.add(&record);
@@ -63,31 +59,4 @@ pub async fn serve(
         None if args.expect_app_correct && tally.app_errors() > 0 => EXIT_CHECK_FAILED,
         None => EXIT_OK,
     })
-}
-
-/// Logs requests until Ctrl-C, SIGTERM, `--exit-after` or `--max-requests`; returns which.
-async fn watch_until_stop(
-    args: &ListenArgs,
-    log: &ForwardLog,
-    records: &mut mpsc::Receiver<Relayed>,
-    tally: &mut ForwardTally,
-    signals: &Signals,
-    output: &mut Output<'_>,
-) -> &'static str {
-    let deadline = tokio::time::sleep(args.exit_after.unwrap_or_default());
-    tokio::pin!(deadline);
-    loop {
-        tokio::select! {
-            record = records.recv() => {
-                let Some(record) = record else { return "server stopped" };
-                log.record(&record, output);
-                tally.add(&record);
-                if args.max_requests.is_some_and(|n| tally.requests >= n) {
-                    return "--max-requests reached";
-                }
-            }
-            n = signals.received() => return super::listen::stop_reason(n),
-            () = &mut deadline, if args.exit_after.is_some() => return "--exit-after reached",
-        }
-    }
 }

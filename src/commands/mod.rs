@@ -127,6 +127,28 @@ impl Output<'_> {
         self.verbosity == Verbosity::Verbose
     }
 
+    /// Runs `f` with both streams buffered, then writes what it wrote in one go. A
+    /// server's log uses this for a run of lines: standard error is unbuffered, and a
+    /// write per piece of each line was half of `listen`'s system time under load.
+    pub(crate) fn buffered<T>(&mut self, f: impl FnOnce(&mut Output<'_>) -> T) -> T {
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, &mut *self.out);
+        let mut err = std::io::BufWriter::with_capacity(64 * 1024, &mut *self.err);
+        let mut batch = Output {
+            out: &mut out,
+            err: &mut err,
+            hidden: std::io::sink(),
+            out_hidden: self.out_hidden,
+            colour_out: self.colour_out,
+            colour_err: self.colour_err,
+            in_is_tty: self.in_is_tty,
+            verbosity: self.verbosity,
+        };
+        let result = f(&mut batch);
+        let _ = out.flush();
+        let _ = err.flush();
+        result
+    }
+
     pub(crate) fn warn(&mut self, text: impl std::fmt::Display) {
         let prefix = paint("warning:", Tone::Warning, self.colour_err);
         let _ = writeln!(self.stream(Kind::Warning), "{prefix} {text}");

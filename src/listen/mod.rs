@@ -26,6 +26,6 @@ pub use faults::{FaultMode, FaultPlan};
 pub use receiver::{Action, Decision, MessageCheck, Receiver};
 pub use running::{start, Running};
 pub(crate) use save::Saver;
-pub(crate) use schema_check::SchemaCheck;
+pub use schema_check::SchemaCheck;
 pub use store::SeenIds;
 pub(crate) use tally::Tally;

@@ -111,10 +111,16 @@ impl Receiver {
                 Err(e) => return Decision::generic(400, e.to_string()),
             },
         };
+        // The action and error are placeholders, set from the outcome below.
         let mut decision = Decision {
             vendor: Some(vendor.id()),
             id: vendor.message_id(&msg),
-            ..Decision::generic(400, String::new())
+            signature_valid: None,
+            duplicate: false,
+            fault: None,
+            warnings: Vec::new(),
+            error: None,
+            action: Action::Close,
         };
         let outcome = self.judge(vendor, &msg, &mut decision);
         decision.action = Action::Reply(vendor.response(&outcome));

@@ -11,7 +11,7 @@ use crate::vendors::{Message, Vendor};
 /// parsed already; each finding becomes one warning line. No finding names a position, so
 /// none is located.
 #[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct SchemaCheck;
+pub struct SchemaCheck;
 
 impl MessageCheck for SchemaCheck {
     fn check(&self, vendor: &dyn Vendor, msg: &Message) -> Vec<String> {

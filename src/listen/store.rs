@@ -91,7 +91,7 @@ impl SeenIds {
     }
 
     /// An in-memory store that remembers at most `limit` ids (at least one).
-    pub(crate) fn bounded(limit: usize) -> Self {
+    pub fn bounded(limit: usize) -> Self {
         Self::new(Vec::new(), limit.max(1), None, 0)
     }
 
