@@ -49,6 +49,8 @@ fn server() -> &'static Server {
             delay: Duration::ZERO,
             hang: Duration::ZERO,
             grace: Duration::from_secs(1),
+            // A serving thread of its own, as `cbtool listen` has.
+            workers: 1,
         };
         let addr: SocketAddr = "127.0.0.1:0".parse().expect("an address");
         let running = runtime

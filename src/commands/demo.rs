@@ -85,6 +85,8 @@ async fn deliver(
         delay: Duration::ZERO,
         hang: Duration::from_secs(1),
         grace: Duration::from_secs(2),
+        // Served beside the sender, on demo's own runtime.
+        workers: 0,
     };
     let local = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
     let running = listen::start(local, receiver, None, limits).await?;

@@ -34,10 +34,8 @@ pub(crate) fn run(args: ListenArgs, output: &mut Output) -> Result<i32> {
     let saver = args.save.as_deref().map(Saver::new).transpose()?;
     // Findings are warnings on the log line; they never change the answer.
     let receiver = Receiver::new(creds, forced, seen, faults).with_check(Box::new(SchemaCheck));
-    // One thread serves every connection and prints the log. Each request is a few tens
-    // of microseconds of work; on a multi-threaded runtime the wake-ups between threads
-    // cost more than that (listen --forward: 86 -> 47 us of CPU a request, BENCHMARKS.md).
-    // Bodies large enough to take long are checked on the blocking pool all the same.
+    // This thread accepts connections and prints the log; the connections are served on
+    // a thread per core (`listen::workers`, which says why).
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -50,6 +48,11 @@ pub(crate) fn run(args: ListenArgs, output: &mut Output) -> Result<i32> {
     };
     log.forgotten(&forgotten, output);
     Ok(code)
+}
+
+/// Threads that serve connections: one a core.
+pub(super) fn serving_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
 }
 
 /// A receiver reachable from other machines answers anyone: only on request.
@@ -153,6 +156,7 @@ async fn serve(
         delay: args.delay,
         hang: args.fail_hold,
         grace: GRACE,
+        workers: serving_threads(),
     };
     let mut running = listen::start(args.addr, receiver, saver, limits).await?;
     let log = Log { json: args.json };
@@ -196,15 +200,17 @@ pub(super) async fn watch_until_stop<R>(
             record = records.recv() => {
                 let Some(first) = record else { return "server stopped" };
                 let done = output.buffered(|batch| {
-                    let mut next = Some(first);
-                    for _ in 0..LOG_BATCH {
-                        let Some(record) = next.take() else { break };
+                    let mut record = first;
+                    for _ in 1..LOG_BATCH {
                         if reached(log(&record, batch)) {
                             return true;
                         }
-                        next = records.try_recv().ok();
+                        match records.try_recv() {
+                            Ok(next) => record = next,
+                            Err(_) => return false,
+                        }
                     }
-                    false
+                    reached(log(&record, batch))
                 });
                 if done {
                     return "--max-requests reached";

@@ -31,6 +31,7 @@ pub async fn serve(
         delay: std::time::Duration::ZERO,
         hang: args.fail_hold,
         grace: GRACE.max(args.forward_timeout),
+        workers: super::listen::serving_threads(),
     };
     let app = AppClient::new(upstream, args.forward_timeout, args.max_body);
     let target = app.upstream().url().to_string();

@@ -48,6 +48,9 @@ pub struct Limits {
     pub hang: Duration,
     /// How long shutdown waits for answers in flight.
     pub grace: Duration,
+    /// Threads that serve connections, each on a runtime of its own; 0 serves them on
+    /// the caller's runtime (as `demo` does, beside its sender).
+    pub workers: usize,
 }
 
 /// What every connection shares.
@@ -86,8 +89,12 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>, shutdown: watch::
         read_timeout: shared.limits.read_timeout,
         grace: shared.limits.grace,
         transparent: false,
+        workers: shared.limits.workers,
     };
-    let service = move |request| exchange(request, Arc::clone(&shared));
+    let service = move || {
+        let shared = Arc::clone(&shared);
+        move |request| exchange(request, Arc::clone(&shared))
+    };
     accept(listener, config, service, shutdown).await;
 }
 

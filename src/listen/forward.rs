@@ -102,6 +102,7 @@ pub async fn start(
         read_timeout: limits.read_timeout,
         grace: limits.grace,
         transparent: true,
+        workers: limits.workers,
     };
     let shared = Arc::new(Forwarder {
         receiver,
@@ -112,7 +113,12 @@ pub async fn start(
         events,
         seq: AtomicU64::new(0),
     });
-    let service = move |request| relay(request, Arc::clone(&shared));
+    // Each serving thread talks to the app through a pool of its own, so that a
+    // connection to the app is driven by the thread whose requests it carries.
+    let service = move || {
+        let (shared, app) = (Arc::clone(&shared), Arc::new(shared.app.fresh()));
+        move |request| relay(request, Arc::clone(&shared), Arc::clone(&app))
+    };
     let server = tokio::spawn(accept(listener, config, service, stopped));
     Ok(Forwarding {
         addr: local,
@@ -140,6 +146,7 @@ impl Forwarding {
 async fn relay(
     request: Request<Incoming>,
     shared: Arc<Forwarder>,
+    app: Arc<AppClient>,
 ) -> std::result::Result<Response<Full<Bytes>>, Dropped> {
     let seq = shared.seq.fetch_add(1, Ordering::Relaxed) + 1;
     let (parts, body) = request.into_parts();
@@ -172,7 +179,7 @@ async fn relay(
         }
         record.decision = Some(decision);
     }
-    let answer = shared.app.send(parts, body.clone()).await;
+    let answer = app.send(parts, body.clone()).await;
     record.app = app_side(&answer);
     judge_answer(&shared, &mut record, &answer);
     if shared.saver.is_some() {

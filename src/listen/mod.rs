@@ -4,7 +4,8 @@
 //!
 //! [`receiver`] decides (no I/O but the id store), [`exchange`] turns one HTTP request
 //! into a decision and an answer, [`server`] accepts connections and shuts down cleanly
-//! (for the receiver and for the proxy alike: it imports neither).
+//! (for the receiver and for the proxy alike: it imports neither), on [`workers`], a
+//! thread per core.
 //! [`forward`] puts the same checks in front of the user's own app (`--forward`),
 //! [`upstream`] reaches the app, [`judge`] says what the vendor's sender makes of its answer.
 
@@ -20,6 +21,7 @@ pub(crate) mod server;
 pub(crate) mod store;
 mod tally;
 pub(crate) mod upstream;
+mod workers;
 
 pub use exchange::{serve, Limits, Record, Shared};
 pub use faults::{FaultMode, FaultPlan};

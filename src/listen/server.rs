@@ -16,8 +16,10 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
+
+use super::workers::{drain, Workers};
 
 /// The service error that makes hyper drop the connection without an answer.
 #[derive(Debug)]
@@ -40,21 +42,32 @@ pub(crate) struct Accept {
     /// A proxy's connections: header names keep their case and no `Date` is added, so
     /// that what is relayed is what the other side wrote.
     pub(crate) transparent: bool,
+    /// Threads that serve the connections ([`Workers`]); 0 serves them on the caller's
+    /// runtime.
+    pub(crate) workers: usize,
 }
 
-/// Accepts connections until `shutdown`, each answered by `service`; then stops
-/// accepting, lets answers in flight finish for the grace period, and drops the rest.
-pub(crate) async fn accept<S, F>(
+/// Accepts connections until `shutdown`, each answered by a service from `make_service`
+/// (one a serving thread); then stops accepting, lets answers in flight finish for the
+/// grace period, and drops the rest.
+pub(crate) async fn accept<M, S, F>(
     listener: TcpListener,
     config: Accept,
-    service: S,
+    make_service: M,
     shutdown: watch::Receiver<bool>,
 ) where
+    M: Fn() -> S,
     S: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
     F: Future<Output = Result<Response<Full<Bytes>>, Dropped>> + Send + 'static,
 {
     let permits = Arc::new(Semaphore::new(config.max_connections.max(1)));
-    let mut connections = JoinSet::new();
+    let mut workers = match config.workers {
+        0 => None,
+        _ => Workers::start(config, &make_service, &shutdown),
+    };
+    // Without serving threads the connections are served here.
+    let service = workers.is_none().then(&make_service);
+    let mut here = JoinSet::new();
     let mut stop = shutdown.clone();
     loop {
         let permit = tokio::select! {
@@ -75,20 +88,40 @@ pub(crate) async fn accept<S, F>(
             },
             _ = stop.changed() => break,
         };
-        let service = service.clone();
-        let stop = shutdown.clone();
-        connections.spawn(async move {
-            connection(stream, config, service, stop).await;
-            drop(permit);
-        });
-        while connections.try_join_next().is_some() {}
+        let (Some(service), None) = (&service, &mut workers) else {
+            if let Some(workers) = &mut workers {
+                workers.hand(stream, permit);
+            }
+            continue;
+        };
+        spawn_connection(&mut here, stream, permit, config, service, &shutdown);
     }
     drop(listener);
-    let drained = async { while connections.join_next().await.is_some() {} };
-    if tokio::time::timeout(config.grace, drained).await.is_err() {
-        connections.abort_all();
-        while connections.join_next().await.is_some() {}
+    match workers {
+        Some(workers) => workers.finish().await,
+        None => drain(here, config.grace).await,
     }
+}
+
+/// Serves `stream` as a task of `connections`, which holds its place (`permit`) until it
+/// closes; finished tasks are reaped on the way.
+pub(crate) fn spawn_connection<S, F>(
+    connections: &mut JoinSet<()>,
+    stream: TcpStream,
+    permit: OwnedSemaphorePermit,
+    config: Accept,
+    service: &S,
+    shutdown: &watch::Receiver<bool>,
+) where
+    S: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = Result<Response<Full<Bytes>>, Dropped>> + Send + 'static,
+{
+    let (service, stop) = (service.clone(), shutdown.clone());
+    connections.spawn(async move {
+        connection(stream, config, service, stop).await;
+        drop(permit);
+    });
+    while connections.try_join_next().is_some() {}
 }
 
 /// One connection: HTTP/1.1 with keep-alive, closed gracefully on shutdown.

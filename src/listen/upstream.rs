@@ -164,6 +164,11 @@ pub(crate) struct AppClient {
 }
 
 impl AppClient {
+    /// A client to the same app with a pool of connections of its own.
+    pub(crate) fn fresh(&self) -> AppClient {
+        AppClient::new(self.upstream.clone(), self.timeout, self.max_answer)
+    }
+
     pub(crate) fn new(upstream: Upstream, timeout: Duration, max_answer: usize) -> AppClient {
         let mut http = HttpConnector::new();
         http.enforce_http(false);

@@ -1,0 +1,123 @@
+//! Threads that serve accepted connections, each on a single-threaded runtime of its own:
+//! a connection is handed over once, and every request on it is then read, checked,
+//! forwarded and answered on that one thread.
+//!
+//! Why not tokio's multi-threaded runtime: a request here is a few tens of microseconds
+//! of work, and its scheduler's wake-ups between threads cost more than that (under wrk,
+//! `listen --forward` took 86 µs of CPU a request on it, 47 µs on one thread). One thread
+//! wastes the other cores instead; a thread per core, sharing nothing per request but
+//! the receiver's state and the log, keeps the one-thread cost and uses them
+//! (BENCHMARKS.md, "listen --forward").
+
+use std::future::Future;
+use std::time::Duration;
+
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response};
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, oneshot, watch, OwnedSemaphorePermit};
+use tokio::task::JoinSet;
+
+use super::server::{spawn_connection, Accept, Dropped};
+
+/// An accepted connection and its place under `--max-connections`.
+type Handed = (std::net::TcpStream, OwnedSemaphorePermit);
+
+/// The serving threads, fed connections in turn.
+pub(crate) struct Workers {
+    inboxes: Vec<mpsc::UnboundedSender<Handed>>,
+    finished: Vec<oneshot::Receiver<()>>,
+    next: usize,
+}
+
+impl Workers {
+    /// Starts `config.workers` threads, each with a service from `make_service` (so that
+    /// what a service keeps per thread, such as a pool of connections to the app, stays on
+    /// its thread). None when a thread or its runtime cannot be started: the caller then
+    /// serves on its own runtime.
+    pub(crate) fn start<M, S, F>(
+        config: Accept,
+        make_service: &M,
+        shutdown: &watch::Receiver<bool>,
+    ) -> Option<Workers>
+    where
+        M: Fn() -> S,
+        S: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
+        F: Future<Output = Result<Response<Full<Bytes>>, Dropped>> + Send + 'static,
+    {
+        let mut workers = Workers {
+            inboxes: Vec::new(),
+            finished: Vec::new(),
+            next: 0,
+        };
+        for n in 0..config.workers {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            let (inbox, connections) = mpsc::unbounded_channel();
+            let (done, finished) = oneshot::channel();
+            let (service, stop) = (make_service(), shutdown.clone());
+            std::thread::Builder::new()
+                .name(format!("listen-{n}"))
+                .spawn(move || {
+                    runtime.block_on(serve(connections, config, service, stop));
+                    let _ = done.send(());
+                })
+                .ok()?;
+            workers.inboxes.push(inbox);
+            workers.finished.push(finished);
+        }
+        Some(workers)
+    }
+
+    /// Hands `stream` to the next thread in turn.
+    pub(crate) fn hand(&mut self, stream: TcpStream, permit: OwnedSemaphorePermit) {
+        // A connection that cannot leave this runtime is closed, as a failed accept is.
+        let Ok(stream) = stream.into_std() else {
+            return;
+        };
+        let inbox = &self.inboxes[self.next % self.inboxes.len()];
+        self.next = self.next.wrapping_add(1);
+        let _ = inbox.send((stream, permit));
+    }
+
+    /// Takes no more connections and waits until every thread has finished its own (each
+    /// within the grace period).
+    pub(crate) async fn finish(self) {
+        drop(self.inboxes);
+        for finished in self.finished {
+            let _ = finished.await;
+        }
+    }
+}
+
+/// One thread's loop: serve what it is handed until the acceptor stops, then drain.
+async fn serve<S, F>(
+    mut handed: mpsc::UnboundedReceiver<Handed>,
+    config: Accept,
+    service: S,
+    stop: watch::Receiver<bool>,
+) where
+    S: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = Result<Response<Full<Bytes>>, Dropped>> + Send + 'static,
+{
+    let mut connections = JoinSet::new();
+    while let Some((stream, permit)) = handed.recv().await {
+        let Ok(stream) = TcpStream::from_std(stream) else {
+            continue;
+        };
+        spawn_connection(&mut connections, stream, permit, config, &service, &stop);
+    }
+    drain(connections, config.grace).await;
+}
+
+/// Lets the connections finish for `grace`, then drops the rest.
+pub(crate) async fn drain(mut connections: JoinSet<()>, grace: Duration) {
+    let drained = async { while connections.join_next().await.is_some() {} };
+    if tokio::time::timeout(grace, drained).await.is_err() {
+        connections.abort_all();
+        while connections.join_next().await.is_some() {}
+    }
+}
