@@ -41,6 +41,7 @@ body=fixtures/autox3/receivebase-create.compact.json
 # Each server prints its port (the app) or address (listen) on its first line.
 "$target_dir/examples/minimal_app" 0 > "$work/app.out" &
 pids+=($!)
+app_pid=$!
 until [ -s "$work/app.out" ]; do sleep 0.05; done
 app_port=$(awk '{print $3}' "$work/app.out")
 # The log (a line a request) goes to /dev/null: writing it is part of the cost measured.
@@ -49,6 +50,7 @@ fwd_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0))
     --secret-file fixtures/autox3/secret.txt --max-connections 1024 \
     --forward "http://127.0.0.1:$app_port" > /dev/null 2>&1 &
 pids+=($!)
+fwd_pid=$!
 # The reference receiver alone (no --forward): the checks' own cost, for context.
 ref_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$target_dir/cbtool" listen --addr "127.0.0.1:$ref_port" --vendor autox3 \
@@ -74,28 +76,46 @@ http {
 NGX
 nginx -p "$work" -e "$work/nginx-error.log" -c "$work/nginx.conf" &
 pids+=($!)
+ngx_master=$!
 for port in "$fwd_port" "$ref_port" "$ngx_port"; do
     for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 done
 fwd_addr=127.0.0.1:$fwd_port
+ngx_pid=$(pgrep -P "$ngx_master" | head -1)
 
 run_wrk() {
     CB_BODY="$body" wrk -t2 -c"$WRK_CONNECTIONS" -d"${WRK_SECONDS}s" --latency \
         -s benches/post_callback.lua "$1" | python3 benches/wrk_summary.py
 }
-# Best of RUNS, direct and forwarded in turns so that both see the same machine.
+# CPU time (user + system, in clock ticks) a process has used so far.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# wrk against URL while counting what PID spends: "requests/s non-2xx cpu-ticks".
+measure() {
+    local before rps bad
+    before=$(ticks "$2")
+    read -r rps _ bad < <(run_wrk "$1")
+    echo "$rps $bad $(( $(ticks "$2") - before ))"
+}
+# Best of RUNS, direct and forwarded in turns so that both see the same machine; the CPU
+# each server spends a request is summed over the runs.
 best_direct=0; best_fwd=0; bad_fwd=0; best_ref=0; best_ngx=0
+req_direct=0; cpu_app=0; req_fwd=0; cpu_fwd=0; req_ngx=0; cpu_ngx=0
 for _ in $(seq "$RUNS"); do
-    read -r rps _ _ < <(run_wrk "http://127.0.0.1:$app_port/callback")
+    read -r rps _ cpu < <(measure "http://127.0.0.1:$app_port/callback" "$app_pid")
     best_direct=$(python3 -c "print(max($best_direct, $rps))")
+    req_direct=$(python3 -c "print($req_direct + $rps * $WRK_SECONDS)"); cpu_app=$((cpu_app + cpu))
     read -r rps _ _ < <(run_wrk "http://127.0.0.1:$ref_port/callback")
     best_ref=$(python3 -c "print(max($best_ref, $rps))")
-    read -r rps _ bad < <(run_wrk "http://$fwd_addr/callback")
+    read -r rps bad cpu < <(measure "http://$fwd_addr/callback" "$fwd_pid")
     best_fwd=$(python3 -c "print(max($best_fwd, $rps))")
+    req_fwd=$(python3 -c "print($req_fwd + $rps * $WRK_SECONDS)"); cpu_fwd=$((cpu_fwd + cpu))
     bad_fwd=$((bad_fwd + bad))
-    read -r rps _ _ < <(run_wrk "http://127.0.0.1:$ngx_port/callback")
+    read -r rps _ cpu < <(measure "http://127.0.0.1:$ngx_port/callback" "$ngx_pid")
     best_ngx=$(python3 -c "print(max($best_ngx, $rps))")
+    req_ngx=$(python3 -c "print($req_ngx + $rps * $WRK_SECONDS)"); cpu_ngx=$((cpu_ngx + cpu))
 done
+hz=$(getconf CLK_TCK)
+us_a_request() { python3 -c "print($1 / $hz * 1e6 / $2)"; }
 # Fixed rate: the median of RUNS p99s, each way.
 rate_p99() {
     for _ in $(seq "$RUNS"); do
@@ -105,15 +125,18 @@ rate_p99() {
 read -r p99_direct err_direct < <(rate_p99 "http://127.0.0.1:$app_port/callback")
 read -r p99_fwd err_fwd < <(rate_p99 "http://$fwd_addr/callback")
 
-python3 - "$best_direct" "$best_fwd" "$bad_fwd" "$p99_direct" "$p99_fwd" "$err_direct" "$err_fwd" "$RATE" "$best_ref" "$best_ngx" <<'PY'
+python3 - "$best_direct" "$best_fwd" "$bad_fwd" "$p99_direct" "$p99_fwd" "$err_direct" "$err_fwd" "$RATE" "$best_ref" "$best_ngx" \
+    "$(us_a_request "$cpu_fwd" "$req_fwd")" "$(us_a_request "$cpu_ngx" "$req_ngx")" \
+    "$(us_a_request "$cpu_app" "$req_direct")" <<'PY'
 import sys
-direct, fwd, bad, p99_d, p99_f, err_d, err_f, rate, ref, ngx = map(float, sys.argv[1:11])
+direct, fwd, bad, p99_d, p99_f, err_d, err_f, rate, ref, ngx, us_f, us_n, us_a = map(float, sys.argv[1:14])
 rows = [
     ("listen --forward (wrk)", f"{fwd:,.0f} req/s through", f"{fwd / direct:.2f}x direct ({direct:,.0f} req/s)", ">= 0.5x"),
     ("  non-2xx answers", f"{bad:.0f}", "", "0"),
     ("  listen alone (context)", f"{ref:,.0f} verified/s", f"{ref / direct:.2f}x direct; forward is {fwd / ref:.2f}x it", "report"),
     ("  nginx proxy (context)", f"{ngx:,.0f} req/s, no checks", f"{ngx / direct:.2f}x direct; forward is {fwd / ngx:.2f}x it", "report"),
-    (f"  p99 at {rate:,.0f} req/s", f"{p99_f:.2f} ms through", f"+{p99_f - p99_d:.2f} ms over direct ({p99_d:.2f} ms)", "<= +2 ms"),
+    ("  CPU a request", f"{us_f:.1f} us forwarding", f"nginx {us_n:.1f} us; the app {us_a:.1f} us", "report"),
+    (f"  p99 at {rate:,.0f} req/s", f"{p99_f:.2f} ms through", f"{p99_f - p99_d:+.2f} ms over direct ({p99_d:.2f} ms)", "<= +2 ms"),
     ("  failed at fixed rate", f"{err_f:.0f} through", f"{err_d:.0f} direct", "0"),
 ]
 for r in rows:
