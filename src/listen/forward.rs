@@ -133,8 +133,15 @@ impl Forwarding {
     /// returns the records not yet taken.
     pub(crate) async fn stop(mut self) -> Vec<Relayed> {
         let _ = self.stop.send(true);
-        let _ = self.server.await;
         let mut rest = Vec::new();
+        // Requests in flight may be waiting for room in the queue: keep taking records
+        // while the server finishes, or they would wait out the grace period unanswered.
+        loop {
+            tokio::select! {
+                _ = &mut self.server => break,
+                Some(record) = self.records.recv() => rest.push(record),
+            }
+        }
         while let Ok(record) = self.records.try_recv() {
             rest.push(record);
         }

@@ -65,8 +65,8 @@ pub(crate) async fn accept<M, S, F>(
         0 => None,
         _ => Workers::start(config, &make_service, &shutdown),
     };
-    // Without serving threads the connections are served here.
-    let service = workers.is_none().then(&make_service);
+    // Connections are served here without serving threads, or when none is left.
+    let service = make_service();
     let mut here = JoinSet::new();
     let mut stop = shutdown.clone();
     loop {
@@ -88,19 +88,19 @@ pub(crate) async fn accept<M, S, F>(
             },
             _ = stop.changed() => break,
         };
-        let (Some(service), None) = (&service, &mut workers) else {
-            if let Some(workers) = &mut workers {
-                workers.hand(stream, permit);
-            }
-            continue;
+        let left = match &mut workers {
+            Some(workers) => workers.hand(stream, permit),
+            None => Some((stream, permit)),
         };
-        spawn_connection(&mut here, stream, permit, config, service, &shutdown);
+        if let Some((stream, permit)) = left {
+            spawn_connection(&mut here, stream, permit, config, &service, &shutdown);
+        }
     }
     drop(listener);
-    match workers {
-        Some(workers) => workers.finish().await,
-        None => drain(here, config.grace).await,
+    if let Some(workers) = workers {
+        workers.finish().await;
     }
+    drain(here, config.grace).await;
 }
 
 /// Serves `stream` as a task of `connections`, which holds its place (`permit`) until it

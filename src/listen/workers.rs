@@ -52,35 +52,62 @@ impl Workers {
             next: 0,
         };
         for n in 0..config.workers {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
             let (inbox, connections) = mpsc::unbounded_channel();
             let (done, finished) = oneshot::channel();
+            let (ready, started) = std::sync::mpsc::channel();
             let (service, stop) = (make_service(), shutdown.clone());
-            std::thread::Builder::new()
+            // The runtime is built on its own thread: one dropped here, inside the
+            // caller's runtime, would panic.
+            let thread = std::thread::Builder::new()
                 .name(format!("listen-{n}"))
                 .spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build();
+                    let Ok(runtime) = runtime else {
+                        let _ = ready.send(false);
+                        return;
+                    };
+                    let _ = ready.send(true);
                     runtime.block_on(serve(connections, config, service, stop));
                     let _ = done.send(());
-                })
-                .ok()?;
+                });
+            // Threads started already stop when `workers` drops their inboxes.
+            if thread.is_err() || started.recv() != Ok(true) {
+                return None;
+            }
             workers.inboxes.push(inbox);
             workers.finished.push(finished);
         }
         Some(workers)
     }
 
-    /// Hands `stream` to the next thread in turn.
-    pub(crate) fn hand(&mut self, stream: TcpStream, permit: OwnedSemaphorePermit) {
-        // A connection that cannot leave this runtime is closed, as a failed accept is.
+    /// Hands `stream` to the next thread in turn. A thread that has ended (a panic) is
+    /// passed over from then on; when none is left the connection comes back, for the
+    /// caller to serve.
+    pub(crate) fn hand(
+        &mut self,
+        stream: TcpStream,
+        permit: OwnedSemaphorePermit,
+    ) -> Option<(TcpStream, OwnedSemaphorePermit)> {
         let Ok(stream) = stream.into_std() else {
-            return;
+            // A connection that cannot leave this runtime is closed, as a failed accept is.
+            return None;
         };
-        let inbox = &self.inboxes[self.next % self.inboxes.len()];
-        self.next = self.next.wrapping_add(1);
-        let _ = inbox.send((stream, permit));
+        let mut handed = (stream, permit);
+        while !self.inboxes.is_empty() {
+            let at = self.next % self.inboxes.len();
+            self.next = self.next.wrapping_add(1);
+            match self.inboxes[at].send(handed) {
+                Ok(()) => return None,
+                Err(returned) => {
+                    handed = returned.0;
+                    self.inboxes.swap_remove(at);
+                }
+            }
+        }
+        let (stream, permit) = handed;
+        TcpStream::from_std(stream).ok().map(|s| (s, permit))
     }
 
     /// Takes no more connections and waits until every thread has finished its own (each
