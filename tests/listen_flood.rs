@@ -51,20 +51,30 @@ fn sigterm_pending(pid: u32) -> bool {
         .any(|mask| mask & (1 << 14) != 0)
 }
 
-/// Sends `PER_CLIENT` requests on one connection; counts the acknowledged answers.
-/// Stops early when the receiver goes away (the second-signal test).
-fn flood(addr: String, body: Arc<Vec<u8>>, acked: Arc<AtomicUsize>) {
-    let path = format!("/cb/{}", "x".repeat(PATH_LEN));
-    let stream = TcpStream::connect(&addr).unwrap();
+/// A keep-alive connection without Nagle's delay: its reading and writing halves.
+fn connect(addr: &str) -> (BufReader<TcpStream>, TcpStream) {
+    let stream = TcpStream::connect(addr).unwrap();
     stream.set_nodelay(true).unwrap();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut writer = stream;
+    (BufReader::new(stream.try_clone().unwrap()), stream)
+}
+
+/// A whole POST of `body` to `path`, to be sent in one write.
+fn post(addr: &str, path: &str, body: &[u8]) -> Vec<u8> {
     let mut request = format!(
         "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
         body.len()
     )
     .into_bytes();
-    request.extend_from_slice(&body);
+    request.extend_from_slice(body);
+    request
+}
+
+/// Sends `PER_CLIENT` requests on one connection; counts the acknowledged answers.
+/// Stops early when the receiver goes away (the second-signal test).
+fn flood(addr: String, body: Arc<Vec<u8>>, acked: Arc<AtomicUsize>) {
+    let path = format!("/cb/{}", "x".repeat(PATH_LEN));
+    let (mut reader, mut writer) = connect(&addr);
+    let request = post(&addr, &path, &body);
     for _ in 0..PER_CLIENT {
         // One write a request: a head and a body in two small writes would wait for
         // the delayed ACK (Nagle), 40 ms a request.
@@ -196,4 +206,33 @@ fn a_second_signal_ends_listen_at_once_even_with_its_stdout_stalled() {
     }
     let (code, _, _) = l.finish();
     assert_eq!(code, 143);
+}
+
+/// Sends `n` requests on one new connection; how many were acknowledged.
+fn send_on_new_connection(addr: &str, body: &[u8], n: usize) -> usize {
+    let (mut reader, mut writer) = connect(addr);
+    writer
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let request = post(addr, "/cb", body);
+    let mut acked = 0;
+    for _ in 0..n {
+        writer.write_all(&request).unwrap();
+        match read_answer(&mut reader) {
+            Some((200, answer)) if answer.contains("\"status\":0") => acked += 1,
+            _ => break,
+        }
+    }
+    acked
+}
+
+#[test]
+fn a_stalled_log_does_not_stop_new_connections_while_the_queue_has_room() {
+    // Nobody reads stdout: a few hundred JSON lines fill the pipe and the thread that
+    // writes the log waits; the queue (1024 records) still has room, so callbacks on a
+    // connection opened after that are answered.
+    let l = listen(&["--max-connections", "8"]);
+    let body = autox3_body();
+    assert_eq!(send_on_new_connection(&l.addr, &body, 400), 400);
+    assert_eq!(send_on_new_connection(&l.addr, &body, 5), 5);
 }

@@ -34,8 +34,8 @@ pub(crate) fn run(args: ListenArgs, output: &mut Output) -> Result<i32> {
     let saver = args.save.as_deref().map(Saver::new).transpose()?;
     // Findings are warnings on the log line; they never change the answer.
     let receiver = Receiver::new(creds, forced, seen, faults).with_check(Box::new(SchemaCheck));
-    // This thread accepts connections and prints the log; the connections are served on
-    // a thread per core (`listen::workers`, which says why).
+    // This thread prints the log; connections are accepted on a thread of their own and
+    // served on a thread per core (`listen::workers`, which says why).
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -19,7 +19,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 
-use super::workers::{drain, Workers};
+use super::workers::{drain, on_own_thread, Workers};
 
 /// The service error that makes hyper drop the connection without an answer.
 #[derive(Debug)]
@@ -60,13 +60,35 @@ pub(crate) async fn accept<M, S, F>(
     S: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
     F: Future<Output = Result<Response<Full<Bytes>>, Dropped>> + Send + 'static,
 {
-    let permits = Arc::new(Semaphore::new(config.max_connections.max(1)));
-    let mut workers = match config.workers {
+    let workers = match config.workers {
         0 => None,
         _ => Workers::start(config, &make_service, &shutdown),
     };
     // Connections are served here without serving threads, or when none is left.
     let service = make_service();
+    let Some(workers) = workers else {
+        return accept_loop(listener, config, None, service, shutdown).await;
+    };
+    // With serving threads, accepting gets a thread of its own too: the caller's thread
+    // also writes the log, and a stalled stdout must not keep connections waiting.
+    let job = (listener, workers, service, shutdown);
+    if let Some((listener, workers, service, shutdown)) = on_own_thread(config, job).await {
+        accept_loop(listener, config, Some(workers), service, shutdown).await;
+    }
+}
+
+/// The accepting itself, on whichever runtime runs it.
+pub(crate) async fn accept_loop<S, F>(
+    listener: TcpListener,
+    config: Accept,
+    mut workers: Option<Workers>,
+    service: S,
+    shutdown: watch::Receiver<bool>,
+) where
+    S: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = Result<Response<Full<Bytes>>, Dropped>> + Send + 'static,
+{
+    let permits = Arc::new(Semaphore::new(config.max_connections.max(1)));
     let mut here = JoinSet::new();
     let mut stop = shutdown.clone();
     loop {

@@ -8,6 +8,10 @@
 //! wastes the other cores instead; a thread per core, sharing nothing per request but
 //! the receiver's state and the log, keeps the one-thread cost and uses them
 //! (BENCHMARKS.md, "listen --forward").
+//!
+//! Accepting has a thread of its own as well ([`on_own_thread`]): the caller's thread
+//! writes the log, and while a stalled stdout holds it, new connections must still be
+//! accepted and answered as long as the log queue has room.
 
 use std::future::Future;
 use std::time::Duration;
@@ -15,11 +19,11 @@ use std::time::Duration;
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response};
-use tokio::net::TcpStream;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot, watch, OwnedSemaphorePermit};
 use tokio::task::JoinSet;
 
-use super::server::{spawn_connection, Accept, Dropped};
+use super::server::{accept_loop, spawn_connection, Accept, Dropped};
 
 /// An accepted connection and its place under `--max-connections`.
 type Handed = (std::net::TcpStream, OwnedSemaphorePermit);
@@ -147,4 +151,51 @@ pub(crate) async fn drain(mut connections: JoinSet<()>, grace: Duration) {
         connections.abort_all();
         while connections.join_next().await.is_some() {}
     }
+}
+
+/// What the accepting thread is given: the bound socket, the serving threads, the service
+/// for connections no serving thread takes, and the stop signal.
+pub(crate) type AcceptJob<S> = (TcpListener, Workers, S, watch::Receiver<bool>);
+
+/// Runs [`accept_loop`] on a thread of its own and waits until it has finished. The job
+/// comes back, for the caller to run, when that thread or its runtime cannot be started.
+pub(crate) async fn on_own_thread<S, F>(config: Accept, job: AcceptJob<S>) -> Option<AcceptJob<S>>
+where
+    S: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = Result<Response<Full<Bytes>>, Dropped>> + Send + 'static,
+{
+    let (listener, workers, service, shutdown) = job;
+    let Ok(std_listener) = listener.into_std() else {
+        return None;
+    };
+    // The socket crosses as a std listener, registered again on the runtime that uses it.
+    type Moved<S> = (std::net::TcpListener, Workers, S, watch::Receiver<bool>);
+    let (give, take) = std::sync::mpsc::channel::<Moved<S>>();
+    let (ready, started) = std::sync::mpsc::channel();
+    let (done, finished) = oneshot::channel();
+    let thread = std::thread::Builder::new()
+        .name("listen-accept".into())
+        .spawn(move || {
+            let built = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
+            let _ = ready.send(built.is_ok());
+            let (Ok(runtime), Ok(job)) = (built, take.recv()) else {
+                return;
+            };
+            runtime.block_on(async move {
+                let (listener, workers, service, shutdown) = job;
+                if let Ok(listener) = TcpListener::from_std(listener) {
+                    accept_loop(listener, config, Some(workers), service, shutdown).await;
+                }
+            });
+            let _ = done.send(());
+        });
+    if thread.is_err() || started.recv() != Ok(true) {
+        let listener = TcpListener::from_std(std_listener).ok()?;
+        return Some((listener, workers, service, shutdown));
+    }
+    let _ = give.send((std_listener, workers, service, shutdown));
+    let _ = finished.await;
+    None
 }
