@@ -20,7 +20,7 @@ use tokio::task::JoinHandle;
 use super::exchange::{act, header_list, read_body, Limits};
 use super::judge::{judge, Deliveries, Facts, Judgement, Retry};
 use super::receiver::{Action, Decision, Receiver};
-use super::running::bind;
+use super::running::{bind, stop_serving};
 use super::save::{Received, Saver};
 use super::server::{accept, Accept, Dropped};
 use super::upstream::{AppAnswer, AppClient};
@@ -132,20 +132,7 @@ impl Forwarding {
     /// Stops accepting, lets requests in flight finish (within the grace period), and
     /// returns the records not yet taken.
     pub(crate) async fn stop(mut self) -> Vec<Relayed> {
-        let _ = self.stop.send(true);
-        let mut rest = Vec::new();
-        // Requests in flight may be waiting for room in the queue: keep taking records
-        // while the server finishes, or they would wait out the grace period unanswered.
-        loop {
-            tokio::select! {
-                _ = &mut self.server => break,
-                Some(record) = self.records.recv() => rest.push(record),
-            }
-        }
-        while let Ok(record) = self.records.try_recv() {
-            rest.push(record);
-        }
-        rest
+        stop_serving(&self.stop, &mut self.server, &mut self.records).await
     }
 }
 

@@ -68,21 +68,30 @@ impl Running {
     /// Stops accepting, lets answers in flight finish (within the grace period), and
     /// returns the records not yet taken from [`Running::records`].
     pub(crate) async fn stop(mut self) -> Vec<Record> {
-        let _ = self.stop.send(true);
-        let mut rest = Vec::new();
-        // Answers in flight may be waiting for room in the queue: keep taking records
-        // while the server finishes, or they would wait out the grace period.
-        loop {
-            tokio::select! {
-                _ = &mut self.server => break,
-                Some(record) = self.records.recv() => rest.push(record),
-            }
-        }
-        while let Ok(record) = self.records.try_recv() {
-            rest.push(record);
-        }
-        rest
+        stop_serving(&self.stop, &mut self.server, &mut self.records).await
     }
+}
+
+/// Tells the server to stop and waits until it has, taking the records it still queues:
+/// answers in flight may be waiting for room in the queue, and would otherwise wait out
+/// the grace period unanswered. The records not yet taken, in order.
+pub(crate) async fn stop_serving<R>(
+    stop: &watch::Sender<bool>,
+    server: &mut JoinHandle<()>,
+    records: &mut mpsc::Receiver<R>,
+) -> Vec<R> {
+    let _ = stop.send(true);
+    let mut rest = Vec::new();
+    loop {
+        tokio::select! {
+            _ = &mut *server => break,
+            Some(record) = records.recv() => rest.push(record),
+        }
+    }
+    while let Ok(record) = records.try_recv() {
+        rest.push(record);
+    }
+    rest
 }
 
 /// What to do about a failed bind, for the kinds a person can fix from the command line.

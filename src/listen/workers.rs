@@ -57,29 +57,10 @@ impl Workers {
         };
         for n in 0..config.workers {
             let (inbox, connections) = mpsc::unbounded_channel();
-            let (done, finished) = oneshot::channel();
-            let (ready, started) = std::sync::mpsc::channel();
             let (service, stop) = (make_service(), shutdown.clone());
-            // The runtime is built on its own thread: one dropped here, inside the
-            // caller's runtime, would panic.
-            let thread = std::thread::Builder::new()
-                .name(format!("listen-{n}"))
-                .spawn(move || {
-                    let runtime = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build();
-                    let Ok(runtime) = runtime else {
-                        let _ = ready.send(false);
-                        return;
-                    };
-                    let _ = ready.send(true);
-                    runtime.block_on(serve(connections, config, service, stop));
-                    let _ = done.send(());
-                });
+            let work = move || serve(connections, config, service, stop);
             // Threads started already stop when `workers` drops their inboxes.
-            if thread.is_err() || started.recv() != Ok(true) {
-                return None;
-            }
+            let finished = runtime_thread(format!("listen-{n}"), work)?;
             workers.inboxes.push(inbox);
             workers.finished.push(finished);
         }
@@ -171,31 +152,46 @@ where
     // The socket crosses as a std listener, registered again on the runtime that uses it.
     type Moved<S> = (std::net::TcpListener, Workers, S, watch::Receiver<bool>);
     let (give, take) = std::sync::mpsc::channel::<Moved<S>>();
+    let work = move || async move {
+        let Ok((listener, workers, service, shutdown)) = take.recv() else {
+            return;
+        };
+        if let Ok(listener) = TcpListener::from_std(listener) {
+            accept_loop(listener, config, Some(workers), service, shutdown).await;
+        }
+    };
+    let Some(finished) = runtime_thread("listen-accept".into(), work) else {
+        let listener = TcpListener::from_std(std_listener).ok()?;
+        return Some((listener, workers, service, shutdown));
+    };
+    let _ = give.send((std_listener, workers, service, shutdown));
+    let _ = finished.await;
+    None
+}
+
+/// Starts a thread named `name` that builds a single-threaded runtime and runs what `work`
+/// returns on it; resolves the receiver when that is done. None when the thread or its
+/// runtime cannot be started. The runtime is built on its own thread: one dropped inside
+/// the caller's runtime would panic.
+fn runtime_thread<W, Fut>(name: String, work: W) -> Option<oneshot::Receiver<()>>
+where
+    W: FnOnce() -> Fut + Send + 'static,
+    Fut: Future<Output = ()>,
+{
     let (ready, started) = std::sync::mpsc::channel();
     let (done, finished) = oneshot::channel();
-    let thread = std::thread::Builder::new()
-        .name("listen-accept".into())
+    std::thread::Builder::new()
+        .name(name)
         .spawn(move || {
             let built = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build();
             let _ = ready.send(built.is_ok());
-            let (Ok(runtime), Ok(job)) = (built, take.recv()) else {
-                return;
-            };
-            runtime.block_on(async move {
-                let (listener, workers, service, shutdown) = job;
-                if let Ok(listener) = TcpListener::from_std(listener) {
-                    accept_loop(listener, config, Some(workers), service, shutdown).await;
-                }
-            });
-            let _ = done.send(());
-        });
-    if thread.is_err() || started.recv() != Ok(true) {
-        let listener = TcpListener::from_std(std_listener).ok()?;
-        return Some((listener, workers, service, shutdown));
-    }
-    let _ = give.send((std_listener, workers, service, shutdown));
-    let _ = finished.await;
-    None
+            if let Ok(runtime) = built {
+                runtime.block_on(work());
+                let _ = done.send(());
+            }
+        })
+        .ok()?;
+    (started.recv() == Ok(true)).then_some(finished)
 }
